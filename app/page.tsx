@@ -1,0 +1,65 @@
+import Link from 'next/link'
+
+const STEPS = [
+  {
+    title: 'The machine doodles',
+    body: 'A generator network trained by this project paints 64×64 base images right in your browser. Watch it go from noise to faces across its training checkpoints.',
+  },
+  {
+    title: 'People refine, together',
+    body: 'Open a base image on a shared canvas: brushes, shapes and text on top of the machine’s work, with everyone’s edits in one ordered history.',
+  },
+  {
+    title: 'Taste steers the model',
+    body: 'Rate samples, breed the ones you like and publish what you made. Every piece keeps its provenance: the latent, the checkpoint and each stroke.',
+  },
+]
+
+export default function HomePage() {
+  return (
+    <div className="space-y-14">
+      <section className="grid gap-8 md:grid-cols-[3fr_2fr] md:items-center">
+        <div className="space-y-5">
+          <p className="text-sm font-medium uppercase tracking-widest text-violet-700">Human-in-the-loop art studio</p>
+          <h1 className="text-4xl font-bold tracking-tight md:text-5xl">A GAN learns to draw. You show it what it missed.</h1>
+          <p className="max-w-xl text-lg text-black/70">
+            GANvas pairs a generative adversarial network, trained here from doodles to masterpieces, with a real-time
+            canvas where artists refine its images together, and a gallery that remembers how every piece was made.
+          </p>
+          <div className="flex flex-wrap gap-3">
+            <Link href="/credits" className="rounded-lg border border-black/15 bg-white px-4 py-2 text-sm font-medium hover:border-black/30">
+              Data and model credits
+            </Link>
+            <Link href="/api/health" prefetch={false} className="rounded-lg border border-black/15 bg-white px-4 py-2 text-sm font-medium hover:border-black/30">
+              Service status
+            </Link>
+          </div>
+        </div>
+        <div aria-hidden className="grid grid-cols-4 gap-2 rounded-2xl border border-black/10 bg-white p-4 shadow-sm">
+          {Array.from({ length: 16 }, (_, i) => (
+            <div
+              key={i}
+              className="aspect-square rounded-md"
+              style={{ background: `radial-gradient(circle at ${30 + ((i * 17) % 40)}% ${35 + ((i * 29) % 30)}%, hsl(${(i * 37) % 360} 80% 70%), hsl(${(i * 37 + 60) % 360} 60% 35%))`, filter: `blur(${Math.max(0, 6 - i / 2.5)}px)` }}
+            />
+          ))}
+        </div>
+      </section>
+
+      <section aria-labelledby="how" className="space-y-6">
+        <h2 id="how" className="text-2xl font-semibold tracking-tight">
+          How it works
+        </h2>
+        <ol className="grid gap-4 md:grid-cols-3">
+          {STEPS.map((step, i) => (
+            <li key={step.title} className="rounded-xl border border-black/10 bg-white p-5 shadow-sm">
+              <span className="text-sm font-semibold text-violet-700">Step {i + 1}</span>
+              <h3 className="mt-1 text-lg font-semibold">{step.title}</h3>
+              <p className="mt-2 text-sm text-black/70">{step.body}</p>
+            </li>
+          ))}
+        </ol>
+      </section>
+    </div>
+  )
+}

@@ -1,0 +1,57 @@
+// Identity through better-auth: email + password accounts and guests (anonymous plugin) with a
+// display name; sessions are rows in the database behind an HttpOnly cookie. We never hash
+// passwords or sign cookies ourselves.
+import { betterAuth } from 'better-auth'
+import { prismaAdapter } from 'better-auth/adapters/prisma'
+import { anonymous } from 'better-auth/plugins'
+import type { PrismaClient } from '../db/client'
+import { getDatabase } from '../server/runtime'
+import { authSecret } from './secret'
+
+export const GUEST_EMAIL_DOMAIN = 'guest.ganvas.invalid'
+
+export function createAuth(prisma: PrismaClient, secret: string) {
+  return betterAuth({
+    appName: 'GANvas',
+    secret,
+    database: prismaAdapter(prisma, { provider: 'postgresql' }),
+    emailAndPassword: { enabled: true, minPasswordLength: 8, maxPasswordLength: 128, autoSignIn: true },
+    session: { expiresIn: 60 * 60 * 24 * 30, updateAge: 60 * 60 * 24 },
+    // CSRF defence: a cookie-bearing POST must come from the origin it is addressed to.
+    trustedOrigins: (request?: Request) => (request ? [new URL(request.url).origin] : []),
+    telemetry: { enabled: false },
+    plugins: [anonymous({ emailDomainName: GUEST_EMAIL_DOMAIN })],
+  })
+}
+
+export type Auth = ReturnType<typeof createAuth>
+
+const KEY = Symbol.for('ganvas.auth')
+const holder = globalThis as typeof globalThis & { [KEY]?: Promise<Auth> }
+
+/** The process's auth instance, bound to the process's database. */
+export function getAuth(): Promise<Auth> {
+  holder[KEY] ??= getDatabase().then(
+    (db) => createAuth(db.prisma, authSecret()),
+    (e: unknown) => {
+      holder[KEY] = undefined
+      throw e
+    },
+  )
+  return holder[KEY]
+}
+
+export interface SessionUser {
+  id: string
+  name: string
+  isGuest: boolean
+}
+
+/** The signed-in user for a request's (or a socket handshake's) headers, or null. */
+export async function sessionUser(headers: Headers): Promise<SessionUser | null> {
+  const auth = await getAuth()
+  const session = await auth.api.getSession({ headers })
+  if (!session) return null
+  const user = session.user as { id: string; name: string; isAnonymous?: boolean | null }
+  return { id: user.id, name: user.name, isGuest: !!user.isAnonymous }
+}

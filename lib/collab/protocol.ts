@@ -1,0 +1,72 @@
+// The real-time wire protocol: event names and zod schemas for every payload that crosses the
+// socket, shared by the server (lib/collab/rooms.ts), the browser client and the tests.
+import { z } from 'zod'
+import { canvasDocumentSchema } from '../canvas/document'
+
+export const EVENTS = {
+  join: 'join',
+  leave: 'leave',
+  presence: 'presence',
+  /** server -> client: a request of this client was rejected; nothing was changed */
+  error: 'protocol:error',
+} as const
+
+/** socket.io's own cap on one message, enforced before any parsing */
+export const MAX_MESSAGE_BYTES = 1_000_000
+
+export const artworkIdSchema = z.string().regex(/^[a-z0-9]{20,40}$/, 'not an artwork id')
+export const shareTokenSchema = z.string().regex(/^[A-Za-z0-9_-]{16,64}$/, 'not a share token')
+
+export const joinRequestSchema = z
+  .object({
+    artworkId: artworkIdSchema,
+    token: shareTokenSchema.optional(),
+    /** the last seq this client has applied; the server answers with what came after */
+    sinceSeq: z.number().int().min(0).max(2 ** 31 - 1).optional(),
+  })
+  .strict()
+export type JoinRequest = z.infer<typeof joinRequestSchema>
+
+export const memberSchema = z.object({
+  userId: z.string(),
+  name: z.string(),
+  color: z.string(),
+  socketId: z.string(),
+})
+export type Member = z.infer<typeof memberSchema>
+
+export const storedOpSchema = z.object({
+  seq: z.number().int().positive(),
+  opId: z.string().uuid(),
+  authorId: z.string(),
+  kind: z.enum(['add', 'update', 'remove', 'reorder']),
+  objectId: z.string(),
+  payload: z.unknown(),
+})
+export type StoredOp = z.infer<typeof storedOpSchema>
+
+export const roleSchema = z.enum(['owner', 'edit', 'view'])
+
+export const protocolErrorSchema = z.object({
+  code: z.enum(['invalid', 'unauthenticated', 'forbidden', 'not_found', 'unavailable', 'internal']),
+  message: z.string(),
+  /** the event the rejected request came with */
+  event: z.string().optional(),
+})
+export type ProtocolError = z.infer<typeof protocolErrorSchema>
+
+export const joinAckSchema = z.discriminatedUnion('ok', [
+  z.object({
+    ok: z.literal(true),
+    role: roleSchema,
+    /** present when the client's sinceSeq is older than the server's snapshot */
+    snapshot: z.object({ document: canvasDocumentSchema, seq: z.number().int().min(0) }).nullable(),
+    ops: z.array(storedOpSchema),
+    seq: z.number().int().min(0),
+    members: z.array(memberSchema),
+  }),
+  z.object({ ok: z.literal(false), error: protocolErrorSchema }),
+])
+export type JoinAck = z.infer<typeof joinAckSchema>
+
+export const roomName = (artworkId: string) => `artwork:${artworkId}`

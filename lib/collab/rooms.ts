@@ -1,0 +1,127 @@
+// Server side of the room protocol: who a socket is, joining an artwork's room with a permission
+// check, catch-up (snapshot + ops after the client's seq), and presence. Ordering and storing of
+// new ops arrives with the real-time issue on top of this.
+import type { Server, Socket } from 'socket.io'
+import { z } from 'zod'
+import { artworkRole, type ArtworkRole } from '../auth/permissions'
+import type { SessionUser } from '../auth/auth'
+import type { PrismaClient } from '../db/client'
+import { canvasDocumentSchema } from '../canvas/document'
+import { EVENTS, joinRequestSchema, roomName, type JoinAck, type Member, type ProtocolError, type StoredOp } from './protocol'
+import { colorFor } from './presence-colors'
+
+export interface SocketData {
+  user: SessionUser | null
+  rooms: Map<string, ArtworkRole>
+}
+
+export interface RoomDeps {
+  prisma: () => Promise<PrismaClient>
+  /** resolves the signed-in user from the handshake headers (cookies) */
+  identify: (headers: Headers) => Promise<SessionUser | null>
+}
+
+/** At most this many ops are sent on join; a client further behind gets the snapshot instead. */
+const MAX_CATCH_UP_OPS = 2_000
+
+type Ack = (answer: JoinAck) => void
+
+export function registerRooms(io: Server, deps: RoomDeps) {
+  io.use(async (socket, next) => {
+    try {
+      const headers = new Headers()
+      for (const [k, v] of Object.entries(socket.handshake.headers)) {
+        if (typeof v === 'string') headers.set(k, v)
+        else if (Array.isArray(v)) headers.set(k, v.join(', '))
+      }
+      const data: SocketData = { user: await deps.identify(headers), rooms: new Map() }
+      socket.data = data
+      next()
+    } catch (e) {
+      next(new Error(`identity unavailable: ${e instanceof Error ? e.message : String(e)}`))
+    }
+  })
+
+  io.on('connection', (socket: Socket) => {
+    const data = socket.data as SocketData
+    const reject = (event: string, error: Omit<ProtocolError, 'event'>, ack?: Ack) => {
+      const full: ProtocolError = { ...error, event }
+      socket.emit(EVENTS.error, full)
+      ack?.({ ok: false, error: full })
+    }
+
+    socket.on(EVENTS.join, async (payload: unknown, maybeAck: unknown) => {
+      const ack = typeof maybeAck === 'function' ? (maybeAck as Ack) : undefined
+      const parsed = joinRequestSchema.safeParse(payload)
+      if (!parsed.success) {
+        return reject(EVENTS.join, { code: 'invalid', message: z.prettifyError(parsed.error) }, ack)
+      }
+      const { artworkId, token, sinceSeq } = parsed.data
+      try {
+        const prisma = await deps.prisma()
+        const role = await artworkRole(prisma, artworkId, data.user?.id ?? null, token)
+        if (!role) return reject(EVENTS.join, { code: 'not_found', message: 'No such artwork, or no access to it.' }, ack)
+        const catchUp = await loadCatchUp(prisma, artworkId, sinceSeq ?? 0)
+        const room = roomName(artworkId)
+        await socket.join(room)
+        data.rooms.set(artworkId, role)
+        const members = await roomMembers(io, room)
+        socket.to(room).emit(EVENTS.presence, { artworkId, members })
+        ack?.({ ok: true, role, ...catchUp, members })
+      } catch (e) {
+        console.error('[collab] join failed', e)
+        reject(EVENTS.join, { code: 'unavailable', message: 'Could not join right now; try again.' }, ack)
+      }
+    })
+
+    socket.on(EVENTS.leave, async (payload: unknown) => {
+      const parsed = z.object({ artworkId: joinRequestSchema.shape.artworkId }).safeParse(payload)
+      if (!parsed.success) return reject(EVENTS.leave, { code: 'invalid', message: z.prettifyError(parsed.error) })
+      const room = roomName(parsed.data.artworkId)
+      await socket.leave(room)
+      data.rooms.delete(parsed.data.artworkId)
+      io.to(room).emit(EVENTS.presence, { artworkId: parsed.data.artworkId, members: await roomMembers(io, room) })
+    })
+
+    socket.on('disconnecting', () => {
+      const rooms = [...data.rooms.keys()]
+      // after the socket has left, tell the others who is still there
+      setImmediate(() => {
+        for (const artworkId of rooms) {
+          const room = roomName(artworkId)
+          void roomMembers(io, room).then((members) => io.to(room).emit(EVENTS.presence, { artworkId, members }))
+        }
+      })
+    })
+  })
+}
+
+async function loadCatchUp(prisma: PrismaClient, artworkId: string, sinceSeq: number) {
+  const artwork = await prisma.artwork.findUniqueOrThrow({
+    where: { id: artworkId },
+    select: { seq: true, snapshot: true, snapshotSeq: true },
+  })
+  const needsSnapshot = sinceSeq < artwork.snapshotSeq || sinceSeq > artwork.seq || artwork.seq - sinceSeq > MAX_CATCH_UP_OPS
+  const from = needsSnapshot ? artwork.snapshotSeq : sinceSeq
+  const rows = await prisma.op.findMany({
+    where: { artworkId, seq: { gt: from } },
+    orderBy: { seq: 'asc' },
+    select: { seq: true, opId: true, authorId: true, kind: true, objectId: true, payload: true },
+  })
+  const ops: StoredOp[] = rows.map((r) => ({ ...r, payload: r.payload }))
+  return {
+    snapshot: needsSnapshot ? { document: canvasDocumentSchema.parse(artwork.snapshot), seq: artwork.snapshotSeq } : null,
+    ops,
+    seq: artwork.seq,
+  }
+}
+
+/** Everyone in a room, on every node (the Redis adapter answers for the other processes). */
+async function roomMembers(io: Server, room: string): Promise<Member[]> {
+  const sockets = await io.in(room).fetchSockets()
+  return sockets.map((s) => {
+    const user = (s.data as SocketData | undefined)?.user
+    const userId = user?.id ?? `anon:${s.id}`
+    return { userId, name: user?.name ?? 'Visitor', color: colorFor(userId), socketId: s.id }
+  })
+}

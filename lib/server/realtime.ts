@@ -1,0 +1,67 @@
+// socket.io on the app's HTTP server, with the Redis adapter when REDIS_URL is set so that
+// several processes share rooms (PostgreSQL stays the only source of order and truth).
+import type { Server as HttpServer } from 'node:http'
+import { Server } from 'socket.io'
+import { createAdapter } from '@socket.io/redis-adapter'
+import { Redis } from 'ioredis'
+import { MAX_MESSAGE_BYTES } from '../collab/protocol'
+import { registerRooms } from '../collab/rooms'
+import { sessionUser } from '../auth/auth'
+import { getDatabase, setRealtimeStatus, type RealtimeStatus } from './runtime'
+
+export interface Realtime {
+  io: Server
+  close(): Promise<void>
+}
+
+export function attachRealtime(httpServer: HttpServer, opts: { redisUrl?: string } = {}): Realtime {
+  const io = new Server(httpServer, {
+    path: '/socket.io',
+    maxHttpBufferSize: MAX_MESSAGE_BYTES,
+    // same-origin app: no cross-origin browser clients
+    cors: { origin: false },
+  })
+
+  let pub: Redis | undefined
+  let sub: Redis | undefined
+  if (opts.redisUrl) {
+    pub = new Redis(opts.redisUrl, { maxRetriesPerRequest: null, enableAutoPipelining: true })
+    sub = pub.duplicate()
+    for (const client of [pub, sub]) client.on('error', (e: Error) => console.error('[realtime] redis:', e.message))
+    io.adapter(createAdapter(pub, sub, { requestsTimeout: 3_000 }))
+  }
+
+  registerRooms(io, {
+    prisma: async () => (await getDatabase()).prisma,
+    identify: (headers) => sessionUser(headers),
+  })
+
+  const redisState = (): RealtimeStatus['redis'] => {
+    if (!pub || !sub) return undefined
+    if (pub.status === 'ready' && sub.status === 'ready') return 'ready'
+    if (pub.status === 'end' || sub.status === 'end') return 'down'
+    return 'connecting'
+  }
+  let closed = false
+  setRealtimeStatus(() => {
+    const redis = redisState()
+    return {
+      status: closed || redis === 'down' ? 'down' : 'up',
+      adapter: pub ? 'redis' : 'memory',
+      clients: io.engine.clientsCount,
+      ...(redis ? { redis } : {}),
+    }
+  })
+
+  return {
+    io,
+    async close() {
+      closed = true
+      // disconnects every client and closes engine.io; does not close the shared HTTP server
+      io.disconnectSockets(true)
+      io.engine.close()
+      await Promise.allSettled([pub?.quit(), sub?.quit()])
+      setRealtimeStatus(undefined)
+    },
+  }
+}

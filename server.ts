@@ -1,0 +1,46 @@
+// GANvas server: one HTTP server for Next.js pages and route handlers and for socket.io.
+//   PORT (3000), HOST (0.0.0.0), DATABASE_URL (unset: embedded PGlite under ./.data),
+//   REDIS_URL (set: socket.io Redis adapter, for several processes), NODE_ENV.
+import { createServer } from 'node:http'
+import next from 'next'
+import { databaseUrl, databaseKind } from './lib/db/url'
+import { attachRealtime } from './lib/server/realtime'
+import { closeDatabase, getDatabase } from './lib/server/runtime'
+import { installShutdown } from './lib/server/shutdown'
+
+const port = Number(process.env.PORT ?? 3000)
+const hostname = process.env.HOST ?? '0.0.0.0'
+const dev = process.env.NODE_ENV !== 'production'
+const redisUrl = process.env.REDIS_URL?.trim() || undefined
+
+const httpServer = createServer()
+const app = next({ dev, hostname, port, httpServer })
+const handle = app.getRequestHandler()
+
+// Open and migrate the database first: a failure is logged and retried on demand, so the
+// server still starts and /api/health can say what is wrong.
+const dbKind = databaseKind(databaseUrl())
+await getDatabase().then(
+  () => console.log(`> database: ${dbKind} ready`),
+  (e: unknown) => console.error(`> database: ${dbKind} unavailable: ${e instanceof Error ? e.message : String(e)}`),
+)
+await app.prepare()
+
+const realtime = attachRealtime(httpServer, { redisUrl })
+httpServer.on('request', (req, res) => {
+  if (req.url?.startsWith('/socket.io/')) return // engine.io answers these
+  void handle(req, res)
+})
+
+httpServer.listen(port, hostname, () => {
+  console.log(`> GANvas ready on http://${hostname === '0.0.0.0' ? 'localhost' : hostname}:${port} (${dev ? 'dev' : 'production'}, realtime: ${redisUrl ? 'redis' : 'memory'})`)
+})
+
+installShutdown({
+  httpServer,
+  steps: [
+    ['realtime', () => realtime.close()],
+    ['next', () => app.close()],
+    ['database', () => closeDatabase()],
+  ],
+})
