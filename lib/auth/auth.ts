@@ -14,14 +14,35 @@ export function createAuth(prisma: PrismaClient, secret: string) {
   return betterAuth({
     appName: 'GANvas',
     secret,
+    baseURL: baseUrlConfig(),
     database: prismaAdapter(prisma, { provider: 'postgresql' }),
     emailAndPassword: { enabled: true, minPasswordLength: 8, maxPasswordLength: 128, autoSignIn: true },
     session: { expiresIn: 60 * 60 * 24 * 30, updateAge: 60 * 60 * 24 },
     // CSRF defence: a cookie-bearing POST must come from the origin it is addressed to.
-    trustedOrigins: (request?: Request) => (request ? [new URL(request.url).origin] : []),
+    trustedOrigins: (request?: Request) => (request ? [requestOrigin(request)] : []),
     telemetry: { enabled: false },
     plugins: [anonymous({ emailDomainName: GUEST_EMAIL_DOMAIN })],
   })
+}
+
+/**
+ * BETTER_AUTH_URL pins one public URL (production). Otherwise the URL is taken per request from
+ * the Host header, allowed only for the hosts in GANVAS_ALLOWED_HOSTS (default: this machine).
+ */
+function baseUrlConfig() {
+  const fixed = process.env.BETTER_AUTH_URL?.trim()
+  if (fixed) return fixed
+  const hosts = process.env.GANVAS_ALLOWED_HOSTS?.split(',').map((h) => h.trim()).filter(Boolean)
+  const fallback = `http://localhost:${process.env.PORT ?? 3000}`
+  return { allowedHosts: hosts?.length ? hosts : ['localhost:*', '127.0.0.1:*', '[::1]:*'], protocol: 'http' as const, fallback }
+}
+
+/** The origin the browser addressed (Host header; behind a proxy, X-Forwarded-Proto/Host). */
+export function requestOrigin(request: Request): string {
+  const h = request.headers
+  const host = h.get('x-forwarded-host') ?? h.get('host') ?? new URL(request.url).host
+  const proto = h.get('x-forwarded-proto') ?? new URL(request.url).protocol.replace(':', '')
+  return `${proto}://${host}`
 }
 
 export type Auth = ReturnType<typeof createAuth>

@@ -2,7 +2,7 @@
 // embedded PGlite folder under ./.data, so that `npm start` works with no set-up.
 export const DEFAULT_PGLITE_URL = 'pglite:./.data/pglite'
 
-export function databaseUrl(env: NodeJS.ProcessEnv = process.env): string {
+export function databaseUrl(env: Partial<Record<string, string>> = process.env): string {
   const url = env.DATABASE_URL?.trim()
   return url ? url : DEFAULT_PGLITE_URL
 }

@@ -1,0 +1,73 @@
+// Route handlers called with real Requests against the real database and auth library.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import * as artworks from '../../app/api/artworks/route'
+import * as catchAll from '../../app/api/[...path]/route'
+import { getDatabase, closeDatabase } from '../../lib/server/runtime'
+import { guestCookie } from '../helpers/auth'
+
+let cookie: string
+beforeAll(async () => {
+  cookie = await guestCookie('Grace')
+})
+afterAll(async () => {
+  await closeDatabase()
+})
+
+const json = (body: string, headers: Record<string, string> = {}) =>
+  new Request('http://127.0.0.1/api/artworks', { method: 'POST', body, headers: { 'content-type': 'application/json', cookie, ...headers } })
+
+async function countOwn() {
+  const res = await artworks.GET(new Request('http://127.0.0.1/api/artworks', { headers: { cookie } }), {})
+  return ((await res.json()) as { artworks: unknown[] }).artworks.length
+}
+
+describe('POST /api/artworks', () => {
+  it('creates an artwork owned by the signed-in user', async () => {
+    const res = await artworks.POST(json('{"title":"  Sunrise  "}'), {})
+    expect(res.status).toBe(201)
+    const { artwork } = (await res.json()) as { artwork: { id: string; title: string; ownerId: string } }
+    expect(artwork.title).toBe('Sunrise')
+    const { prisma } = await getDatabase()
+    const owner = await prisma.user.findUniqueOrThrow({ where: { id: artwork.ownerId } })
+    expect(owner.name).toBe('Grace')
+    expect(owner.isAnonymous).toBe(true)
+  })
+
+  it('rejects bad bodies with clear JSON errors and stores nothing', async () => {
+    const before = await countOwn()
+    const cases: Array<[string, number, string]> = [
+      ['{"title": ', 400, 'bad_json'],
+      ['{"title": ""}', 400, 'invalid'],
+      ['{"title": "x", "ownerId": "someone-else"}', 400, 'invalid'],
+      [JSON.stringify({ title: 'x'.repeat(121) }), 400, 'invalid'],
+      [JSON.stringify({ title: 'x'.repeat(10_000) }), 413, 'too_large'],
+    ]
+    for (const [body, status, code] of cases) {
+      const res = await artworks.POST(json(body), {})
+      expect(res.status, body.slice(0, 40)).toBe(status)
+      const answer = (await res.json()) as { error: { code: string; message: string } }
+      expect(answer.error.code).toBe(code)
+      expect(answer.error.message.length).toBeGreaterThan(5)
+    }
+    expect(await countOwn()).toBe(before)
+  })
+
+  it('requires a session', async () => {
+    const res = await artworks.POST(json('{"title":"x"}', { cookie: '' }), {})
+    expect(res.status).toBe(401)
+    expect(((await res.json()) as { error: { code: string } }).error.code).toBe('unauthenticated')
+    const forged = await artworks.POST(json('{"title":"x"}', { cookie: 'better-auth.session_token=forged.value' }), {})
+    expect(forged.status).toBe(401)
+  })
+})
+
+describe('unknown API routes', () => {
+  it('answer a JSON 404 for every method', async () => {
+    for (const method of ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] as const) {
+      const res = await catchAll[method](new Request('http://127.0.0.1/api/no/such/thing', { method }))
+      expect(res.status).toBe(404)
+      expect(res.headers.get('content-type')).toMatch(/application\/json/)
+      expect(((await res.json()) as { error: { message: string } }).error.message).toContain('/api/no/such/thing')
+    }
+  })
+})
