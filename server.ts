@@ -5,8 +5,11 @@ import { createServer } from 'node:http'
 import next from 'next'
 import { databaseUrl, databaseKind } from './lib/db/url'
 import { attachRealtime } from './lib/server/realtime'
-import { closeDatabase, getDatabase } from './lib/server/runtime'
+import { openDatabase } from './lib/db/client'
+import { closeDatabase, getDatabase, provideDatabase } from './lib/server/runtime'
 import { installShutdown } from './lib/server/shutdown'
+
+process.env.NEXT_TELEMETRY_DISABLED ??= '1'
 
 const port = Number(process.env.PORT ?? 3000)
 const hostname = process.env.HOST ?? '0.0.0.0'
@@ -20,6 +23,7 @@ const handle = app.getRequestHandler()
 // Open and migrate the database first: a failure is logged and retried on demand, so the
 // server still starts and /api/health can say what is wrong.
 const dbKind = databaseKind(databaseUrl())
+provideDatabase(() => openDatabase({ url: databaseUrl(), migrate: process.env.MIGRATE_ON_START !== '0' }))
 await getDatabase().then(
   () => console.log(`> database: ${dbKind} ready`),
   (e: unknown) => console.error(`> database: ${dbKind} unavailable: ${e instanceof Error ? e.message : String(e)}`),

@@ -26,7 +26,13 @@ const MAX_CATCH_UP_OPS = 2_000
 
 type Ack = (answer: JoinAck) => void
 
-export function registerRooms(io: Server, deps: RoomDeps) {
+export interface Rooms {
+  /** stop presence traffic before the server closes its sockets and adapter */
+  stop(): void
+}
+
+export function registerRooms(io: Server, deps: RoomDeps): Rooms {
+  let stopping = false
   io.use(async (socket, next) => {
     try {
       const headers = new Headers()
@@ -61,7 +67,7 @@ export function registerRooms(io: Server, deps: RoomDeps) {
         const prisma = await deps.prisma()
         const role = await artworkRole(prisma, artworkId, data.user?.id ?? null, token)
         if (!role) return reject(EVENTS.join, { code: 'not_found', message: 'No such artwork, or no access to it.' }, ack)
-        const catchUp = await loadCatchUp(prisma, artworkId, sinceSeq ?? 0)
+        const catchUp = await loadCatchUp(prisma, artworkId, sinceSeq)
         const room = roomName(artworkId)
         await socket.join(room)
         data.rooms.set(artworkId, role)
@@ -84,24 +90,35 @@ export function registerRooms(io: Server, deps: RoomDeps) {
     })
 
     socket.on('disconnecting', () => {
+      if (stopping) return
       const rooms = [...data.rooms.keys()]
       // after the socket has left, tell the others who is still there
       setImmediate(() => {
         for (const artworkId of rooms) {
           const room = roomName(artworkId)
-          void roomMembers(io, room).then((members) => io.to(room).emit(EVENTS.presence, { artworkId, members }))
+          roomMembers(io, room)
+            .then((members) => io.to(room).emit(EVENTS.presence, { artworkId, members }))
+            .catch((e: unknown) => console.warn('[collab] presence update failed:', e instanceof Error ? e.message : e))
         }
       })
     })
   })
+
+  return {
+    stop() {
+      stopping = true
+    },
+  }
 }
 
-async function loadCatchUp(prisma: PrismaClient, artworkId: string, sinceSeq: number) {
+/** A client without sinceSeq (a fresh tab) or too far behind gets the snapshot plus the ops after it. */
+async function loadCatchUp(prisma: PrismaClient, artworkId: string, sinceSeq: number | undefined) {
   const artwork = await prisma.artwork.findUniqueOrThrow({
     where: { id: artworkId },
     select: { seq: true, snapshot: true, snapshotSeq: true },
   })
-  const needsSnapshot = sinceSeq < artwork.snapshotSeq || sinceSeq > artwork.seq || artwork.seq - sinceSeq > MAX_CATCH_UP_OPS
+  const needsSnapshot =
+    sinceSeq === undefined || sinceSeq < artwork.snapshotSeq || sinceSeq > artwork.seq || artwork.seq - sinceSeq > MAX_CATCH_UP_OPS
   const from = needsSnapshot ? artwork.snapshotSeq : sinceSeq
   const rows = await prisma.op.findMany({
     where: { artworkId, seq: { gt: from } },

@@ -25,13 +25,13 @@ export function attachRealtime(httpServer: HttpServer, opts: { redisUrl?: string
   let pub: Redis | undefined
   let sub: Redis | undefined
   if (opts.redisUrl) {
-    pub = new Redis(opts.redisUrl, { maxRetriesPerRequest: null, enableAutoPipelining: true })
+    pub = new Redis(opts.redisUrl, { maxRetriesPerRequest: null })
     sub = pub.duplicate()
     for (const client of [pub, sub]) client.on('error', (e: Error) => console.error('[realtime] redis:', e.message))
     io.adapter(createAdapter(pub, sub, { requestsTimeout: 3_000 }))
   }
 
-  registerRooms(io, {
+  const rooms = registerRooms(io, {
     prisma: async () => (await getDatabase()).prisma,
     identify: (headers) => sessionUser(headers),
   })
@@ -57,8 +57,11 @@ export function attachRealtime(httpServer: HttpServer, opts: { redisUrl?: string
     io,
     async close() {
       closed = true
-      // disconnects every client and closes engine.io; does not close the shared HTTP server
+      rooms.stop()
+      // disconnect every client, leave Redis' channels, close engine.io; the shared HTTP server
+      // is closed by its owner
       io.disconnectSockets(true)
+      await io.of('/').adapter.close()
       io.engine.close()
       await Promise.allSettled([pub?.quit(), sub?.quit()])
       setRealtimeStatus(undefined)

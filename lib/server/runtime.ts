@@ -1,8 +1,9 @@
 // Process-wide state shared by server.ts and Next's route handlers. They run in one process but
 // Next bundles its own copy of our modules, so module-level singletons would be duplicated:
 // the one database handle and the realtime status live on globalThis instead.
-import { openDatabase, type Database } from '../db/client'
-import { databaseUrl } from '../db/url'
+// Only a type import: the opener (PGlite, migrations) is provided by server.ts, so that Next's
+// bundles never include the database drivers or the migration engine.
+import type { Database } from '../db/client'
 
 export interface RealtimeStatus {
   status: 'up' | 'down'
@@ -13,6 +14,7 @@ export interface RealtimeStatus {
 }
 
 interface Runtime {
+  open?: () => Promise<Database>
   db?: Promise<Database>
   dbError?: { message: string; at: number }
   realtime?: () => RealtimeStatus
@@ -29,6 +31,11 @@ export class DatabaseUnavailableError extends Error {
   override name = 'DatabaseUnavailableError'
 }
 
+/** Called once at start-up by the process's entry point (server.ts, test set-up). */
+export function provideDatabase(open: () => Promise<Database>) {
+  runtime.open = open
+}
+
 /**
  * The process's database, opened (and migrated) on first use. An embedded PGlite folder can only
  * be owned by one process, so every caller must go through here.
@@ -39,8 +46,8 @@ export function getDatabase(): Promise<Database> {
   if (last && Date.now() - last.at < RETRY_AFTER_MS) {
     return Promise.reject(new DatabaseUnavailableError(last.message))
   }
-  const migrate = process.env.MIGRATE_ON_START !== '0'
-  const opening = openDatabase({ url: databaseUrl(), migrate }).catch((e: unknown) => {
+  if (!runtime.open) return Promise.reject(new DatabaseUnavailableError('no database configured in this process'))
+  const opening = runtime.open().catch((e: unknown) => {
     runtime.db = undefined
     const message = e instanceof Error ? e.message : String(e)
     runtime.dbError = { message, at: Date.now() }

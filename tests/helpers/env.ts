@@ -3,3 +3,10 @@
 process.env.DATABASE_URL ||= 'pglite:memory'
 process.env.BETTER_AUTH_SECRET ||= 'test-secret-for-vitest-only-0123456789abcdef'
 process.env.NEXT_TELEMETRY_DISABLED = '1'
+
+// what server.ts does at start-up: this process's database, opened (and migrated) on first use
+import { openDatabase } from '../../lib/db/client'
+import { databaseUrl } from '../../lib/db/url'
+import { provideDatabase } from '../../lib/server/runtime'
+
+provideDatabase(() => openDatabase({ url: databaseUrl(), poolSize: 4 }))

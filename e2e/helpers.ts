@@ -1,0 +1,65 @@
+import { spawn, type ChildProcess } from 'node:child_process'
+import { mkdtempSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import path from 'node:path'
+import type { APIRequestContext, BrowserContext } from '@playwright/test'
+import { io, type Socket } from 'socket.io-client'
+
+/** Signs the browser context in as a guest through the app's real auth endpoint. */
+export async function signInAsGuest(request: APIRequestContext, baseURL: string) {
+  const res = await request.post('/api/auth/sign-in/anonymous', { data: {}, headers: { origin: baseURL } })
+  if (!res.ok()) throw new Error(`guest sign-in failed: ${res.status()} ${await res.text()}`)
+}
+
+export async function cookieHeader(context: BrowserContext, baseURL: string) {
+  const cookies = await context.cookies(baseURL)
+  return cookies.map((c) => `${c.name}=${c.value}`).join('; ')
+}
+
+export async function connectSocket(baseURL: string, cookie?: string): Promise<Socket> {
+  const socket = io(baseURL, { transports: ['websocket'], extraHeaders: cookie ? { cookie } : {}, reconnection: false, forceNew: true })
+  await new Promise<void>((resolve, reject) => {
+    socket.once('connect', () => resolve())
+    socket.once('connect_error', reject)
+  })
+  return socket
+}
+
+export interface ServerProcess {
+  url: string
+  child: ChildProcess
+  output: () => string
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>
+}
+
+/** Starts another server process on the production build (own port, own environment). */
+export async function startServer(port: number, env: Record<string, string | undefined>): Promise<ServerProcess> {
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'ganvas-proc-'))
+  const child = spawn('node_modules/.bin/tsx', ['server.ts'], {
+    env: {
+      ...process.env,
+      NODE_ENV: 'production',
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      NEXT_TELEMETRY_DISABLED: '1',
+      BETTER_AUTH_SECRET: 'e2e-secret-0123456789abcdef0123456789',
+      DATABASE_URL: `pglite:${path.join(dataDir, 'db')}`,
+      REDIS_URL: undefined,
+      ...env,
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
+  let out = ''
+  child.stdout?.on('data', (d: Buffer) => (out += d.toString()))
+  child.stderr?.on('data', (d: Buffer) => (out += d.toString()))
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.once('exit', (code, signal) => resolve({ code, signal })),
+  )
+  const url = `http://127.0.0.1:${port}`
+  const deadline = Date.now() + 90_000
+  while (!out.includes('GANvas ready')) {
+    if (Date.now() > deadline || child.exitCode !== null) throw new Error(`server on ${port} did not start:\n${out}`)
+    await new Promise((r) => setTimeout(r, 200))
+  }
+  return { url, child, output: () => out, exited }
+}

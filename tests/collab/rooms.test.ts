@@ -1,0 +1,134 @@
+// Joining artwork rooms over real socket.io connections, with identities from the real auth
+// library and permissions from the real database.
+import { randomBytes, randomUUID } from 'node:crypto'
+import type { Socket } from 'socket.io-client'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { sessionUser } from '../../lib/auth/auth'
+import { createArtwork } from '../../lib/db/artworks'
+import { closeDatabase, getDatabase } from '../../lib/server/runtime'
+import type { JoinAck, Member, ProtocolError } from '../../lib/collab/protocol'
+import { guestCookie } from '../helpers/auth'
+import { connectClient, join, nextEvent, startNode, type TestNode } from '../helpers/realtime'
+
+let node: TestNode
+let ownerCookie: string
+let strangerCookie: string
+let artworkId: string
+const sockets: Socket[] = []
+
+async function client(cookie?: string) {
+  const s = await connectClient(node.url, cookie)
+  sockets.push(s)
+  return s
+}
+
+beforeAll(async () => {
+  node = await startNode()
+  ownerCookie = await guestCookie('Owner')
+  strangerCookie = await guestCookie('Stranger')
+  const owner = await sessionUser(new Headers({ cookie: ownerCookie }))
+  const { prisma } = await getDatabase()
+  artworkId = (await createArtwork(prisma, owner!.id, 'Room test')).id
+})
+
+afterAll(async () => {
+  for (const s of sockets) s.close()
+  await node.close()
+  await closeDatabase()
+})
+
+const ok = (ack: JoinAck) => {
+  if (!ack.ok) throw new Error(`join rejected: ${ack.error.message}`)
+  return ack
+}
+
+describe('join', () => {
+  it('lets the owner in with the snapshot, the ops after it and the members', async () => {
+    const s = await client(ownerCookie)
+    const ack = ok(await join(s, { artworkId }))
+    expect(ack.role).toBe('owner')
+    expect(ack.snapshot?.seq).toBe(0)
+    expect(ack.snapshot?.document.order).toEqual([])
+    expect(ack.ops).toEqual([])
+    expect(ack.members.map((m) => m.name)).toContain('Owner')
+  })
+
+  it('sends only the ops after sinceSeq, in seq order, without the snapshot', async () => {
+    const { prisma } = await getDatabase()
+    const owner = await sessionUser(new Headers({ cookie: ownerCookie }))
+    const art = await createArtwork(prisma, owner!.id, 'With history')
+    for (const seq of [1, 2, 3]) {
+      await prisma.op.create({
+        data: { artworkId: art.id, seq, opId: randomUUID(), authorId: owner!.id, kind: 'add', objectId: `o${seq}`, payload: { id: `o${seq}`, type: 'rect' } },
+      })
+    }
+    await prisma.artwork.update({ where: { id: art.id }, data: { seq: 3 } })
+    const s = await client(ownerCookie)
+    const ack = ok(await join(s, { artworkId: art.id, sinceSeq: 1 }))
+    expect(ack.snapshot).toBeNull()
+    expect(ack.ops.map((o) => o.seq)).toEqual([2, 3])
+    expect(ack.seq).toBe(3)
+    const fresh = ok(await join(s, { artworkId: art.id }))
+    expect(fresh.snapshot?.seq).toBe(0)
+    expect(fresh.ops.map((o) => o.seq)).toEqual([1, 2, 3])
+  })
+
+  it('tells the others in the room who joined', async () => {
+    const a = await client(ownerCookie)
+    ok(await join(a, { artworkId }))
+    const token = randomBytes(16).toString('base64url')
+    const { prisma } = await getDatabase()
+    const owner = await sessionUser(new Headers({ cookie: ownerCookie }))
+    await prisma.shareLink.create({ data: { artworkId, token, role: 'edit', createdById: owner!.id } })
+    const presence = nextEvent<{ artworkId: string; members: Member[] }>(a, 'presence')
+    const b = await client(await guestCookie('Visitor B'))
+    const ack = ok(await join(b, { artworkId, token }))
+    expect(ack.role).toBe('edit')
+    const seen = await presence
+    expect(seen.members.map((m) => m.name)).toContain('Visitor B')
+  })
+
+  it('keeps strangers out of a private artwork, and ids do not leak', async () => {
+    const s = await client(strangerCookie)
+    const errorEvent = nextEvent<ProtocolError>(s, 'protocol:error')
+    const ack = await join(s, { artworkId })
+    expect(ack).toMatchObject({ ok: false, error: { code: 'not_found' } })
+    expect((await errorEvent).event).toBe('join')
+    const missing = await join(s, { artworkId: 'c' + 'x'.repeat(24) })
+    expect(missing).toMatchObject({ ok: false, error: { code: 'not_found' } })
+    const anonymous = await client()
+    expect(await join(anonymous, { artworkId })).toMatchObject({ ok: false, error: { code: 'not_found' } })
+  })
+
+  it('honours view links and ignores revoked ones', async () => {
+    const { prisma } = await getDatabase()
+    const owner = await sessionUser(new Headers({ cookie: ownerCookie }))
+    const view = randomBytes(16).toString('base64url')
+    const revoked = randomBytes(16).toString('base64url')
+    await prisma.shareLink.create({ data: { artworkId, token: view, role: 'view', createdById: owner!.id } })
+    await prisma.shareLink.create({ data: { artworkId, token: revoked, role: 'edit', createdById: owner!.id, revokedAt: new Date() } })
+    const s = await client(strangerCookie)
+    expect(ok(await join(s, { artworkId, token: view })).role).toBe('view')
+    expect(await join(s, { artworkId, token: revoked })).toMatchObject({ ok: false, error: { code: 'not_found' } })
+  })
+
+  it('rejects malformed payloads with an error event and joins nothing', async () => {
+    const s = await client(ownerCookie)
+    const bad: unknown[] = [null, 'artwork', { artworkId: 'NOT AN ID' }, { artworkId, sinceSeq: -1 }, { artworkId, extra: true }, { artworkId, token: '<script>' }]
+    for (const payload of bad) {
+      const errorEvent = nextEvent<ProtocolError>(s, 'protocol:error')
+      const ack = await join(s, payload as Record<string, unknown>)
+      expect(ack.ok, JSON.stringify(payload)).toBe(false)
+      expect((await errorEvent).code).toBe('invalid')
+    }
+    const members = await node.realtime.io.in(`artwork:${artworkId}`).fetchSockets()
+    expect(members.map((m) => m.id)).not.toContain(s.id)
+  })
+
+  it('drops a message over the size limit by closing that connection', async () => {
+    const s = await client(ownerCookie)
+    const closed = nextEvent<string>(s, 'disconnect', 10_000)
+    s.emit('join', { artworkId, padding: 'x'.repeat(1_100_000) })
+    expect(await closed).toMatch(/transport/)
+  })
+})

@@ -1,0 +1,72 @@
+import { createServer, type Server as HttpServer } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { io as connect, type Socket } from 'socket.io-client'
+import { attachRealtime, type Realtime } from '../../lib/server/realtime'
+import type { JoinAck, JoinRequest } from '../../lib/collab/protocol'
+
+export interface TestNode {
+  url: string
+  realtime: Realtime
+  http: HttpServer
+  close(): Promise<void>
+}
+
+/** A real HTTP server on an ephemeral port with the app's socket.io set-up attached. */
+export async function startNode(opts: { redisUrl?: string } = {}): Promise<TestNode> {
+  const http = createServer()
+  const realtime = attachRealtime(http, opts)
+  await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve))
+  const { port } = http.address() as AddressInfo
+  return {
+    url: `http://127.0.0.1:${port}`,
+    realtime,
+    http,
+    async close() {
+      await realtime.close()
+      http.closeAllConnections()
+      await new Promise<void>((resolve) => http.close(() => resolve()))
+    },
+  }
+}
+
+export async function connectClient(url: string, cookie?: string): Promise<Socket> {
+  const socket = connect(url, {
+    path: '/socket.io',
+    transports: ['websocket'],
+    extraHeaders: cookie ? { cookie } : {},
+    reconnection: false,
+    forceNew: true,
+  })
+  await new Promise<void>((resolve, reject) => {
+    socket.once('connect', () => resolve())
+    socket.once('connect_error', reject)
+  })
+  return socket
+}
+
+export function join(socket: Socket, request: JoinRequest | Record<string, unknown>): Promise<JoinAck> {
+  return socket.timeout(10_000).emitWithAck('join', request) as Promise<JoinAck>
+}
+
+/** Resolves with the next payload of an event (or rejects after timeoutMs). */
+export function nextEvent<T>(socket: Socket, event: string, timeoutMs = 5_000): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no ${event} within ${timeoutMs} ms`)), timeoutMs)
+    socket.once(event, (payload: T) => {
+      clearTimeout(timer)
+      resolve(payload)
+    })
+  })
+}
+
+/** Waits until predicate holds for a value that fetch returns, polling. */
+export async function eventually<T>(fetch: () => Promise<T> | T, predicate: (v: T) => boolean, timeoutMs = 5_000): Promise<T> {
+  const end = Date.now() + timeoutMs
+  let last = await fetch()
+  while (!predicate(last)) {
+    if (Date.now() > end) throw new Error(`condition not met within ${timeoutMs} ms; last value ${JSON.stringify(last)}`)
+    await new Promise((r) => setTimeout(r, 50))
+    last = await fetch()
+  }
+  return last
+}
