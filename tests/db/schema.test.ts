@@ -5,15 +5,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createArtwork } from '../../lib/db/artworks'
 import type { Database } from '../../lib/db/client'
 import { emptyDocument } from '../../lib/canvas/document'
-import { createTestUser, openTestDatabase } from '../helpers/db'
+import { openDatabase } from '../../lib/db/client'
+import { createTestUser, usingPostgres } from '../helpers/db'
 
-let db: Database
-beforeAll(async () => {
-  db = await openTestDatabase()
-})
-afterAll(async () => {
-  await db.close()
-})
+// The same guarantees on both databases the app runs on: the embedded default and PostgreSQL.
+const targets = [
+  { name: 'PGlite (embedded default)', url: 'pglite:memory' },
+  ...(usingPostgres() ? [{ name: 'PostgreSQL', url: process.env.DATABASE_URL as string }] : []),
+]
 
 const op = (artworkId: string, authorId: string, seq: number, opId = randomUUID()) => ({
   artworkId,
@@ -25,7 +24,15 @@ const op = (artworkId: string, authorId: string, seq: number, opId = randomUUID(
   payload: { id: `obj${seq}`, type: 'rect' },
 })
 
-describe('schema constraints', () => {
+describe.each(targets)('schema constraints on $name', ({ url }) => {
+  let db: Database
+  beforeAll(async () => {
+    db = await openDatabase({ url, poolSize: 4 })
+  })
+  afterAll(async () => {
+    await db.close()
+  })
+
   it('a new artwork starts with an empty canvas at seq 0', async () => {
     const user = await createTestUser(db)
     const art = await createArtwork(db.prisma, user.id, 'Blank')
