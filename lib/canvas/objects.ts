@@ -1,0 +1,108 @@
+// The drawable objects of a canvas document, one zod schema per kind. Coordinates are in canvas
+// pixels (the document's width x height), as Fabric uses them; colours are CSS colour strings.
+import { z } from 'zod'
+
+export const objectIdSchema = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'object ids are 1-64 characters of A-Z a-z 0-9 _ -')
+
+const finite = z.number().finite()
+const coord = finite.min(-100_000).max(100_000)
+const color = z.string().max(64).regex(/^(#[0-9a-fA-F]{3,8}|rgba?\([\d\s.,%]+\)|hsla?\([\d\s.,%deg]+\)|transparent|[a-z]{3,20})$/, 'not a colour')
+
+/** Placement shared by every object (Fabric's transform properties). */
+export const transformShape = {
+  left: coord,
+  top: coord,
+  angle: finite.min(-3600).max(3600).default(0),
+  scaleX: finite.min(-1000).max(1000).default(1),
+  scaleY: finite.min(-1000).max(1000).default(1),
+  opacity: finite.min(0).max(1).default(1),
+}
+
+const strokeShape = {
+  stroke: color.nullable().default(null),
+  strokeWidth: finite.min(0).max(1000).default(1),
+}
+
+/** A freehand stroke as SVG-like path commands: ['M', x, y], ['Q', cx, cy, x, y], ['L', x, y]. */
+export const pathCommandSchema = z.union([
+  z.tuple([z.literal('M'), coord, coord]),
+  z.tuple([z.literal('L'), coord, coord]),
+  z.tuple([z.literal('Q'), coord, coord, coord, coord]),
+  z.tuple([z.literal('C'), coord, coord, coord, coord, coord, coord]),
+  z.tuple([z.literal('Z')]),
+])
+export type PathCommand = z.infer<typeof pathCommandSchema>
+export const MAX_PATH_COMMANDS = 20_000
+
+export const pathObjectSchema = z
+  .object({
+    id: objectIdSchema,
+    type: z.literal('path'),
+    ...transformShape,
+    ...strokeShape,
+    path: z.array(pathCommandSchema).min(1).max(MAX_PATH_COMMANDS),
+    /** which brush drew it: affects caps and blending */
+    brush: z.enum(['pencil', 'marker', 'eraser']),
+  })
+  .strict()
+
+const boxShape = {
+  width: finite.min(0).max(100_000),
+  height: finite.min(0).max(100_000),
+  fill: color.nullable().default(null),
+}
+
+export const rectObjectSchema = z.object({ id: objectIdSchema, type: z.literal('rect'), ...transformShape, ...strokeShape, ...boxShape }).strict()
+export const ellipseObjectSchema = z
+  .object({ id: objectIdSchema, type: z.literal('ellipse'), ...transformShape, ...strokeShape, rx: finite.min(0).max(50_000), ry: finite.min(0).max(50_000), fill: color.nullable().default(null) })
+  .strict()
+export const lineObjectSchema = z
+  .object({ id: objectIdSchema, type: z.literal('line'), ...transformShape, ...strokeShape, x1: coord, y1: coord, x2: coord, y2: coord })
+  .strict()
+export const textObjectSchema = z
+  .object({
+    id: objectIdSchema,
+    type: z.literal('text'),
+    ...transformShape,
+    text: z.string().max(5_000),
+    fontSize: finite.min(1).max(1_000),
+    fontFamily: z.string().max(100).default('sans-serif'),
+    fill: color,
+    width: finite.min(1).max(100_000),
+  })
+  .strict()
+
+/** A raster image, e.g. the generator's base image; `src` is a blob URL path of this app. */
+export const imageObjectSchema = z
+  .object({
+    id: objectIdSchema,
+    type: z.literal('image'),
+    ...transformShape,
+    src: z.string().max(200).regex(/^\/api\/blobs\/[0-9a-f]{64}$/, 'images come from the blob store'),
+    width: finite.min(1).max(8192),
+    height: finite.min(1).max(8192),
+    /** the base layer: not selectable, always at the bottom */
+    locked: z.boolean().default(false),
+    /** draw with smoothing when scaled up (the generator's 64x64 output) */
+    smooth: z.boolean().default(true),
+  })
+  .strict()
+
+export const canvasObjectSchema = z.discriminatedUnion('type', [
+  pathObjectSchema,
+  rectObjectSchema,
+  ellipseObjectSchema,
+  lineObjectSchema,
+  textObjectSchema,
+  imageObjectSchema,
+])
+
+export type CanvasObject = z.infer<typeof canvasObjectSchema>
+export type CanvasObjectType = CanvasObject['type']
+export type ObjectProps = Omit<CanvasObject, 'id' | 'type'>
+
+/** The properties an update may change, per kind (all but id and type). */
+export function updatableKeys(type: CanvasObjectType): string[] {
+  const schema = canvasObjectSchema.options.find((o) => o.shape.type.value === type)
+  return schema ? Object.keys(schema.shape).filter((k) => k !== 'id' && k !== 'type') : []
+}

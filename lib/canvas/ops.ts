@@ -1,0 +1,118 @@
+// Ops over the canvas document: every committed user action is one op. The same apply function
+// runs in the editor (optimistically), on the server (folding snapshots) and in tests, and every
+// applied op yields its inverse, which is how undo works (undo sends the inverse as a new op).
+import { z } from 'zod'
+import { canvasObjectSchema, objectIdSchema, updatableKeys, type CanvasObject } from './objects'
+import { MAX_OBJECTS, type CanvasDocument } from './document'
+
+/** The largest op accepted, as JSON bytes (a long freehand stroke is well under this). */
+export const MAX_OP_BYTES = 256 * 1024
+
+const index = z.number().int().min(0).max(MAX_OBJECTS)
+
+export const addOpSchema = z
+  .object({ kind: z.literal('add'), objectId: objectIdSchema, data: z.object({ object: canvasObjectSchema, index: index.optional() }).strict() })
+  .strict()
+export const updateOpSchema = z
+  .object({
+    kind: z.literal('update'),
+    objectId: objectIdSchema,
+    // only the changed properties; checked against the object's kind when applied
+    data: z.object({ set: z.record(z.string().max(32), z.json()).refine((s) => Object.keys(s).length > 0, 'nothing to update') }).strict(),
+  })
+  .strict()
+export const removeOpSchema = z.object({ kind: z.literal('remove'), objectId: objectIdSchema, data: z.object({}).strict() }).strict()
+export const reorderOpSchema = z.object({ kind: z.literal('reorder'), objectId: objectIdSchema, data: z.object({ index }).strict() }).strict()
+
+export const canvasOpSchema = z.discriminatedUnion('kind', [addOpSchema, updateOpSchema, removeOpSchema, reorderOpSchema])
+export type CanvasOp = z.infer<typeof canvasOpSchema>
+export type OpKind = CanvasOp['kind']
+
+export type ApplyFailure = { ok: false; reason: 'missing' | 'exists' | 'invalid' | 'full'; message: string }
+export type ApplyResult = { ok: true; inverse: CanvasOp } | ApplyFailure
+
+const fail = (reason: ApplyFailure['reason'], message: string): ApplyFailure => ({ ok: false, reason, message })
+
+/** Parses untrusted input into an op, enforcing the size limit first. */
+export function parseOp(input: unknown): { ok: true; op: CanvasOp } | { ok: false; message: string } {
+  let size: number
+  try {
+    size = JSON.stringify(input)?.length ?? 0
+  } catch {
+    return { ok: false, message: 'op is not JSON' }
+  }
+  if (size > MAX_OP_BYTES) return { ok: false, message: `op is ${size} bytes, over the ${MAX_OP_BYTES} byte limit` }
+  const parsed = canvasOpSchema.safeParse(input)
+  return parsed.success ? { ok: true, op: parsed.data } : { ok: false, message: z.prettifyError(parsed.error) }
+}
+
+/**
+ * Applies op to doc in place and returns its inverse, or a failure that leaves doc unchanged.
+ * Remove is a tombstone that wins: updates and reorders of a missing object fail ('missing').
+ */
+export function applyOpInPlace(doc: CanvasDocument, op: CanvasOp): ApplyResult {
+  const current = doc.objects[op.objectId]
+  switch (op.kind) {
+    case 'add': {
+      if (current) return fail('exists', `object ${op.objectId} already exists`)
+      if (op.data.object.id !== op.objectId) return fail('invalid', 'the object id and the op objectId differ')
+      if (doc.order.length >= MAX_OBJECTS) return fail('full', `a canvas holds at most ${MAX_OBJECTS} objects`)
+      const at = clampIndex(op.data.index ?? doc.order.length, doc.order.length)
+      doc.objects[op.objectId] = op.data.object
+      doc.order.splice(at, 0, op.objectId)
+      return { ok: true, inverse: { kind: 'remove', objectId: op.objectId, data: {} } }
+    }
+    case 'update': {
+      if (!current) return fail('missing', `object ${op.objectId} does not exist (removed?)`)
+      const allowed = new Set(updatableKeys(current.type))
+      const bad = Object.keys(op.data.set).filter((k) => !allowed.has(k))
+      if (bad.length) return fail('invalid', `${current.type} has no updatable ${bad.join(', ')}`)
+      const merged = canvasObjectSchema.safeParse({ ...current, ...op.data.set })
+      if (!merged.success) return fail('invalid', z.prettifyError(merged.error))
+      const previous: Record<string, z.core.util.JSONType> = {}
+      const currentProps = current as unknown as Record<string, z.core.util.JSONType>
+      for (const key of Object.keys(op.data.set)) previous[key] = currentProps[key] ?? null
+      doc.objects[op.objectId] = merged.data
+      return { ok: true, inverse: { kind: 'update', objectId: op.objectId, data: { set: previous } } }
+    }
+    case 'remove': {
+      if (!current) return fail('missing', `object ${op.objectId} does not exist`)
+      const at = doc.order.indexOf(op.objectId)
+      delete doc.objects[op.objectId]
+      doc.order.splice(at, 1)
+      return { ok: true, inverse: { kind: 'add', objectId: op.objectId, data: { object: current, index: at } } }
+    }
+    case 'reorder': {
+      if (!current) return fail('missing', `object ${op.objectId} does not exist (removed?)`)
+      const from = doc.order.indexOf(op.objectId)
+      doc.order.splice(from, 1)
+      const to = clampIndex(op.data.index, doc.order.length)
+      doc.order.splice(to, 0, op.objectId)
+      return { ok: true, inverse: { kind: 'reorder', objectId: op.objectId, data: { index: from } } }
+    }
+  }
+}
+
+/** Pure form of applyOpInPlace: returns a new document (structure shared with the old one). */
+export function applyOp(doc: CanvasDocument, op: CanvasOp): ({ ok: true; doc: CanvasDocument; inverse: CanvasOp }) | ApplyFailure {
+  const next: CanvasDocument = { ...doc, objects: { ...doc.objects }, order: [...doc.order] }
+  const result = applyOpInPlace(next, op)
+  return result.ok ? { ok: true, doc: next, inverse: result.inverse } : result
+}
+
+/** Folds ops into a copy of doc, skipping ones that fail (as the server would have rejected them). */
+export function foldOps(doc: CanvasDocument, ops: Iterable<CanvasOp>): CanvasDocument {
+  const next = cloneDocument(doc)
+  for (const op of ops) applyOpInPlace(next, op)
+  return next
+}
+
+export function cloneDocument(doc: CanvasDocument): CanvasDocument {
+  return { ...doc, objects: { ...doc.objects }, order: [...doc.order] }
+}
+
+function clampIndex(i: number, length: number) {
+  return Math.max(0, Math.min(length, Math.floor(i)))
+}
+
+export type { CanvasObject }
