@@ -7,6 +7,8 @@ export const EVENTS = {
   join: 'join',
   leave: 'leave',
   presence: 'presence',
+  /** client -> server: submit an op (acked with its seq); server -> room: an accepted op */
+  op: 'op',
   /** server -> client: a request of this client was rejected; nothing was changed */
   error: 'protocol:error',
 } as const
@@ -48,7 +50,7 @@ export type StoredOp = z.infer<typeof storedOpSchema>
 export const roleSchema = z.enum(['owner', 'edit', 'view'])
 
 export const protocolErrorSchema = z.object({
-  code: z.enum(['invalid', 'unauthenticated', 'forbidden', 'not_found', 'unavailable', 'internal']),
+  code: z.enum(['invalid', 'unauthenticated', 'forbidden', 'not_found', 'rejected', 'conflict', 'unavailable', 'internal']),
   message: z.string(),
   /** the event the rejected request came with */
   event: z.string().optional(),
@@ -68,5 +70,28 @@ export const joinAckSchema = z.discriminatedUnion('ok', [
   z.object({ ok: z.literal(false), error: protocolErrorSchema }),
 ])
 export type JoinAck = z.infer<typeof joinAckSchema>
+
+/** What a client sends to submit one op; `op` is checked by lib/canvas/ops.ts' parseOp. */
+export const opRequestSchema = z
+  .object({
+    artworkId: artworkIdSchema,
+    /** client-generated; a resend with the same opId is answered with the stored seq */
+    opId: z.string().uuid(),
+    op: z.unknown(),
+  })
+  .strict()
+export type OpRequest = z.infer<typeof opRequestSchema>
+
+export const opAckSchema = z.discriminatedUnion('ok', [
+  z.object({ ok: z.literal(true), opId: z.string(), seq: z.number().int().positive(), duplicate: z.boolean() }),
+  z.object({ ok: z.literal(false), opId: z.string().optional(), error: protocolErrorSchema }),
+])
+export type OpAck = z.infer<typeof opAckSchema>
+
+/** Server -> room: an op in its final order. */
+export interface OpBroadcast {
+  artworkId: string
+  op: StoredOp
+}
 
 export const roomName = (artworkId: string) => `artwork:${artworkId}`

@@ -7,7 +7,10 @@ import { artworkRole, type ArtworkRole } from '../auth/permissions'
 import type { SessionUser } from '../auth/auth'
 import type { PrismaClient } from '../db/client'
 import { canvasDocumentSchema } from '../canvas/document'
-import { EVENTS, joinRequestSchema, roomName, type JoinAck, type Member, type ProtocolError, type StoredOp } from './protocol'
+import { parseOp } from '../canvas/ops'
+import { canWrite } from '../auth/permissions'
+import { EVENTS, joinRequestSchema, opRequestSchema, roomName, type JoinAck, type Member, type OpAck, type OpBroadcast, type ProtocolError, type StoredOp } from './protocol'
+import { submitOp } from './op-log'
 import { colorFor } from './presence-colors'
 
 export interface SocketData {
@@ -50,7 +53,7 @@ export function registerRooms(io: Server, deps: RoomDeps): Rooms {
 
   io.on('connection', (socket: Socket) => {
     const data = socket.data as SocketData
-    const reject = (event: string, error: Omit<ProtocolError, 'event'>, ack?: Ack) => {
+    const reject = (event: string, error: Omit<ProtocolError, 'event'>, ack?: (answer: { ok: false; error: ProtocolError }) => void) => {
       const full: ProtocolError = { ...error, event }
       socket.emit(EVENTS.error, full)
       ack?.({ ok: false, error: full })
@@ -77,6 +80,30 @@ export function registerRooms(io: Server, deps: RoomDeps): Rooms {
       } catch (e) {
         console.error('[collab] join failed', e)
         reject(EVENTS.join, { code: 'unavailable', message: 'Could not join right now; try again.' }, ack)
+      }
+    })
+
+    socket.on(EVENTS.op, async (payload: unknown, maybeAck: unknown) => {
+      const ack = typeof maybeAck === 'function' ? (maybeAck as (a: OpAck) => void) : undefined
+      const parsed = opRequestSchema.safeParse(payload)
+      if (!parsed.success) return reject(EVENTS.op, { code: 'invalid', message: z.prettifyError(parsed.error) }, ack)
+      const { artworkId, opId } = parsed.data
+      const role = data.rooms.get(artworkId) ?? null
+      if (!role) return reject(EVENTS.op, { code: 'forbidden', message: 'Join the artwork before editing it.' }, ack)
+      if (!canWrite(role) || !data.user) return reject(EVENTS.op, { code: 'forbidden', message: 'This link is view-only.' }, ack)
+      const op = parseOp(parsed.data.op)
+      if (!op.ok) return reject(EVENTS.op, { code: 'invalid', message: op.message }, ack)
+      try {
+        const result = await submitOp(await deps.prisma(), { artworkId, authorId: data.user.id, opId, op: op.op })
+        if (!result.ok) return reject(EVENTS.op, { code: result.code, message: result.message }, ack)
+        ack?.({ ok: true, opId, seq: result.op.seq, duplicate: result.duplicate })
+        if (!result.duplicate) {
+          const broadcast: OpBroadcast = { artworkId, op: result.op }
+          socket.to(roomName(artworkId)).emit(EVENTS.op, broadcast)
+        }
+      } catch (e) {
+        console.error('[collab] op failed', e)
+        reject(EVENTS.op, { code: 'unavailable', message: 'Could not store the op; it will be resent.' }, ack)
       }
     })
 
