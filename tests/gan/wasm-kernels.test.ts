@@ -1,0 +1,197 @@
+import * as tf from '@tensorflow/tfjs';
+import fc from 'fast-check';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { setupBackend } from '../../lib/gan/backend';
+
+// Each kernel of lib/gan/wasm-kernels.ts against tfjs's cpu kernels on random shapes, and the
+// tensor/data-id counts before and after (no leaks, intermediates included).
+
+type Inputs = Record<string, { shape: number[]; values: Float32Array }>;
+
+function randomValues(shape: number[], seed: number): Float32Array {
+  let s = seed >>> 0 || 1;
+  const n = shape.reduce((a, b) => a * b, 1);
+  const v = new Float32Array(n);
+  for (let i = 0; i < n; i++) {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    v[i] = s / 2 ** 31 - 1;
+  }
+  return v;
+}
+
+/** Runs `kernel` with the same inputs on cpu and wasm; returns max abs error and leak counts. */
+async function compare(kernel: string, inputs: Inputs, attrs: tf.NamedAttrMap) {
+  const run = async (backend: 'cpu' | 'wasm') => {
+    await tf.setBackend(backend);
+    const ins: Record<string, tf.Tensor> = {};
+    for (const [k, v] of Object.entries(inputs)) ins[k] = tf.tensor(v.values, v.shape, 'float32');
+    const tensorsBefore = tf.memory().numTensors;
+    const idsBefore = tf.backend().numDataIds();
+    const out = tf.engine().runKernel(kernel, ins as tf.NamedTensorMap, attrs) as tf.Tensor;
+    const values = out.dataSync().slice();
+    const shape = out.shape;
+    out.dispose();
+    const leakedTensors = tf.memory().numTensors - tensorsBefore;
+    const leakedIds = tf.backend().numDataIds() - idsBefore;
+    tf.dispose(Object.values(ins));
+    return { values, shape, leakedTensors, leakedIds };
+  };
+  const ref = await run('cpu');
+  const got = await run('wasm');
+  let err = 0;
+  for (let i = 0; i < ref.values.length; i++) err = Math.max(err, Math.abs((ref.values[i] as number) - (got.values[i] as number)));
+  return { err, ref, got };
+}
+
+const runs = { numRuns: 12, seed: 20261127 };
+
+beforeAll(async () => {
+  await setupBackend('wasm');
+});
+
+describe('wasm kernels vs cpu', () => {
+  it('Conv2DBackpropFilter', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.record({
+          n: fc.integer({ min: 1, max: 3 }),
+          h: fc.integer({ min: 3, max: 12 }),
+          w: fc.integer({ min: 3, max: 12 }),
+          c: fc.integer({ min: 1, max: 6 }),
+          co: fc.integer({ min: 1, max: 6 }),
+          k: fc.integer({ min: 1, max: 4 }),
+          stride: fc.integer({ min: 1, max: 2 }),
+          pad: fc.constantFrom('same', 'valid'),
+          seed: fc.integer({ min: 1, max: 1e6 }),
+        }),
+        async ({ n, h, w, c, co, k, stride, pad, seed }) => {
+          fc.pre(pad === 'same' || (h >= k && w >= k));
+          const info = tf.backend_util.computeConv2DInfo([n, h, w, c], [k, k, c, co], stride, 1, pad as 'same');
+          const dyShape = [n, info.outHeight, info.outWidth, co];
+          const { err, ref, got } = await compare(
+            'Conv2DBackpropFilter',
+            { x: { shape: [n, h, w, c], values: randomValues([n, h, w, c], seed) }, dy: { shape: dyShape, values: randomValues(dyShape, seed + 1) } },
+            { strides: [stride, stride], pad, dataFormat: 'NHWC', dimRoundingMode: undefined, filterShape: [k, k, c, co] } as unknown as tf.NamedAttrMap,
+          );
+          expect(got.shape).toEqual(ref.shape);
+          expect(err).toBeLessThanOrEqual(1e-4);
+          expect(got.leakedTensors).toBe(0);
+          expect(got.leakedIds).toBe(0);
+        },
+      ),
+      runs,
+    );
+  });
+
+  it('Conv2DBackpropInput (conv2dTranspose)', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.record({
+          n: fc.integer({ min: 1, max: 3 }),
+          h: fc.integer({ min: 3, max: 12 }),
+          w: fc.integer({ min: 3, max: 12 }),
+          c: fc.integer({ min: 1, max: 6 }),
+          co: fc.integer({ min: 1, max: 6 }),
+          k: fc.integer({ min: 1, max: 4 }),
+          stride: fc.integer({ min: 1, max: 2 }),
+          pad: fc.constantFrom('same', 'valid'),
+          seed: fc.integer({ min: 1, max: 1e6 }),
+        }),
+        async ({ n, h, w, c, co, k, stride, pad, seed }) => {
+          fc.pre(pad === 'same' || (h >= k && w >= k));
+          const info = tf.backend_util.computeConv2DInfo([n, h, w, c], [k, k, c, co], stride, 1, pad as 'same');
+          const dyShape = [n, info.outHeight, info.outWidth, co];
+          const { err, ref, got } = await compare(
+            'Conv2DBackpropInput',
+            { dy: { shape: dyShape, values: randomValues(dyShape, seed) }, filter: { shape: [k, k, c, co], values: randomValues([k, k, c, co], seed + 7) } },
+            { strides: [stride, stride], pad, dataFormat: 'NHWC', dimRoundingMode: undefined, inputShape: [n, h, w, c] } as unknown as tf.NamedAttrMap,
+          );
+          expect(got.shape).toEqual(ref.shape);
+          expect(err).toBeLessThanOrEqual(1e-4);
+          expect(got.leakedTensors).toBe(0);
+          expect(got.leakedIds).toBe(0);
+        },
+      ),
+      runs,
+    );
+  });
+
+  it('BatchMatMul with transposeA/transposeB', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.record({
+          b: fc.integer({ min: 1, max: 3 }),
+          m: fc.integer({ min: 1, max: 24 }),
+          k: fc.integer({ min: 1, max: 24 }),
+          n: fc.integer({ min: 1, max: 24 }),
+          ta: fc.boolean(),
+          tb: fc.boolean(),
+          seed: fc.integer({ min: 1, max: 1e6 }),
+        }),
+        async ({ b, m, k, n, ta, tb, seed }) => {
+          const aShape = ta ? [b, k, m] : [b, m, k];
+          const bShape = tb ? [b, n, k] : [b, k, n];
+          const { err, ref, got } = await compare(
+            'BatchMatMul',
+            { a: { shape: aShape, values: randomValues(aShape, seed) }, b: { shape: bShape, values: randomValues(bShape, seed + 3) } },
+            { transposeA: ta, transposeB: tb },
+          );
+          expect(got.shape).toEqual([b, m, n]);
+          expect(got.shape).toEqual(ref.shape);
+          expect(err).toBeLessThanOrEqual(1e-4);
+          expect(got.leakedTensors).toBe(0);
+          expect(got.leakedIds).toBe(0);
+        },
+      ),
+      runs,
+    );
+  });
+
+  it('Tile', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(fc.integer({ min: 1, max: 5 }), { minLength: 1, maxLength: 4 }).chain((shape) =>
+          fc.record({
+            shape: fc.constant(shape),
+            reps: fc.array(fc.integer({ min: 1, max: 3 }), { minLength: shape.length, maxLength: shape.length }),
+            seed: fc.integer({ min: 1, max: 1e6 }),
+          }),
+        ),
+        async ({ shape, reps, seed }) => {
+          const { err, ref, got } = await compare('Tile', { x: { shape, values: randomValues(shape, seed) } }, { reps });
+          expect(got.shape).toEqual(ref.shape);
+          expect(err).toBeLessThanOrEqual(1e-4);
+          expect(got.leakedTensors).toBe(0);
+          expect(got.leakedIds).toBe(0);
+        },
+      ),
+      runs,
+    );
+  });
+
+  it('a conv2d gradient through the registered kernels matches cpu', async () => {
+    const x = randomValues([2, 9, 9, 3], 5);
+    const f = randomValues([3, 3, 3, 4], 6);
+    const grads = async (backend: 'cpu' | 'wasm') => {
+      await tf.setBackend(backend);
+      const before = tf.memory().numTensors;
+      const out = tf.tidy(() => {
+        const g = tf.grads((a: tf.Tensor, b: tf.Tensor) => tf.sum(tf.square(tf.conv2d(a as tf.Tensor4D, b as tf.Tensor4D, 2, 'same'))));
+        return g([tf.tensor4d(x, [2, 9, 9, 3]), tf.tensor4d(f, [3, 3, 3, 4])]);
+      });
+      const v = out.map((t) => t.dataSync().slice());
+      tf.dispose(out);
+      return { v, leaked: tf.memory().numTensors - before };
+    };
+    const ref = await grads('cpu');
+    const got = await grads('wasm');
+    expect(got.leaked).toBe(0);
+    for (let i = 0; i < 2; i++) {
+      const r = ref.v[i] as Float32Array;
+      const g = got.v[i] as Float32Array;
+      let err = 0;
+      for (let j = 0; j < r.length; j++) err = Math.max(err, Math.abs((r[j] as number) - (g[j] as number)) / Math.max(1, Math.abs(r[j] as number)));
+      expect(err).toBeLessThanOrEqual(1e-4);
+    }
+  });
+});

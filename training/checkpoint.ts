@@ -1,0 +1,134 @@
+/**
+ * Resumable training state on disk: G, D, EMA-G (all weights incl. BatchNorm statistics), both
+ * Adam optimisers (iteration + moments), step, RNG state and data-loader position.
+ * Layout: <dir>/state.json + one float32 file per group (each small enough to commit).
+ * Writes go to a temp folder that is renamed over the old one, so a kill never leaves a
+ * half-written checkpoint.
+ */
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import * as tf from '@tensorflow/tfjs';
+import type { GanConfig } from '../lib/gan/architecture';
+import { Rng, type RngState } from '../lib/gan/rng';
+import type { LoaderState } from './data-loader';
+import type { GanTrainer, TrainHyper } from './trainer';
+
+export interface TensorEntry {
+  name: string;
+  shape: number[];
+  offset: number;
+}
+
+export interface CheckpointState {
+  version: 1;
+  runId: string;
+  step: number;
+  seed: number;
+  rng: RngState;
+  loader: LoaderState;
+  config: GanConfig;
+  hyper: TrainHyper;
+  savedAt: string;
+  /** Elapsed training wall time (s) over all sessions. */
+  trainSeconds: number;
+  groups: Record<GroupName, TensorEntry[]>;
+}
+
+type GroupName = 'g' | 'd' | 'ema' | 'gopt' | 'dopt';
+
+function pack(named: { name: string; tensor: tf.Tensor }[]): { entries: TensorEntry[]; data: Buffer } {
+  const entries: TensorEntry[] = [];
+  let total = 0;
+  for (const { name, tensor } of named) {
+    entries.push({ name, shape: tensor.shape.slice(), offset: total });
+    total += tensor.size;
+  }
+  const buf = new Float32Array(total);
+  named.forEach(({ tensor }, i) => buf.set(tensor.dataSync() as Float32Array, entries[i]?.offset ?? 0));
+  return { entries, data: Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength) };
+}
+
+function unpack(entries: TensorEntry[], file: string): { name: string; tensor: tf.Tensor }[] {
+  const b = readFileSync(file);
+  const all = new Float32Array(b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength));
+  return entries.map((e) => {
+    const size = e.shape.reduce((p, q) => p * q, 1);
+    return { name: e.name, tensor: tf.tensor(all.slice(e.offset, e.offset + size), e.shape, 'float32') };
+  });
+}
+
+export async function saveCheckpoint(
+  dir: string,
+  t: GanTrainer,
+  meta: { runId: string; seed: number; loader: LoaderState; trainSeconds: number },
+): Promise<void> {
+  const tmp = `${dir}.tmp`;
+  rmSync(tmp, { recursive: true, force: true });
+  mkdirSync(tmp, { recursive: true });
+  const groups: Partial<Record<GroupName, TensorEntry[]>> = {};
+  const write = (g: GroupName, named: { name: string; tensor: tf.Tensor }[]): void => {
+    const { entries, data } = pack(named);
+    writeFileSync(path.join(tmp, `${g}.bin`), data);
+    groups[g] = entries;
+  };
+  write('g', t.G.weights.map((w) => ({ name: w.originalName, tensor: w.read() })));
+  write('d', t.D.weights.map((w) => ({ name: w.originalName, tensor: w.read() })));
+  write('ema', t.ema.shadow.map((v, i) => ({ name: t.G.weights[i]?.originalName ?? `ema${i}`, tensor: v })));
+  const gw = await t.gOpt.getWeights();
+  const dw = await t.dOpt.getWeights();
+  write('gopt', gw);
+  write('dopt', dw);
+  const state: CheckpointState = {
+    version: 1,
+    runId: meta.runId,
+    step: t.step,
+    seed: meta.seed,
+    rng: t.rng.state(),
+    loader: meta.loader,
+    config: t.config,
+    hyper: t.hyper,
+    savedAt: new Date().toISOString(),
+    trainSeconds: meta.trainSeconds,
+    groups: groups as Record<GroupName, TensorEntry[]>,
+  };
+  writeFileSync(path.join(tmp, 'state.json'), `${JSON.stringify(state, null, 1)}\n`);
+  // getWeights() of tf optimisers returns the live iteration scalar wrapped in a new tensor
+  tf.dispose(gw.concat(dw).filter((w) => w.name === 'iter').map((w) => w.tensor));
+  const old = `${dir}.old`;
+  rmSync(old, { recursive: true, force: true });
+  if (existsSync(dir)) renameSync(dir, old);
+  renameSync(tmp, dir);
+  rmSync(old, { recursive: true, force: true });
+}
+
+export function readCheckpointState(dir: string): CheckpointState | null {
+  const f = path.join(dir, 'state.json');
+  if (!existsSync(f)) return null;
+  return JSON.parse(readFileSync(f, 'utf8')) as CheckpointState;
+}
+
+/** Restores a trainer built with the checkpoint's config/hyper. */
+export async function loadCheckpoint(dir: string, t: GanTrainer): Promise<CheckpointState> {
+  const st = readCheckpointState(dir);
+  if (!st) throw new Error(`no checkpoint in ${dir}`);
+  const load = (g: GroupName): { name: string; tensor: tf.Tensor }[] => unpack(st.groups[g], path.join(dir, `${g}.bin`));
+  const setModel = (m: tf.LayersModel, named: { name: string; tensor: tf.Tensor }[]): void => {
+    if (named.length !== m.weights.length) throw new Error(`checkpoint has ${named.length} weights, model ${m.weights.length}`);
+    m.setWeights(named.map((n) => n.tensor));
+    tf.dispose(named.map((n) => n.tensor));
+  };
+  setModel(t.G, load('g'));
+  setModel(t.D, load('d'));
+  const ema = load('ema');
+  t.ema.setValues(ema.map((n) => n.tensor));
+  tf.dispose(ema.map((n) => n.tensor));
+  const gopt = load('gopt');
+  const dopt = load('dopt');
+  if (gopt.length > 1) await t.gOpt.setWeights(gopt);
+  if (dopt.length > 1) await t.dOpt.setWeights(dopt);
+  // Adam wraps each given moment in a new Variable sharing its data (ref-counted), so ours can go
+  tf.dispose(gopt.concat(dopt).map((n) => n.tensor));
+  t.step = st.step;
+  t.rng = new Rng(st.rng);
+  return st;
+}

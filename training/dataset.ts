@@ -1,0 +1,158 @@
+/**
+ * `npm run dataset`: rebuilds training/data/ (the 64x64 emoji-face atlas, its JSON index with the
+ * held-out split, licences and credits) from exact npm package versions, which are installed
+ * on demand into .cache/dataset (not project dependencies). Deterministic for a given sharp.
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import sharp from 'sharp';
+import {
+  SOURCE_PACKAGES,
+  selectFaces,
+  splitByGroup,
+  type EmojiDatasourceEntry,
+  type FaceFile,
+  type OpenmojiEntry,
+} from './dataset-select';
+import { ATLAS_FILE, INDEX_FILE, type DatasetIndex } from './data-format';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const CACHE = path.join(ROOT, '.cache', 'dataset');
+const MODULES = path.join(CACHE, 'node_modules');
+const OUT = path.join(ROOT, 'training', 'data');
+const SIZE = 64;
+const PAD = 3;
+const INNER = SIZE - 2 * PAD;
+
+function ensurePackages(): void {
+  const missing = SOURCE_PACKAGES.filter((p) => {
+    const pj = path.join(MODULES, p.name, 'package.json');
+    if (!existsSync(pj)) return true;
+    const v = (JSON.parse(readFileSync(pj, 'utf8')) as { version?: string }).version;
+    return v !== p.version;
+  });
+  if (missing.length === 0) return;
+  mkdirSync(CACHE, { recursive: true });
+  const specs = SOURCE_PACKAGES.map((p) => `${p.name}@${p.version}`);
+  console.log(`installing ${specs.join(' ')} into ${path.relative(ROOT, CACHE)}`);
+  execFileSync(
+    'npm',
+    ['install', '--prefix', CACHE, '--no-save', '--no-audit', '--no-fund', '--ignore-scripts', '--no-package-lock', ...specs],
+    { stdio: 'inherit' },
+  );
+}
+
+/** Renders one emoji file to SIZE x SIZE RGB on white: trim transparent border, fit, pad. */
+async function render(file: string): Promise<Buffer> {
+  let density = 72;
+  if (file.endsWith('.svg')) {
+    const m = await sharp(file).metadata();
+    const side = Math.min(m.width ?? 128, m.height ?? 128);
+    density = Math.min(600, 72 * Math.max(1, 256 / side));
+  }
+  const trimmed = await sharp(file, { density }).ensureAlpha().trim({ threshold: 1 }).png().toBuffer();
+  const raw = await sharp(trimmed)
+    .resize(INNER, INNER, { fit: 'contain', background: { r: 255, g: 255, b: 255, alpha: 0 }, kernel: 'lanczos3' })
+    .extend({ top: PAD, bottom: PAD, left: PAD, right: PAD, background: { r: 255, g: 255, b: 255, alpha: 0 } })
+    .flatten({ background: '#ffffff' })
+    .removeAlpha()
+    .raw()
+    .toBuffer();
+  if (raw.length !== SIZE * SIZE * 3) throw new Error(`unexpected size ${raw.length} for ${file}`);
+  return raw;
+}
+
+function licenceText(pkg: string): string {
+  for (const f of ['LICENSE', 'LICENSE.txt', 'LICENSE.md']) {
+    const p = path.join(MODULES, pkg, f);
+    if (existsSync(p)) return readFileSync(p, 'utf8');
+  }
+  return '(no licence file in package)';
+}
+
+async function main(): Promise<void> {
+  ensurePackages();
+  const ds = JSON.parse(readFileSync(path.join(MODULES, 'emoji-datasource-google', 'emoji.json'), 'utf8')) as EmojiDatasourceEntry[];
+  const om = JSON.parse(readFileSync(path.join(MODULES, 'openmoji', 'data', 'openmoji.json'), 'utf8')) as OpenmojiEntry[];
+  const faces = selectFaces(ds, om, (rel) => existsSync(path.join(MODULES, rel)));
+  const held = splitByGroup(faces);
+
+  const images: { face: FaceFile; pixels: Buffer }[] = [];
+  let failed = 0;
+  const queue = [...faces];
+  await Promise.all(
+    Array.from({ length: 4 }, async () => {
+      for (let f = queue.shift(); f; f = queue.shift()) {
+        try {
+          images.push({ face: f, pixels: await render(path.join(MODULES, f.file)) });
+        } catch (e) {
+          failed++;
+          console.error(`skip ${f.id}: ${(e as Error).message}`);
+        }
+      }
+    }),
+  );
+  // stable order regardless of render completion order
+  const order = new Map(faces.map((f, i) => [f.id, i]));
+  images.sort((a, b) => (order.get(a.face.id) ?? 0) - (order.get(b.face.id) ?? 0));
+
+  const n = images.length;
+  const cols = Math.ceil(Math.sqrt(n));
+  const rows = Math.ceil(n / cols);
+  const atlas = Buffer.alloc(cols * SIZE * rows * SIZE * 3, 255);
+  const rowBytes = cols * SIZE * 3;
+  images.forEach(({ pixels }, i) => {
+    const ox = (i % cols) * SIZE;
+    const oy = Math.floor(i / cols) * SIZE;
+    for (let y = 0; y < SIZE; y++) {
+      pixels.copy(atlas, (oy + y) * rowBytes + ox * 3, y * SIZE * 3, (y + 1) * SIZE * 3);
+    }
+  });
+  mkdirSync(OUT, { recursive: true });
+  await sharp(atlas, { raw: { width: cols * SIZE, height: rows * SIZE, channels: 3 } })
+    .png({ compressionLevel: 9, adaptiveFiltering: true })
+    .toFile(path.join(OUT, ATLAS_FILE));
+
+  const index: DatasetIndex = {
+    version: 1,
+    tile: SIZE,
+    columns: cols,
+    rows,
+    count: n,
+    atlas: ATLAS_FILE,
+    sources: SOURCE_PACKAGES.map((p) => ({ package: p.name, version: p.version, licence: p.imageLicence, credit: p.credit, url: p.url })),
+    heldOutFraction: images.filter((x) => held.has(x.face.group)).length / n,
+    images: images.map(({ face }, i) => ({
+      i,
+      id: face.id,
+      vendor: face.vendor,
+      name: face.name,
+      group: face.group,
+      split: held.has(face.group) ? 'heldout' : 'train',
+    })),
+  };
+  writeFileSync(path.join(OUT, INDEX_FILE), `${JSON.stringify(index, null, 1)}\n`);
+
+  const credits = [
+    '# Training data: licences and credits',
+    '',
+    'The GANvas emoji-face data set (training/data) is rendered from these npm packages.',
+    'Derived images and models trained on them must carry these credits; images derived from',
+    'OpenMoji are CC BY-SA 4.0. Apple emoji are deliberately not used (not licensed for this use).',
+    '',
+    ...SOURCE_PACKAGES.map((p) => `- ${p.name}@${p.version} (${p.imageLicence}): ${p.credit}. ${p.url}`),
+    '',
+    ...SOURCE_PACKAGES.flatMap((p) => [`## ${p.name}@${p.version} licence file`, '', '```', licenceText(p.name).trim(), '```', '']),
+  ].join('\n');
+  writeFileSync(path.join(OUT, 'LICENSES.md'), credits);
+  const counts: Record<string, number> = {};
+  for (const im of index.images) counts[`${im.vendor}/${im.split}`] = (counts[`${im.vendor}/${im.split}`] ?? 0) + 1;
+  console.log(JSON.stringify({ images: n, failed, heldOutFraction: +index.heldOutFraction.toFixed(3), atlas: `${cols}x${rows}`, counts }));
+}
+
+main().catch((e: unknown) => {
+  console.error(e);
+  process.exit(1);
+});

@@ -1,0 +1,297 @@
+/**
+ * `npm run train`: trains the emoji-face GAN on the wasm backend with the project's kernels.
+ * Resumes automatically from training/checkpoints/<run-id>/latest, checkpoints every
+ * --ckpt-minutes and on SIGINT/SIGTERM, exports the EMA generator at log-spaced steps to
+ * public/models/<model-id>/ckpt-<step>/ and keeps its manifest.json, logs every step to
+ * training/logs/<run-id>.jsonl and prints progress (step, steps/s, ETA).
+ *
+ *   npx tsx training/train.ts [--run-id ID] [--steps N] [--smoke] [--root DIR] ...
+ */
+import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import * as tf from '@tensorflow/tfjs';
+import { DEFAULT_CONFIG, SMOKE_CONFIG, generatorChannels, discriminatorChannels, type GanConfig } from '../lib/gan/architecture';
+import { setupBackend, type BackendName } from '../lib/gan/backend';
+import { loadCheckpoint, readCheckpointState, saveCheckpoint } from './checkpoint';
+import { INDEX_FILE, type DatasetIndex } from './data-format';
+import { BatchLoader, downsample, loadImageSet } from './data-loader';
+import { dirBytes, exportModel, exportSteps, updateManifest } from './export';
+import { DEFAULT_HYPER, GanTrainer, type StepStats, type TrainHyper } from './trainer';
+
+const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+
+export interface TrainOptions {
+  runId: string;
+  modelId: string;
+  steps: number;
+  root: string;
+  seed: number;
+  backend: BackendName;
+  ckptMinutes: number;
+  /** Stop (with a checkpoint) once this step is reached; the run stays resumable. */
+  stopAt: number | null;
+  /** Only time this many steps and print ms/step; writes nothing. */
+  bench: number | null;
+  printEvery: number;
+  config: GanConfig;
+  hyper: TrainHyper;
+  smoke: boolean;
+  dataDir: string;
+}
+
+function parseOptions(argv: string[]): TrainOptions {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      'run-id': { type: 'string' },
+      'model-id': { type: 'string' },
+      steps: { type: 'string' },
+      root: { type: 'string' },
+      seed: { type: 'string' },
+      backend: { type: 'string' },
+      'ckpt-minutes': { type: 'string' },
+      'stop-at': { type: 'string' },
+      bench: { type: 'string' },
+      'print-every': { type: 'string' },
+      smoke: { type: 'boolean' },
+      'g-width': { type: 'string' },
+      'd-width': { type: 'string' },
+      'min-channels': { type: 'string' },
+      upsample: { type: 'string' },
+      batch: { type: 'string' },
+    },
+    strict: true,
+  });
+  const smoke = values.smoke === true || process.env.GANVAS_SMOKE === '1';
+  const num = (v: string | undefined, d: number): number => (v === undefined ? d : Number(v));
+  const base = smoke ? SMOKE_CONFIG : DEFAULT_CONFIG;
+  const upsample = values.upsample ?? base.upsample;
+  if (upsample !== 'nearest' && upsample !== 'transposed') throw new Error(`--upsample must be nearest|transposed`);
+  const config: GanConfig = {
+    ...base,
+    gWidth: num(values['g-width'], base.gWidth),
+    dWidth: num(values['d-width'], base.dWidth),
+    minChannels: num(values['min-channels'], base.minChannels),
+    upsample,
+  };
+  const hyper: TrainHyper = { ...DEFAULT_HYPER, batch: num(values.batch, smoke ? 4 : DEFAULT_HYPER.batch) };
+  const backend = (values.backend ?? 'wasm') as BackendName;
+  return {
+    runId: values['run-id'] ?? (smoke ? 'smoke' : 'emoji-faces-64-r1'),
+    modelId: values['model-id'] ?? (smoke ? 'smoke' : 'emoji-faces-64'),
+    steps: num(values.steps, smoke ? 6 : 16000),
+    root: values.root ?? (smoke ? mkdtempSync(path.join(os.tmpdir(), 'ganvas-smoke-')) : REPO),
+    seed: num(values.seed, 1),
+    backend,
+    ckptMinutes: num(values['ckpt-minutes'], 10),
+    stopAt: values['stop-at'] === undefined ? null : Number(values['stop-at']),
+    bench: values.bench === undefined ? null : Number(values.bench),
+    printEvery: num(values['print-every'], smoke ? 1 : 50),
+    config,
+    hyper,
+    smoke,
+    dataDir: path.join(REPO, 'training', 'data'),
+  };
+}
+
+function fmtDuration(s: number): string {
+  if (!Number.isFinite(s)) return '?';
+  const h = Math.floor(s / 3600);
+  const m = Math.floor((s % 3600) / 60);
+  return h > 0 ? `${h}h${String(m).padStart(2, '0')}m` : `${m}m${String(Math.floor(s % 60)).padStart(2, '0')}s`;
+}
+
+/** Keeps only log lines up to `step` (after a crash the log may run ahead of the checkpoint). */
+function truncateLog(file: string, step: number): void {
+  if (!existsSync(file)) return;
+  const kept = readFileSync(file, 'utf8')
+    .split('\n')
+    .filter((l) => {
+      if (!l.trim()) return false;
+      try {
+        return (JSON.parse(l) as { step: number }).step <= step;
+      } catch {
+        return false;
+      }
+    });
+  writeFileSync(file, kept.length ? `${kept.join('\n')}\n` : '');
+}
+
+export interface TrainResult {
+  step: number;
+  resumedFrom: number | null;
+  ckptDir: string;
+  logFile: string;
+  modelDir: string;
+  msPerStep: number;
+}
+
+export async function train(opt: TrainOptions): Promise<TrainResult> {
+  const backend = await setupBackend(opt.backend);
+  const ckptDir = path.join(opt.root, 'training', 'checkpoints', opt.runId, 'latest');
+  const logFile = path.join(opt.root, 'training', 'logs', `${opt.runId}.jsonl`);
+  const modelDir = path.join(opt.root, 'public', 'models', opt.modelId);
+  const prev = opt.bench === null ? readCheckpointState(ckptDir) : null;
+  const config = prev?.config ?? opt.config;
+  const hyper = prev?.hyper ?? opt.hyper;
+  const seed = prev?.seed ?? opt.seed;
+  const trainer = new GanTrainer(config, hyper, seed);
+
+  let set = await loadImageSet(opt.dataDir, 'train');
+  if (set.size !== config.resolution) set = downsample(set, config.resolution);
+  const index = JSON.parse(readFileSync(path.join(opt.dataDir, INDEX_FILE), 'utf8')) as DatasetIndex;
+
+  let trainSeconds = 0;
+  let loader = new BatchLoader(set, seed);
+  if (prev) {
+    const st = await loadCheckpoint(ckptDir, trainer);
+    loader = new BatchLoader(set, seed, st.loader);
+    trainSeconds = st.trainSeconds;
+    truncateLog(logFile, st.step);
+  }
+  console.log(
+    JSON.stringify({
+      runId: opt.runId,
+      backend,
+      resumedFrom: prev ? prev.step : null,
+      steps: opt.steps,
+      gChannels: generatorChannels(config),
+      dChannels: discriminatorChannels(config),
+      gParams: trainer.G.countParams(),
+      dParams: trainer.D.countParams(),
+      images: set.count,
+      config,
+      batch: hyper.batch,
+    }),
+  );
+
+  if (opt.bench !== null) {
+    const times: number[] = [];
+    for (let i = 0; i < opt.bench; i++) {
+      const t0 = performance.now();
+      trainer.trainStep(loader.next(hyper.batch, trainer.rng));
+      times.push(performance.now() - t0);
+    }
+    const sorted = times.slice(2).sort((a, b) => a - b);
+    const median = sorted[Math.floor(sorted.length / 2)] ?? NaN;
+    console.log(JSON.stringify({ bench: opt.bench, medianMsPerStep: Math.round(median), numTensors: tf.memory().numTensors }));
+    trainer.dispose();
+    return { step: trainer.step, resumedFrom: null, ckptDir, logFile, modelDir, msPerStep: median };
+  }
+
+  mkdirSync(path.dirname(logFile), { recursive: true });
+  mkdirSync(modelDir, { recursive: true });
+  const schedule = new Set(exportSteps(opt.steps));
+  const manifestBase = {
+    id: opt.modelId,
+    runId: opt.runId,
+    description: 'Unconditional DCGAN-family generator (nearest-neighbour upsampling + 3x3 conv), 64x64 RGB emoji faces',
+    resolution: config.resolution,
+    zDim: config.zDim,
+    architecture: config,
+    training: { ...hyper, steps: opt.steps, seed, loss: 'non-saturating', ema: 'min(decay, (1+t)/(10+t))', backend: 'wasm' },
+    quantization: 'kernels uint8 affine (tfjs weightsManifest quantization), BatchNorm and biases float32',
+    dataset: {
+      name: 'emoji-faces-64',
+      images: index.count,
+      heldOut: index.images.filter((i) => i.split === 'heldout').length,
+      sources: index.sources,
+    },
+  };
+  const doExport = async (): Promise<void> => {
+    const g = trainer.emaGenerator();
+    const rel = `ckpt-${String(trainer.step).padStart(6, '0')}`;
+    const dir = path.join(modelDir, rel);
+    await exportModel(g, dir, true);
+    g.dispose();
+    updateManifest(modelDir, manifestBase, { step: trainer.step, path: rel, bytes: dirBytes(dir), createdAt: new Date().toISOString() });
+    console.log(`exported ${rel}`);
+  };
+  let savedStep = prev ? prev.step : -1;
+  const checkpoint = async (): Promise<void> => {
+    await saveCheckpoint(ckptDir, trainer, { runId: opt.runId, seed, loader: loader.state(), trainSeconds });
+    savedStep = trainer.step;
+  };
+
+  if (!prev) {
+    await doExport();
+    await checkpoint();
+  }
+  const resumedFrom = prev ? prev.step : null;
+  let stop = false;
+  const onSignal = (sig: string): void => {
+    console.log(`${sig}: stopping after this step (checkpoint first)`);
+    stop = true;
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+
+  let lastCkpt = Date.now();
+  let windowStart = performance.now();
+  let windowSteps = 0;
+  let lastMs = NaN;
+  const startStep = trainer.step;
+  try {
+    while (trainer.step < opt.steps && !stop) {
+      // the step is synchronous: yield so that signal handlers (graceful stop) can run
+      await new Promise<void>((r) => setImmediate(r));
+      if (stop) break;
+      const t0 = performance.now();
+      const stats: StepStats = trainer.trainStep(loader.next(hyper.batch, trainer.rng));
+      const ms = performance.now() - t0;
+      lastMs = ms;
+      trainSeconds += ms / 1000;
+      const rec = {
+        step: trainer.step,
+        lossD: +stats.lossD.toFixed(5),
+        lossG: +stats.lossG.toFixed(5),
+        dReal: +stats.dReal.toFixed(4),
+        dFake: +stats.dFake.toFixed(4),
+        ms: Math.round(ms),
+        t: new Date().toISOString(),
+      };
+      appendFileSync(logFile, `${JSON.stringify(rec)}\n`);
+      if (!Number.isFinite(stats.lossD) || !Number.isFinite(stats.lossG)) throw new Error(`non-finite loss at step ${trainer.step}`);
+      windowSteps++;
+      if (trainer.step % opt.printEvery === 0 || trainer.step === opt.steps) {
+        const el = (performance.now() - windowStart) / 1000;
+        const sps = windowSteps / el;
+        console.log(
+          `step ${trainer.step}/${opt.steps}  ${sps.toFixed(2)} steps/s  ${Math.round(ms)} ms/step  ETA ${fmtDuration((opt.steps - trainer.step) / sps)}  ` +
+            `lossD ${stats.lossD.toFixed(3)} lossG ${stats.lossG.toFixed(3)} D(real) ${stats.dReal.toFixed(3)} D(fake) ${stats.dFake.toFixed(3)}  tensors ${tf.memory().numTensors}`,
+        );
+        windowStart = performance.now();
+        windowSteps = 0;
+      }
+      if (schedule.has(trainer.step)) await doExport();
+      if (opt.stopAt !== null && trainer.step >= opt.stopAt) stop = true;
+      if (Date.now() - lastCkpt > opt.ckptMinutes * 60_000 || stop || trainer.step === opt.steps) {
+        await checkpoint();
+        lastCkpt = Date.now();
+      }
+    }
+    if (savedStep !== trainer.step) await checkpoint();
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
+  const step = trainer.step;
+  trainer.dispose();
+  console.log(JSON.stringify({ done: step >= opt.steps, step, stepsThisSession: step - startStep, lastMs: Math.round(lastMs), ckptDir, logFile, modelDir }));
+  return { step, resumedFrom, ckptDir, logFile, modelDir, msPerStep: lastMs };
+}
+
+const isMain = process.argv[1] !== undefined && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url);
+if (isMain) {
+  train(parseOptions(process.argv.slice(2)))
+    .then(() => process.exit(0))
+    .catch((e: unknown) => {
+      console.error(e);
+      process.exit(1);
+    });
+}
+
+export { parseOptions };

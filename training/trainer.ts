@@ -1,0 +1,144 @@
+/**
+ * One GAN training step (non-saturating loss, Adam, DiffAugment on real and fake, EMA of G).
+ * Holds the models and optimisers; knows nothing about files (see checkpoint.ts for that).
+ */
+import * as tf from '@tensorflow/tfjs';
+import { buildDiscriminator, buildGenerator, toExportGenerator, type GanConfig } from '../lib/gan/architecture';
+import { DEFAULT_AUGMENT, diffAugment, type AugmentOptions } from '../lib/gan/augment';
+import { Ema } from '../lib/gan/ema';
+import { Rng } from '../lib/gan/rng';
+
+export interface TrainHyper {
+  batch: number;
+  lrG: number;
+  lrD: number;
+  beta1: number;
+  beta2: number;
+  emaDecay: number;
+  augment: AugmentOptions;
+}
+
+export const DEFAULT_HYPER: TrainHyper = {
+  batch: 32,
+  lrG: 2e-4,
+  lrD: 2e-4,
+  beta1: 0.5,
+  beta2: 0.999,
+  emaDecay: 0.999,
+  augment: DEFAULT_AUGMENT,
+};
+
+export interface StepStats {
+  lossD: number;
+  lossG: number;
+  dReal: number;
+  dFake: number;
+}
+
+export class GanTrainer {
+  readonly G: tf.Sequential;
+  readonly D: tf.Sequential;
+  readonly ema: Ema;
+  readonly gOpt: tf.AdamOptimizer;
+  readonly dOpt: tf.AdamOptimizer;
+  rng: Rng;
+  step = 0;
+  private readonly gVars: tf.Variable[];
+  private readonly dVars: tf.Variable[];
+
+  constructor(
+    readonly config: GanConfig,
+    readonly hyper: TrainHyper,
+    seed: number,
+  ) {
+    this.rng = new Rng(seed);
+    // weight initialisation is drawn from tf's global RNG; seed it for reproducible starts
+    this.G = withSeed(seed, () => buildGenerator(config));
+    this.D = withSeed(seed + 1, () => buildDiscriminator(config));
+    this.ema = new Ema(this.G, hyper.emaDecay);
+    this.gOpt = tf.train.adam(hyper.lrG, hyper.beta1, hyper.beta2);
+    this.dOpt = tf.train.adam(hyper.lrD, hyper.beta1, hyper.beta2);
+    this.gVars = this.G.trainableWeights.map((w) => w.read() as tf.Variable);
+    this.dVars = this.D.trainableWeights.map((w) => w.read() as tf.Variable);
+  }
+
+  private latents(n: number): tf.Tensor2D {
+    return tf.tensor2d(this.rng.normals(n * this.config.zDim), [n, this.config.zDim]);
+  }
+
+  /** One D update and one G update on a real batch (float32 NHWC in [-1, 1]). */
+  trainStep(realBatch: Float32Array): StepStats {
+    const B = this.hyper.batch;
+    const R = this.config.resolution;
+    const bce = (logits: tf.Tensor, label: 0 | 1): tf.Scalar =>
+      tf.losses.sigmoidCrossEntropy(label ? tf.onesLike(logits) : tf.zerosLike(logits), logits) as tf.Scalar;
+    let dReal: tf.Scalar | undefined;
+    let dFake: tf.Scalar | undefined;
+    const lossD = tf.tidy(() => {
+      const real = tf.tensor4d(realBatch, [B, R, R, 3]);
+      const fake = this.G.apply(this.latents(B), { training: true }) as tf.Tensor4D;
+      const ra = diffAugment(real, this.rng, this.hyper.augment);
+      const fa = diffAugment(fake, this.rng, this.hyper.augment);
+      return this.dOpt.minimize(
+        () => {
+          const lr = this.D.apply(ra, { training: true }) as tf.Tensor;
+          const lf = this.D.apply(fa, { training: true }) as tf.Tensor;
+          dReal = tf.keep(tf.mean(tf.sigmoid(lr)) as tf.Scalar);
+          dFake = tf.keep(tf.mean(tf.sigmoid(lf)) as tf.Scalar);
+          return tf.add(bce(lr, 1), bce(lf, 0)) as tf.Scalar;
+        },
+        true,
+        this.dVars,
+      ) as tf.Scalar;
+    });
+    const lossG = tf.tidy(() => {
+      const z = this.latents(B);
+      return this.gOpt.minimize(
+        () => {
+          const fake = this.G.apply(z, { training: true }) as tf.Tensor4D;
+          return bce(this.D.apply(diffAugment(fake, this.rng, this.hyper.augment), { training: true }) as tf.Tensor, 1);
+        },
+        true,
+        this.gVars,
+      ) as tf.Scalar;
+    });
+    const stats: StepStats = {
+      lossD: lossD.dataSync()[0] ?? NaN,
+      lossG: lossG.dataSync()[0] ?? NaN,
+      dReal: dReal?.dataSync()[0] ?? NaN,
+      dFake: dFake?.dataSync()[0] ?? NaN,
+    };
+    tf.dispose([lossD, lossG, dReal, dFake].filter((t): t is tf.Scalar => t !== undefined));
+    this.step++;
+    this.ema.update(this.step);
+    return stats;
+  }
+
+  /** The shippable generator (built-in layers) with the EMA weights (caller disposes). */
+  emaGenerator(): tf.Sequential {
+    return toExportGenerator(this.config, this.ema.shadow);
+  }
+
+  dispose(): void {
+    this.G.dispose();
+    this.D.dispose();
+    this.ema.dispose();
+    this.gOpt.dispose();
+    this.dOpt.dispose();
+  }
+}
+
+/**
+ * tfjs layer initialisers draw from Math.random unless given a seed; temporarily replace it by
+ * a seeded stream so that a run's initial weights depend only on its seed.
+ */
+function withSeed<T>(seed: number, f: () => T): T {
+  const saved = Math.random;
+  const rng = new Rng(seed);
+  Math.random = () => rng.uniform();
+  try {
+    return f();
+  } finally {
+    Math.random = saved;
+  }
+}
