@@ -6,6 +6,7 @@ import { canvasDocumentSchema, type CanvasDocument } from '../canvas/document'
 import { applyOpInPlace, cloneDocument, type CanvasOp } from '../canvas/ops'
 import type { PrismaClient } from '../db/client'
 import type { StoredOp } from './protocol'
+import { toCanvasOp } from './op-codec'
 
 export const SNAPSHOT_EVERY = 100
 
@@ -28,8 +29,7 @@ function remember(artworkId: string, entry: CachedDoc) {
   if (cache.size > MAX_CACHED) cache.delete(cache.keys().next().value as string)
 }
 
-export const toCanvasOp = (stored: Pick<StoredOp, 'kind' | 'objectId' | 'payload'>): CanvasOp =>
-  ({ kind: stored.kind, objectId: stored.objectId, data: stored.payload }) as CanvasOp
+export { toCanvasOp }
 
 type Tx = Parameters<Parameters<PrismaClient['$transaction']>[0]>[0]
 
