@@ -7,7 +7,7 @@ import { Redis } from 'ioredis'
 import { MAX_MESSAGE_BYTES } from '../collab/protocol'
 import { registerRooms } from '../collab/rooms'
 import { sessionUser } from '../auth/auth'
-import { getDatabase, setRealtimeStatus, type RealtimeStatus } from './runtime'
+import { getDatabase, setBroadcaster, setRealtimeStatus, type RealtimeStatus } from './runtime'
 
 export interface Realtime {
   io: Server
@@ -43,6 +43,7 @@ export function attachRealtime(httpServer: HttpServer, opts: { redisUrl?: string
     return 'connecting'
   }
   let closed = false
+  setBroadcaster({ emitToRoom: (room, event, payload) => io.to(room).emit(event, payload) })
   setRealtimeStatus(() => {
     const redis = redisState()
     return {
@@ -65,6 +66,7 @@ export function attachRealtime(httpServer: HttpServer, opts: { redisUrl?: string
       io.engine.close()
       await Promise.allSettled([pub?.quit(), sub?.quit()])
       setRealtimeStatus(undefined)
+      setBroadcaster(undefined)
     },
   }
 }

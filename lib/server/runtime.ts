@@ -13,8 +13,14 @@ export interface RealtimeStatus {
   redis?: 'ready' | 'connecting' | 'down'
 }
 
+/** The slice of socket.io that HTTP handlers need: telling a room about ops they stored. */
+export interface RoomBroadcaster {
+  emitToRoom(room: string, event: string, payload: unknown): void
+}
+
 interface Runtime {
   open?: () => Promise<Database>
+  broadcaster?: RoomBroadcaster
   db?: Promise<Database>
   dbError?: { message: string; at: number }
   realtime?: () => RealtimeStatus
@@ -69,4 +75,13 @@ export function setRealtimeStatus(probe: (() => RealtimeStatus) | undefined) {
 
 export function realtimeStatus(): RealtimeStatus {
   return runtime.realtime?.() ?? { status: 'down', adapter: 'memory', clients: 0 }
+}
+
+export function setBroadcaster(b: RoomBroadcaster | undefined) {
+  runtime.broadcaster = b
+}
+
+/** Broadcasts to a room on every node; a no-op in a process without realtime (tests). */
+export function emitToRoom(room: string, event: string, payload: unknown) {
+  runtime.broadcaster?.emitToRoom(room, event, payload)
 }

@@ -141,3 +141,19 @@ describe('ops (property-based)', () => {
     )
   })
 })
+
+describe('diffDocuments', () => {
+  it('turns any reachable document into any other with ops', async () => {
+    const { diffDocuments } = await import('../../lib/canvas/diff')
+    fc.assert(
+      fc.property(fc.array(opArb, { maxLength: 30 }), fc.array(opArb, { maxLength: 30 }), (p, q) => {
+        const from = foldOps(emptyDocument(), p)
+        const to = foldOps(emptyDocument(), q)
+        const ops = diffDocuments(from, to)
+        expect(foldOps(from, ops)).toEqual(to)
+        expect(diffDocuments(to, to)).toEqual([])
+      }),
+      { numRuns: 300 },
+    )
+  })
+})

@@ -1,21 +1,30 @@
 import { NextResponse } from 'next/server'
 import { z } from 'zod'
-import { sessionUser } from '@/lib/auth/auth'
-import { createArtwork, listOwnArtworks, TITLE_MAX } from '@/lib/db/artworks'
+import { listOwnArtworks, TITLE_MAX } from '@/lib/db/artworks'
+import { MAX_PNG_BYTES } from '@/lib/db/blobs'
+import { createArtworkWithBase } from '@/lib/db/versions'
+import { provenanceSchema } from '@/lib/gan/provenance'
+import { decodePng, requireUser } from '@/lib/server/access'
 import { getDatabase } from '@/lib/server/runtime'
-import { HttpError, readJson, withErrors } from '@/lib/server/http'
+import { readJson, withErrors } from '@/lib/server/http'
 
 export const dynamic = 'force-dynamic'
 
 const createArtworkSchema = z
-  .object({ title: z.string().trim().min(1, 'title is empty').max(TITLE_MAX, `title is longer than ${TITLE_MAX} characters`) })
+  .object({
+    title: z.string().trim().min(1, 'title is empty').max(TITLE_MAX, `title is longer than ${TITLE_MAX} characters`),
+    /** the generator's image that becomes the locked bottom layer, with how it was made */
+    base: z
+      .object({
+        png: z.string().max(Math.ceil((MAX_PNG_BYTES * 4) / 3) + 4, 'png is larger than 8 MB'),
+        width: z.number().int().min(1).max(4096),
+        height: z.number().int().min(1).max(4096),
+        provenance: provenanceSchema,
+      })
+      .strict()
+      .optional(),
+  })
   .strict()
-
-async function requireUser(req: Request) {
-  const user = await sessionUser(req.headers)
-  if (!user) throw new HttpError(401, 'unauthenticated', 'Sign in (or continue as a guest) first.')
-  return user
-}
 
 /** The caller's own artworks, most recently changed first. */
 export const GET = withErrors(async (req: Request) => {
@@ -24,11 +33,16 @@ export const GET = withErrors(async (req: Request) => {
   return NextResponse.json({ artworks: await listOwnArtworks(prisma, user.id) })
 })
 
-/** Creates an empty artwork owned by the caller. */
+/** Creates an artwork owned by the caller: blank, or on a base image (version 1). */
 export const POST = withErrors(async (req: Request) => {
   const user = await requireUser(req)
-  const body = await readJson(req, createArtworkSchema, 4 * 1024)
+  const body = await readJson(req, createArtworkSchema, 12 * 1024 * 1024)
+  const base = body.base && { ...body.base, png: decodePng(body.base.png, MAX_PNG_BYTES, 'base.png') }
   const { prisma } = await getDatabase()
-  const artwork = await createArtwork(prisma, user.id, body.title)
+  const created = await createArtworkWithBase(prisma, { ownerId: user.id, title: body.title, base })
+  const artwork = await prisma.artwork.findUniqueOrThrow({
+    where: { id: created.id },
+    select: { id: true, title: true, ownerId: true, seq: true, createdAt: true, updatedAt: true },
+  })
   return NextResponse.json({ artwork }, { status: 201 })
 })

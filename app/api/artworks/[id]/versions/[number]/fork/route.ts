@@ -1,0 +1,21 @@
+import { NextResponse } from 'next/server'
+import { forkVersion, VersionNotFoundError } from '@/lib/db/versions'
+import { requireArtwork, requireUser } from '@/lib/server/access'
+import { HttpError, withErrors } from '@/lib/server/http'
+import { versionNumber } from '@/lib/server/version-route'
+
+export const dynamic = 'force-dynamic'
+
+/** A new artwork of the caller's, starting from this version; its lineage points back. */
+export const POST = withErrors(async (req: Request, ctx: { params: Promise<{ id: string; number: string }> }) => {
+  const params = await ctx.params
+  const user = await requireUser(req)
+  const { prisma, artworkId } = await requireArtwork(req, params.id, 'read')
+  try {
+    const fork = await forkVersion(prisma, { artworkId, number: versionNumber(params.number), userId: user.id })
+    return NextResponse.json({ artwork: fork }, { status: 201 })
+  } catch (e) {
+    if (e instanceof VersionNotFoundError) throw new HttpError(404, 'not_found', e.message)
+    throw e
+  }
+})

@@ -1,0 +1,221 @@
+// Versions of an artwork: the base image as version 1, saved versions (document + rendered PNG
+// + thumbnail, content-addressed), restore (new ops + a new version: history is never
+// rewritten), fork (a new artwork whose lineage points at a version), and replay data.
+import { randomUUID } from 'node:crypto'
+import { canvasDocumentSchema, emptyDocument, type CanvasDocument } from '../canvas/document'
+import { diffDocuments } from '../canvas/diff'
+import { canvasObjectSchema, type CanvasObject } from '../canvas/objects'
+import { currentDocument, submitOp } from '../collab/op-log'
+import type { StoredOp } from '../collab/protocol'
+import type { Provenance } from '../gan/provenance'
+import { blobUrl, putBlob } from './blobs'
+import type { PrismaClient } from './client'
+
+export const BASE_OBJECT_ID = 'base'
+const PNG = 'image/png'
+
+/** The base image as the bottom, locked layer, scaled smoothly to fill the canvas. */
+export function baseImageObject(blobKey: string, imageWidth: number, imageHeight: number, doc: CanvasDocument): CanvasObject {
+  return canvasObjectSchema.parse({
+    id: BASE_OBJECT_ID,
+    type: 'image',
+    left: 0,
+    top: 0,
+    src: blobUrl(blobKey),
+    width: imageWidth,
+    height: imageHeight,
+    scaleX: doc.width / imageWidth,
+    scaleY: doc.height / imageHeight,
+    locked: true,
+    smooth: true,
+  })
+}
+
+export interface NewArtwork {
+  ownerId: string
+  title: string
+  base?: { png: Uint8Array; width: number; height: number; provenance: Provenance }
+}
+
+export async function createArtworkWithBase(prisma: PrismaClient, input: NewArtwork) {
+  const doc = emptyDocument()
+  let pngKey: string | null = null
+  if (input.base) {
+    pngKey = await putBlob(prisma, input.base.png, PNG)
+    doc.objects[BASE_OBJECT_ID] = baseImageObject(pngKey, input.base.width, input.base.height, doc)
+    doc.order.push(BASE_OBJECT_ID)
+  }
+  return prisma.$transaction(async (tx) => {
+    const artwork = await tx.artwork.create({ data: { ownerId: input.ownerId, title: input.title, snapshot: doc, snapshotSeq: 0 } })
+    const v1 = await tx.version.create({
+      data: {
+        artworkId: artwork.id,
+        number: 1,
+        document: doc,
+        seq: 0,
+        authorId: input.ownerId,
+        message: input.base ? 'Base image from the generator' : 'Blank canvas',
+        pngKey,
+        thumbKey: pngKey,
+        provenance: input.base?.provenance,
+      },
+    })
+    await tx.artwork.update({ where: { id: artwork.id }, data: { headVersionId: v1.id } })
+    return { id: artwork.id, title: artwork.title, versionId: v1.id }
+  })
+}
+
+export interface SaveVersionInput {
+  artworkId: string
+  authorId: string
+  message: string
+  /** new bytes, an existing blob, or none (a blank canvas has no render) */
+  png: Uint8Array | { key: string } | null
+  thumb: Uint8Array | { key: string } | null
+}
+
+const blobKeyOf = async (prisma: PrismaClient, b: Uint8Array | { key: string } | null) =>
+  b === null ? null : 'key' in b ? b.key : putBlob(prisma, b, PNG)
+
+/** Saves the artwork's current document (all ops so far) as the next version. */
+export async function saveVersion(prisma: PrismaClient, input: SaveVersionInput) {
+  const pngKey = await blobKeyOf(prisma, input.png)
+  const thumbKey = await blobKeyOf(prisma, input.thumb)
+  const { seq, doc } = await currentDocument(prisma, input.artworkId)
+  return prisma.$transaction(async (tx) => {
+    // serialise version numbering per artwork
+    await tx.$queryRaw`SELECT 1 FROM "Artwork" WHERE "id" = ${input.artworkId} FOR UPDATE`
+    const art = await tx.artwork.findUniqueOrThrow({ where: { id: input.artworkId }, select: { headVersionId: true } })
+    const last = await tx.version.findFirst({ where: { artworkId: input.artworkId }, orderBy: { number: 'desc' }, select: { number: true } })
+    const version = await tx.version.create({
+      data: {
+        artworkId: input.artworkId,
+        number: (last?.number ?? 0) + 1,
+        parentId: art.headVersionId,
+        document: doc,
+        seq,
+        pngKey,
+        thumbKey,
+        authorId: input.authorId,
+        message: input.message,
+      },
+      select: { id: true, number: true, seq: true },
+    })
+    await tx.artwork.update({ where: { id: input.artworkId }, data: { headVersionId: version.id } })
+    return version
+  })
+}
+
+export async function listVersions(prisma: PrismaClient, artworkId: string) {
+  const rows = await prisma.version.findMany({
+    where: { artworkId },
+    orderBy: { number: 'desc' },
+    select: {
+      id: true,
+      number: true,
+      message: true,
+      seq: true,
+      createdAt: true,
+      pngKey: true,
+      thumbKey: true,
+      provenance: true,
+      author: { select: { name: true } },
+      parent: { select: { number: true } },
+    },
+  })
+  return rows.map((v) => ({
+    id: v.id,
+    number: v.number,
+    message: v.message,
+    seq: v.seq,
+    createdAt: v.createdAt.toISOString(),
+    author: v.author.name,
+    parentNumber: v.parent?.number ?? null,
+    pngUrl: v.pngKey ? blobUrl(v.pngKey) : null,
+    thumbUrl: v.thumbKey ? blobUrl(v.thumbKey) : null,
+    provenance: v.provenance,
+  }))
+}
+
+export class VersionNotFoundError extends Error {}
+
+async function findVersion(prisma: PrismaClient, artworkId: string, number: number) {
+  const v = await prisma.version.findUnique({ where: { artworkId_number: { artworkId, number } } })
+  if (!v) throw new VersionNotFoundError(`artwork has no version ${number}`)
+  return v
+}
+
+/**
+ * Makes the canvas equal to version `number` again: the difference goes through the op log as
+ * ordinary ops (collaborators receive them), then a new version records the result.
+ */
+export async function restoreVersion(prisma: PrismaClient, input: { artworkId: string; number: number; authorId: string }) {
+  const target = await findVersion(prisma, input.artworkId, input.number)
+  const targetDoc = canvasDocumentSchema.parse(target.document)
+  const stored: StoredOp[] = []
+  for (let attempt = 0; attempt < 3; attempt++) {
+    const { doc } = await currentDocument(prisma, input.artworkId)
+    let conflicted = false
+    for (const op of diffDocuments(doc, targetDoc)) {
+      const r = await submitOp(prisma, { artworkId: input.artworkId, authorId: input.authorId, opId: randomUUID(), op })
+      if (!r.ok) {
+        conflicted = true // a collaborator changed the canvas meanwhile: diff again
+        break
+      }
+      stored.push(r.op)
+    }
+    if (!conflicted) break
+  }
+  const version = await saveVersion(prisma, {
+    artworkId: input.artworkId,
+    authorId: input.authorId,
+    message: `Restored version ${input.number}`,
+    png: target.pngKey ? { key: target.pngKey } : null,
+    thumb: target.thumbKey ? { key: target.thumbKey } : null,
+  })
+  return { version, ops: stored }
+}
+
+/** A new artwork owned by userId that starts from version `number`; its lineage points back. */
+export async function forkVersion(prisma: PrismaClient, input: { artworkId: string; number: number; userId: string }) {
+  const source = await findVersion(prisma, input.artworkId, input.number)
+  const original = await prisma.artwork.findUniqueOrThrow({ where: { id: input.artworkId }, select: { title: true } })
+  const base = await prisma.version.findUnique({ where: { artworkId_number: { artworkId: input.artworkId, number: 1 } }, select: { provenance: true } })
+  const document = canvasDocumentSchema.parse(source.document)
+  const title = `${original.title} (fork)`.slice(0, 120)
+  return prisma.$transaction(async (tx) => {
+    const artwork = await tx.artwork.create({
+      data: { ownerId: input.userId, title, snapshot: document, snapshotSeq: 0, forkedFromId: source.id },
+    })
+    const v1 = await tx.version.create({
+      data: {
+        artworkId: artwork.id,
+        number: 1,
+        document,
+        seq: 0,
+        pngKey: source.pngKey,
+        thumbKey: source.thumbKey,
+        authorId: input.userId,
+        message: `Forked from “${original.title}” version ${input.number}`,
+        provenance: source.provenance ?? base?.provenance ?? undefined,
+      },
+    })
+    await tx.artwork.update({ where: { id: artwork.id }, data: { headVersionId: v1.id } })
+    return { id: artwork.id, title }
+  })
+}
+
+/** Everything a time-lapse needs: the first version's document and every op after it. */
+export async function replayData(prisma: PrismaClient, artworkId: string, limit = 20_000) {
+  const first = await findVersion(prisma, artworkId, 1)
+  const ops = await prisma.op.findMany({
+    where: { artworkId },
+    orderBy: { seq: 'asc' },
+    take: limit,
+    select: { seq: true, kind: true, objectId: true, payload: true, authorId: true, createdAt: true },
+  })
+  return {
+    base: canvasDocumentSchema.parse(first.document),
+    ops: ops.map((o) => ({ seq: o.seq, kind: o.kind, objectId: o.objectId, payload: o.payload, authorId: o.authorId, at: o.createdAt.toISOString() })),
+  }
+}
