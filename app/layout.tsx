@@ -22,6 +22,9 @@ export default function RootLayout({ children }: { children: ReactNode }) {
               <span aria-hidden className="inline-block h-6 w-6 rounded-md bg-gradient-to-br from-violet-600 via-fuchsia-500 to-amber-400" />
               GANvas
             </Link>
+            <Link href="/generate" className="text-sm text-black/70 hover:text-black">
+              Generate
+            </Link>
             <Link href="/credits" className="text-sm text-black/70 hover:text-black">
               Credits
             </Link>

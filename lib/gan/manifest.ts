@@ -1,0 +1,43 @@
+/**
+ * The shipped model's manifest (public/models/<id>/manifest.json, written by training/), as the
+ * browser reads it: validated, since a stale or hand-edited file must not break the studio.
+ */
+import { z } from 'zod';
+
+export const checkpointSchema = z.object({
+  step: z.number().int().min(0),
+  /** folder relative to the manifest */
+  path: z.string().regex(/^[A-Za-z0-9_.-]+$/),
+  bytes: z.number().int().min(0),
+  metrics: z.record(z.string(), z.number()).nullable().optional(),
+});
+
+export const datasetSourceSchema = z.object({
+  package: z.string(),
+  version: z.string(),
+  licence: z.string(),
+  credit: z.string(),
+  url: z.string(),
+});
+
+export const modelManifestSchema = z.object({
+  id: z.string().regex(/^[a-z0-9-]{1,64}$/),
+  description: z.string(),
+  resolution: z.number().int().positive(),
+  zDim: z.number().int().positive(),
+  dataset: z.object({ name: z.string(), images: z.number(), heldOut: z.number(), sources: z.array(datasetSourceSchema) }),
+  checkpoints: z.array(checkpointSchema).min(1),
+});
+
+export type ModelManifest = z.infer<typeof modelManifestSchema>;
+export type ManifestCheckpoint = z.infer<typeof checkpointSchema>;
+
+export const DEFAULT_MODEL_ID = 'emoji-faces-64';
+export const modelBaseUrl = (id: string) => `/models/${id}`;
+export const checkpointUrl = (id: string, ckpt: ManifestCheckpoint) => `${modelBaseUrl(id)}/${ckpt.path}/model.json`;
+
+export async function fetchManifest(id = DEFAULT_MODEL_ID): Promise<ModelManifest> {
+  const res = await fetch(`${modelBaseUrl(id)}/manifest.json`, { cache: 'no-cache' });
+  if (!res.ok) throw new Error(`model ${id} is not available (${res.status})`);
+  return modelManifestSchema.parse(await res.json());
+}
