@@ -7,6 +7,7 @@ import { anonymous } from 'better-auth/plugins'
 import type { PrismaClient } from '../db/client'
 import { getDatabase } from '../server/runtime'
 import { authSecret } from './secret'
+import { guestName } from './guest-names'
 
 export const GUEST_EMAIL_DOMAIN = 'guest.ganvas.invalid'
 
@@ -21,7 +22,7 @@ export function createAuth(prisma: PrismaClient, secret: string) {
     // CSRF defence: a cookie-bearing POST must come from the origin it is addressed to.
     trustedOrigins: (request?: Request) => (request ? [requestOrigin(request)] : []),
     telemetry: { enabled: false },
-    plugins: [anonymous({ emailDomainName: GUEST_EMAIL_DOMAIN })],
+    plugins: [anonymous({ emailDomainName: GUEST_EMAIL_DOMAIN, generateName: () => guestName() })],
   })
 }
 

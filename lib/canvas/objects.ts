@@ -8,7 +8,7 @@ const finite = z.number().finite()
 const coord = finite.min(-100_000).max(100_000)
 const color = z.string().max(64).regex(/^(#[0-9a-fA-F]{3,8}|rgba?\([\d\s.,%]+\)|hsla?\([\d\s.,%deg]+\)|transparent|[a-z]{3,20})$/, 'not a colour')
 
-/** Placement shared by every object (Fabric's transform properties). */
+/** Placement shared by every object (Fabric's transform properties); left/top is the centre. */
 export const transformShape = {
   left: coord,
   top: coord,

@@ -19,8 +19,9 @@ export function baseImageObject(blobKey: string, imageWidth: number, imageHeight
   return canvasObjectSchema.parse({
     id: BASE_OBJECT_ID,
     type: 'image',
-    left: 0,
-    top: 0,
+    // positions are object centres
+    left: doc.width / 2,
+    top: doc.height / 2,
     src: blobUrl(blobKey),
     width: imageWidth,
     height: imageHeight,

@@ -630,13 +630,27 @@ export interface NearestResult {
 }
 
 /**
- * For every query image, the nearest reference image by RMS pixel difference,
- * sqrt(sum (q - r)^2 / (H * W * 3)). `exclude(q, r)` skips pairs (e.g. an image and itself).
- * Computed as |q|^2 + |r|^2 - 2 q.r in float64 accumulators.
+ * Dot products of every query row with every reference row: row-major [nq][nr] (a hook, so Node
+ * can use a GEMM, e.g. tfjs wasm; inputs are row-major [n][dim]).
  */
-export function nearestNeighbours(query: Images, ref: Images, exclude?: (q: number, r: number) => boolean): NearestResult {
+export type GramFn = (query: Float32Array, nq: number, ref: Float32Array, nr: number, dim: number) => Float32Array;
+
+export interface NearestOptions {
+  /** Skips pairs, e.g. an image and itself. */
+  exclude?: (q: number, r: number) => boolean;
+  /** Computes the dot products in blocks of `block` queries (default: plain JavaScript loops). */
+  gram?: GramFn;
+  block?: number;
+}
+
+/**
+ * For every query image, the nearest reference image by RMS pixel difference,
+ * sqrt(sum (q - r)^2 / (H * W * 3)), computed as |q|^2 + |r|^2 - 2 q.r (norms in float64).
+ */
+export function nearestNeighbours(query: Images, ref: Images, options: NearestOptions = {}): NearestResult {
   const dim = query.height * query.width * CH;
   if (ref.height * ref.width * CH !== dim) throw new Error('swd: query and reference image sizes differ');
+  const { exclude, gram } = options;
   const nq = query.count;
   const nr = ref.count;
   const Q = query.data;
@@ -650,18 +664,42 @@ export function nearestNeighbours(query: Images, ref: Images, exclude?: (q: numb
   for (let r = 0; r < nr; r++) rn[r] = sq(R, r);
   const distance = new Float32Array(nq);
   const index = new Int32Array(nq).fill(-1);
-  const consider = (q: number, r: number, qn: number, dot: number, best: { d2: number; r: number }): void => {
+  let bestD2 = Infinity;
+  let bestR = -1;
+  const consider = (q: number, r: number, qn: number, dot: number): void => {
     if (exclude?.(q, r)) return;
     const d2 = qn + (rn[r] as number) - 2 * dot;
-    if (d2 < best.d2) {
-      best.d2 = d2;
-      best.r = r;
+    if (d2 < bestD2) {
+      bestD2 = d2;
+      bestR = r;
     }
   };
+  const finish = (q: number): void => {
+    distance[q] = bestR < 0 ? NaN : Math.sqrt(Math.max(0, bestD2) / dim);
+    index[q] = bestR;
+  };
+  if (gram) {
+    const block = Math.max(1, options.block ?? 256);
+    for (let q0 = 0; q0 < nq; q0 += block) {
+      const nb = Math.min(block, nq - q0);
+      const g = gram(Q.subarray(q0 * dim, (q0 + nb) * dim), nb, R, nr, dim);
+      if (g.length !== nb * nr) throw new Error(`swd: gram returned ${g.length} values for ${nb}x${nr}`);
+      for (let i = 0; i < nb; i++) {
+        const q = q0 + i;
+        const qn = sq(Q, q);
+        bestD2 = Infinity;
+        bestR = -1;
+        for (let r = 0; r < nr; r++) consider(q, r, qn, g[i * nr + r] as number);
+        finish(q);
+      }
+    }
+    return { distance, index };
+  }
   for (let q = 0; q < nq; q++) {
     const qo = q * dim;
     const qn = sq(Q, q);
-    const best = { d2: Infinity, r: -1 };
+    bestD2 = Infinity;
+    bestR = -1;
     let r = 0;
     for (; r + 4 <= nr; r += 4) {
       const o0 = r * dim;
@@ -679,19 +717,18 @@ export function nearestNeighbours(query: Images, ref: Images, exclude?: (q: numb
         s2 += (R[o2 + k] as number) * x;
         s3 += (R[o3 + k] as number) * x;
       }
-      consider(q, r, qn, s0, best);
-      consider(q, r + 1, qn, s1, best);
-      consider(q, r + 2, qn, s2, best);
-      consider(q, r + 3, qn, s3, best);
+      consider(q, r, qn, s0);
+      consider(q, r + 1, qn, s1);
+      consider(q, r + 2, qn, s2);
+      consider(q, r + 3, qn, s3);
     }
     for (; r < nr; r++) {
       let s = 0;
       const o = r * dim;
       for (let k = 0; k < dim; k++) s += (R[o + k] as number) * (Q[qo + k] as number);
-      consider(q, r, qn, s, best);
+      consider(q, r, qn, s);
     }
-    distance[q] = best.r < 0 ? NaN : Math.sqrt(Math.max(0, best.d2) / dim);
-    index[q] = best.r;
+    finish(q);
   }
   return { distance, index };
 }

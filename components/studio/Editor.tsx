@@ -1,0 +1,412 @@
+'use client'
+
+import { Canvas, Ellipse, Line, PencilBrush, Point, Rect, Textbox, type FabricObject, type Path, type TPointerEventInfo } from 'fabric'
+import Link from 'next/link'
+import { useCallback, useEffect, useRef, useState } from 'react'
+import type { CanvasObject } from '@/lib/canvas/objects'
+import type { CanvasOp } from '@/lib/canvas/ops'
+import { HistoryPanel } from './HistoryPanel'
+import { ToolIcon } from './ToolIcon'
+import { ReplayDialog } from './ReplayDialog'
+import { FabricScene, PAPER, pathFromBrush, placementOf, renderDocumentPng } from './fabric-scene'
+import { BRUSH_TOOLS, newObjectId, SHAPE_TOOLS, SHORTCUTS, TOOLS, type ToolId } from './tools'
+import { useCollab } from './useCollab'
+
+const VIEW = 720 // on-screen canvas size in CSS pixels
+const round = (v: number) => Math.round(v * 100) / 100
+
+export default function Editor({ artworkId, token }: { artworkId: string; token: string | null }) {
+  const session = useCollab(artworkId, token)
+  const { engine, doc, role } = session
+  const canWrite = role === 'owner' || role === 'edit'
+  const canvasEl = useRef<HTMLCanvasElement>(null)
+  const fabric = useRef<Canvas | null>(null)
+  const scene = useRef<FabricScene | null>(null)
+  const [tool, setTool] = useState<ToolId>('pencil')
+  const [color, setColor] = useState('#1f2937')
+  const [size, setSize] = useState(8)
+  const [opacity, setOpacity] = useState(1)
+  const [fillShapes, setFillShapes] = useState(false)
+  const [zoom, setZoom] = useState(1)
+  const [selected, setSelected] = useState<string[]>([])
+  const [replay, setReplay] = useState(false)
+  const [savedTick, setSavedTick] = useState(0)
+  // the Fabric handlers read the current settings through this ref
+  const live = useRef({ tool, color, size, opacity, fillShapes, canWrite, engine, doc })
+  useEffect(() => {
+    live.current = { tool, color, size, opacity, fillShapes, canWrite, engine, doc }
+  })
+
+  const commit = useCallback((ops: CanvasOp[]) => {
+    const { engine: e, canWrite: w } = live.current
+    return !!e && w && ops.length > 0 && e.commit(ops)
+  }, [])
+
+  // ---- Fabric canvas set-up (once)
+  useEffect(() => {
+    if (!canvasEl.current) return
+    const canvas = new Canvas(canvasEl.current, { width: VIEW, height: VIEW, backgroundColor: PAPER, preserveObjectStacking: true, stopContextMenu: true })
+    fabric.current = canvas
+    const sc = new FabricScene(canvas)
+    scene.current = sc
+    canvas.setZoom(VIEW / 1024)
+
+    canvas.on('path:created', ({ path }) => {
+      const { tool: t, opacity: o } = live.current
+      const brush = (BRUSH_TOOLS.includes(t) ? t : 'pencil') as 'pencil' | 'marker' | 'eraser'
+      const id = newObjectId()
+      const obj = pathFromBrush(path as Path, id, brush, brush === 'marker' ? Math.min(o, 0.6) : brush === 'eraser' ? 1 : o)
+      sc.adopt(id, path)
+      if (!commit([{ kind: 'add', objectId: id, data: { object: obj } }])) canvas.remove(path)
+    })
+
+    canvas.on('object:modified', () => {
+      const current = live.current.doc
+      const targets = canvas.getActiveObjects()
+      const ops: CanvasOp[] = []
+      for (const fo of targets) {
+        const id = sc.idOf(fo)
+        const before = id ? current?.objects[id] : undefined
+        if (!id || !before) continue
+        const next: Record<string, number | string> = { ...placementOf(fo) }
+        if (fo instanceof Textbox) next.width = round(fo.width)
+        const set = Object.fromEntries(Object.entries(next).filter(([k, v]) => (before as unknown as Record<string, unknown>)[k] !== v))
+        if (Object.keys(set).length) ops.push({ kind: 'update', objectId: id, data: { set } })
+      }
+      // objects in a multi-selection have group-relative coordinates: let go of the group first
+      if (targets.length > 1) canvas.discardActiveObject()
+      commit(ops)
+    })
+
+    canvas.on('text:editing:exited', ({ target }) => {
+      const id = sc.idOf(target)
+      const before = id ? live.current.doc?.objects[id] : undefined
+      if (!id || before?.type !== 'text') return
+      if (!target.text.trim()) return void commit([{ kind: 'remove', objectId: id, data: {} }])
+      if (target.text !== before.text) commit([{ kind: 'update', objectId: id, data: { set: { text: target.text, width: round(target.width) } } }])
+    })
+
+    const updateSelection = () => setSelected(canvas.getActiveObjects().map((o) => sc.idOf(o)).filter((x): x is string => !!x))
+    canvas.on('selection:created', updateSelection)
+    canvas.on('selection:updated', updateSelection)
+    canvas.on('selection:cleared', updateSelection)
+
+    // shapes and text are placed by dragging / clicking; pan drags the view
+    let draft: { kind: ToolId; start: Point; preview: FabricObject } | null = null
+    let panning: { x: number; y: number } | null = null
+    canvas.on('mouse:down', (opt: TPointerEventInfo) => {
+      const { tool: t, color: c, size: s, fillShapes: f, canWrite: w } = live.current
+      const p = opt.scenePoint
+      if (t === 'pan' || (opt.e as MouseEvent).button === 1) {
+        panning = { x: (opt.e as MouseEvent).clientX, y: (opt.e as MouseEvent).clientY }
+        return
+      }
+      if (!w) return
+      if (SHAPE_TOOLS.includes(t)) {
+        const style = { stroke: c, strokeWidth: s, fill: f && t !== 'line' ? c : 'transparent', selectable: false, evented: false, strokeUniform: true }
+        const preview = t === 'rect' ? new Rect({ ...style, left: p.x, top: p.y, width: 1, height: 1 }) : t === 'ellipse' ? new Ellipse({ ...style, left: p.x, top: p.y, rx: 1, ry: 1 }) : new Line([p.x, p.y, p.x, p.y], style)
+        canvas.add(preview)
+        draft = { kind: t, start: p, preview }
+      } else if (t === 'text') {
+        const id = newObjectId()
+        const obj: CanvasObject = { id, type: 'text', text: 'Text', left: round(p.x), top: round(p.y), fontSize: Math.max(24, s * 4), fontFamily: 'sans-serif', fill: c, width: 320, angle: 0, scaleX: 1, scaleY: 1, opacity: live.current.opacity }
+        if (commit([{ kind: 'add', objectId: id, data: { object: obj } }])) {
+          const e = live.current.engine
+          void sc.sync(e!.document).then(() => {
+            const fo = sc.objectOf(id)
+            if (!(fo instanceof Textbox)) return
+            setTool('select')
+            canvas.setActiveObject(fo)
+            fo.enterEditing()
+            fo.selectAll()
+          })
+        }
+      }
+    })
+    canvas.on('mouse:move', (opt: TPointerEventInfo) => {
+      const ev = opt.e as MouseEvent
+      if (panning) {
+        canvas.relativePan(new Point(ev.clientX - panning.x, ev.clientY - panning.y))
+        panning = { x: ev.clientX, y: ev.clientY }
+        return
+      }
+      if (!draft) return
+      const { start, preview } = draft
+      const p = opt.scenePoint
+      const [cx, cy, w, h] = [(start.x + p.x) / 2, (start.y + p.y) / 2, Math.abs(p.x - start.x), Math.abs(p.y - start.y)]
+      if (preview instanceof Rect) preview.set({ left: cx, top: cy, width: w, height: h })
+      else if (preview instanceof Ellipse) preview.set({ left: cx, top: cy, rx: w / 2, ry: h / 2 })
+      else if (preview instanceof Line) preview.set({ x2: p.x, y2: p.y })
+      preview.setCoords()
+      canvas.requestRenderAll()
+    })
+    canvas.on('mouse:up', (opt: TPointerEventInfo) => {
+      panning = null
+      if (!draft) return
+      const { kind, start, preview } = draft
+      draft = null
+      canvas.remove(preview)
+      const p = opt.scenePoint
+      const { color: c, size: s, opacity: o, fillShapes: f } = live.current
+      const [cx, cy, w, h] = [round((start.x + p.x) / 2), round((start.y + p.y) / 2), round(Math.abs(p.x - start.x)), round(Math.abs(p.y - start.y))]
+      if (Math.max(w, h) < 3) return
+      const id = newObjectId()
+      const common = { id, left: cx, top: cy, angle: 0, scaleX: 1, scaleY: 1, opacity: o, stroke: c, strokeWidth: s }
+      const obj: CanvasObject =
+        kind === 'rect'
+          ? { ...common, type: 'rect', width: w, height: h, fill: f ? c : null }
+          : kind === 'ellipse'
+            ? { ...common, type: 'ellipse', rx: round(w / 2), ry: round(h / 2), fill: f ? c : null }
+            : { ...common, type: 'line', x1: round(start.x), y1: round(start.y), x2: round(p.x), y2: round(p.y) }
+      commit([{ kind: 'add', objectId: id, data: { object: obj } }])
+    })
+    canvas.on('mouse:wheel', (opt) => {
+      const ev = opt.e as WheelEvent
+      if (!ev.ctrlKey && !ev.metaKey) return
+      ev.preventDefault()
+      const next = Math.min(8, Math.max(0.25, canvas.getZoom() * (ev.deltaY < 0 ? 1.1 : 1 / 1.1)))
+      canvas.zoomToPoint(new Point(ev.offsetX, ev.offsetY), next)
+      setZoom(next / (VIEW / 1024))
+    })
+    return () => {
+      fabric.current = null
+      scene.current = null
+      void canvas.dispose()
+    }
+  }, [commit])
+
+  // ---- the document drives the canvas
+  useEffect(() => {
+    if (!doc || !scene.current || !fabric.current) return
+    const canvas = fabric.current
+    const active = canvas.getActiveObjects()
+    // a remote change to an object inside a multi-selection would land in group coordinates
+    if (active.length > 1) canvas.discardActiveObject()
+    void scene.current.sync(doc)
+  }, [doc])
+
+  // ---- tool and brush settings
+  useEffect(() => {
+    const canvas = fabric.current
+    if (!canvas) return
+    const drawing = canWrite && BRUSH_TOOLS.includes(tool)
+    canvas.isDrawingMode = drawing
+    canvas.selection = tool === 'select'
+    canvas.defaultCursor = tool === 'pan' ? 'grab' : SHAPE_TOOLS.includes(tool) || tool === 'text' ? 'crosshair' : 'default'
+    canvas.forEachObject((o) => {
+      const locked = o.evented === false && o.selectable === false && o.type === 'image'
+      if (!locked) o.set({ selectable: tool === 'select' && canWrite, evented: tool === 'select' })
+    })
+    if (drawing) {
+      const brush = new PencilBrush(canvas)
+      brush.width = tool === 'marker' ? size * 2.5 : tool === 'eraser' ? size * 2 : size
+      brush.color = tool === 'eraser' ? PAPER : color
+      brush.strokeLineCap = tool === 'marker' ? 'square' : 'round'
+      canvas.freeDrawingBrush = brush
+    }
+    if (tool !== 'select') canvas.discardActiveObject()
+    canvas.requestRenderAll()
+  }, [tool, color, size, canWrite, doc])
+
+  // ---- actions
+  const undo = useCallback(() => engine?.undo(), [engine])
+  const redo = useCallback(() => engine?.redo(), [engine])
+  const removeSelected = useCallback(() => {
+    const canvas = fabric.current
+    if (!canvas || !doc) return
+    const ids = selected.filter((id) => doc.objects[id] && !(doc.objects[id]?.type === 'image' && doc.objects[id].locked))
+    canvas.discardActiveObject()
+    commit(ids.map((id) => ({ kind: 'remove', objectId: id, data: {} })))
+  }, [selected, doc, commit])
+  const restack = useCallback(
+    (delta: 1 | -1) => {
+      if (!doc || selected.length !== 1) return
+      const id = selected[0]!
+      const from = doc.order.indexOf(id)
+      const bottom = doc.order.findIndex((oid) => !(doc.objects[oid]?.type === 'image' && doc.objects[oid].locked))
+      const to = Math.min(doc.order.length - 1, Math.max(Math.max(0, bottom), from + delta))
+      if (to !== from) commit([{ kind: 'reorder', objectId: id, data: { index: to } }])
+    },
+    [doc, selected, commit],
+  )
+  const setViewZoom = useCallback((z: number) => {
+    const canvas = fabric.current
+    if (!canvas) return
+    const clamped = Math.min(8, Math.max(0.25, z))
+    if (z === 1) canvas.setViewportTransform([VIEW / 1024, 0, 0, VIEW / 1024, 0, 0])
+    else canvas.zoomToPoint(new Point(VIEW / 2, VIEW / 2), clamped * (VIEW / 1024))
+    setZoom(clamped)
+  }, [])
+  const exportPng = useCallback(async () => {
+    if (!doc) return
+    const a = document.createElement('a')
+    a.href = await renderDocumentPng(doc, 1024)
+    a.download = `${(session.artwork?.title ?? 'ganvas').replace(/[^\w-]+/g, '-')}.png`
+    a.click()
+  }, [doc, session.artwork])
+
+  const prepareSave = useCallback(async () => {
+    // the server saves what it has stored: wait (briefly) until every local edit is acknowledged
+    for (let i = 0; i < 50 && (engine?.pending.length ?? 0) > 0; i++) await new Promise((r) => setTimeout(r, 100))
+    if (!engine || engine.pending.length > 0) return null
+    const [png, thumb] = await Promise.all([renderDocumentPng(engine.document, 1024), renderDocumentPng(engine.document, 256)])
+    const strip = (u: string) => u.slice(u.indexOf(',') + 1)
+    setSavedTick((t) => t + 1)
+    return { png: strip(png), thumb: strip(thumb) }
+  }, [engine])
+
+  // ---- keyboard
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      const t = e.target as HTMLElement | null
+      if (t && (t.tagName === 'INPUT' || t.tagName === 'TEXTAREA' || t.tagName === 'SELECT' || t.isContentEditable)) return
+      const active = fabric.current?.getActiveObject()
+      if (active instanceof Textbox && active.isEditing) return
+      const mod = e.ctrlKey || e.metaKey
+      if (mod && e.key.toLowerCase() === 'z') {
+        e.preventDefault()
+        if (e.shiftKey) redo()
+        else undo()
+        return
+      }
+      if (mod && e.key.toLowerCase() === 'y') return void (e.preventDefault(), redo())
+      if (mod || e.altKey) return
+      if (e.key === 'Delete' || e.key === 'Backspace') return void (e.preventDefault(), removeSelected())
+      if (e.key === ']') return restack(1)
+      if (e.key === '[') return restack(-1)
+      if (e.key === '+' || e.key === '=') return setViewZoom(zoom * 1.25)
+      if (e.key === '-') return setViewZoom(zoom / 1.25)
+      if (e.key === '0') return setViewZoom(1)
+      const picked = TOOLS.find((x) => x.key.toLowerCase() === e.key.toLowerCase())
+      if (picked) setTool(picked.id)
+    }
+    window.addEventListener('keydown', onKey)
+    return () => window.removeEventListener('keydown', onKey)
+  }, [undo, redo, removeSelected, restack, setViewZoom, zoom])
+
+  if (session.error)
+    return (
+      <p role="alert" className="rounded-lg bg-rose-50 p-4 text-rose-800">
+        {session.error}
+      </p>
+    )
+
+  const btn = 'rounded-md border border-black/15 bg-white px-2.5 py-1.5 text-sm hover:border-black/40 disabled:opacity-40'
+  return (
+    <div className="space-y-3">
+      <header className="flex flex-wrap items-center gap-3">
+        <h1 className="text-xl font-semibold">{session.artwork?.title ?? 'Loading…'}</h1>
+        {session.artwork?.forkedFrom && (
+          <Link href={`/studio/${session.artwork.forkedFrom.artwork.id}`} className="text-xs text-violet-700 underline">
+            forked from {session.artwork.forkedFrom.artwork.title} v{session.artwork.forkedFrom.number}
+          </Link>
+        )}
+        {role === 'view' && <span className="rounded-full bg-amber-100 px-2 py-0.5 text-xs text-amber-900">view only</span>}
+        <span data-testid="connection" data-state={session.connection} className="text-xs text-black/50">
+          {session.connection === 'live' ? '● live' : session.connection === 'offline' ? '○ offline: edits are kept and sent on reconnect' : '… connecting'}
+          {engine && engine.pending.length > 0 ? ` · ${engine.pending.length} unsent` : ''}
+        </span>
+        <ul className="ml-auto flex -space-x-2" aria-label="People here">
+          {session.members.map((m) => (
+            <li key={m.socketId} title={m.name} className="flex h-7 w-7 items-center justify-center rounded-full border-2 border-white text-xs font-semibold text-white" style={{ background: m.color }}>
+              {m.name.slice(0, 1).toUpperCase()}
+            </li>
+          ))}
+        </ul>
+      </header>
+      {session.notice && (
+        <p role="status" className="rounded bg-amber-50 px-3 py-1 text-sm text-amber-900">
+          {session.notice}
+        </p>
+      )}
+
+      <div className="grid gap-4 lg:grid-cols-[56px_auto_260px]">
+        <nav aria-label="Tools" className="flex flex-row flex-wrap gap-1 lg:flex-col">
+          {TOOLS.map((t) => (
+            <button key={t.id} type="button" aria-pressed={tool === t.id} title={`${t.label} (${t.key})`} aria-label={`${t.label} (${t.key})`} disabled={!canWrite && t.id !== 'select' && t.id !== 'pan'} onClick={() => setTool(t.id)} className={`relative h-12 w-12 rounded-lg border text-lg ${tool === t.id ? 'border-violet-600 bg-violet-50' : 'border-black/10 bg-white hover:border-black/30'} disabled:opacity-30`}>
+              <ToolIcon id={t.id} />
+              <kbd className="absolute bottom-0.5 right-1 text-[9px] text-black/40">{t.key}</kbd>
+            </button>
+          ))}
+        </nav>
+
+        <div className="space-y-2">
+          <div className="flex flex-wrap items-center gap-2">
+            <button type="button" className={btn} onClick={undo} disabled={!engine?.canUndo} aria-label="Undo (Ctrl+Z)" title="Undo (Ctrl+Z)">
+              ↶ Undo
+            </button>
+            <button type="button" className={btn} onClick={redo} disabled={!engine?.canRedo} aria-label="Redo (Ctrl+Shift+Z)" title="Redo (Ctrl+Shift+Z)">
+              ↷ Redo
+            </button>
+            <span className="mx-1 h-6 w-px bg-black/10" aria-hidden />
+            <button type="button" className={btn} onClick={() => restack(1)} disabled={selected.length !== 1 || !canWrite} title="Bring forward (])">
+              Bring forward
+            </button>
+            <button type="button" className={btn} onClick={() => restack(-1)} disabled={selected.length !== 1 || !canWrite} title="Send backward ([)">
+              Send backward
+            </button>
+            <button type="button" className={btn} onClick={removeSelected} disabled={selected.length === 0 || !canWrite} title="Delete (Del)">
+              Delete
+            </button>
+            <span className="mx-1 h-6 w-px bg-black/10" aria-hidden />
+            <button type="button" className={btn} onClick={() => setViewZoom(zoom / 1.25)} aria-label="Zoom out (−)">
+              −
+            </button>
+            <output className="w-12 text-center text-xs" aria-label="Zoom">
+              {Math.round(zoom * 100)}%
+            </output>
+            <button type="button" className={btn} onClick={() => setViewZoom(zoom * 1.25)} aria-label="Zoom in (+)">
+              +
+            </button>
+            <button type="button" className={btn} onClick={() => setViewZoom(1)} title="Fit (0)">
+              Fit
+            </button>
+          </div>
+          <div className="relative inline-block overflow-hidden rounded-xl border border-black/10 bg-white shadow-sm" style={{ width: VIEW, height: VIEW }}>
+            <canvas ref={canvasEl} width={VIEW} height={VIEW} aria-label="Artwork canvas" data-testid="artwork-canvas" />
+            {!doc && <div className="absolute inset-0 flex items-center justify-center bg-white/80 text-sm text-black/60">Opening the canvas…</div>}
+          </div>
+          <p className="text-xs text-black/50">
+            {SHORTCUTS.map(([k, what]) => (
+              <span key={k} className="mr-3 whitespace-nowrap">
+                <kbd className="rounded bg-black/5 px-1">{k}</kbd> {what}
+              </span>
+            ))}
+          </p>
+        </div>
+
+        <aside className="space-y-4">
+          <fieldset className="space-y-2 rounded-xl border border-black/10 bg-white p-3" disabled={!canWrite}>
+            <legend className="px-1 text-sm font-semibold uppercase tracking-wide text-black/60">Brush</legend>
+            <label className="flex items-center justify-between text-sm">
+              Colour <input type="color" value={color} onChange={(e) => setColor(e.target.value)} className="h-8 w-12 cursor-pointer" />
+            </label>
+            <label className="block text-sm">
+              Size <output className="float-right font-mono text-xs">{size}px</output>
+              <input type="range" min={1} max={80} value={size} onChange={(e) => setSize(Number(e.target.value))} className="w-full accent-violet-700" />
+            </label>
+            <label className="block text-sm">
+              Opacity <output className="float-right font-mono text-xs">{Math.round(opacity * 100)}%</output>
+              <input type="range" min={0.05} max={1} step={0.05} value={opacity} onChange={(e) => setOpacity(Number(e.target.value))} className="w-full accent-violet-700" />
+            </label>
+            <label className="flex items-center gap-2 text-sm">
+              <input type="checkbox" checked={fillShapes} onChange={(e) => setFillShapes(e.target.checked)} /> Fill shapes
+            </label>
+          </fieldset>
+          <div className="flex gap-2">
+            <button type="button" className={`${btn} flex-1`} onClick={() => setReplay(true)}>
+              ▶ Replay
+            </button>
+            <button type="button" className={`${btn} flex-1`} onClick={() => void exportPng()} disabled={!doc}>
+              Export PNG
+            </button>
+          </div>
+          <div className="h-[430px] rounded-xl border border-black/10 bg-black/[0.02] p-3">
+            <HistoryPanel artworkId={artworkId} canWrite={canWrite} prepareSave={prepareSave} refreshKey={savedTick} />
+          </div>
+        </aside>
+      </div>
+      {replay && <ReplayDialog artworkId={artworkId} onClose={() => setReplay(false)} />}
+    </div>
+  )
+}

@@ -1,0 +1,187 @@
+'use client'
+// The bridge between the canvas document model (lib/canvas) and Fabric objects: builds Fabric
+// objects from document objects, reads user edits back as properties, and reconciles a Fabric
+// canvas with a document (used by the editor, the replay and the PNG renderer).
+import { Ellipse, FabricImage, Line, Path, Rect, StaticCanvas, Textbox, util, type FabricObject } from 'fabric'
+import type { CanvasDocument } from '@/lib/canvas/document'
+import type { CanvasObject, PathCommand } from '@/lib/canvas/objects'
+
+export const PAPER = '#ffffff'
+const round = (v: number) => Math.round(v * 100) / 100
+
+function commonOptions(obj: CanvasObject) {
+  return {
+    left: obj.left,
+    top: obj.top,
+    angle: obj.angle,
+    scaleX: obj.scaleX,
+    scaleY: obj.scaleY,
+    opacity: obj.opacity,
+    // the document stores positions as object centres (Fabric 7's default origin)
+    originX: 'center' as const,
+    originY: 'center' as const,
+  }
+}
+
+/** Fabric options for a document object, for creating or updating it. */
+function fabricOptions(obj: CanvasObject): Record<string, unknown> {
+  const base = commonOptions(obj)
+  switch (obj.type) {
+    case 'rect':
+      return { ...base, width: obj.width, height: obj.height, fill: obj.fill ?? 'transparent', stroke: obj.stroke, strokeWidth: obj.strokeWidth, strokeUniform: true }
+    case 'ellipse':
+      return { ...base, rx: obj.rx, ry: obj.ry, fill: obj.fill ?? 'transparent', stroke: obj.stroke, strokeWidth: obj.strokeWidth, strokeUniform: true }
+    case 'line':
+      return { ...base, stroke: obj.stroke ?? '#000000', strokeWidth: obj.strokeWidth, strokeLineCap: 'round' }
+    case 'text':
+      return { ...base, text: obj.text, fontSize: obj.fontSize, fontFamily: obj.fontFamily, fill: obj.fill, width: obj.width }
+    case 'path':
+      return {
+        ...base,
+        fill: null,
+        // the eraser paints the paper back over everything below it (the canvas is one flat
+        // picture, so this is what erasing shows, and exported PNGs stay opaque)
+        stroke: obj.brush === 'eraser' ? PAPER : (obj.stroke ?? '#000000'),
+        strokeWidth: obj.strokeWidth,
+        strokeLineCap: obj.brush === 'marker' ? 'square' : 'round',
+        strokeLineJoin: 'round',
+      }
+    case 'image':
+      return { ...base, imageSmoothing: obj.smooth, selectable: !obj.locked, evented: !obj.locked, hoverCursor: obj.locked ? 'default' : 'move' }
+  }
+}
+
+export async function createFabricObject(obj: CanvasObject): Promise<FabricObject> {
+  const options = fabricOptions(obj)
+  switch (obj.type) {
+    case 'rect':
+      return new Rect(options)
+    case 'ellipse':
+      return new Ellipse(options)
+    case 'line':
+      return new Line([obj.x1, obj.y1, obj.x2, obj.y2], options)
+    case 'text':
+      return new Textbox(obj.text, options)
+    case 'path':
+      return new Path(obj.path as unknown as ConstructorParameters<typeof Path>[0], options)
+    case 'image': {
+      const image = await FabricImage.fromURL(obj.src, {}, options)
+      // the stored size is the image's own; the document's scale makes it fill its box
+      image.set({ ...options, width: obj.width, height: obj.height })
+      return image
+    }
+  }
+}
+
+/** Properties whose change needs a new Fabric object rather than a set(). */
+const REBUILD: Partial<Record<CanvasObject['type'], string[]>> = { path: ['path', 'brush'], line: ['x1', 'y1', 'x2', 'y2'], image: ['src', 'width', 'height'] }
+
+function needsRebuild(prev: CanvasObject, next: CanvasObject) {
+  if (prev.type !== next.type) return true
+  const a = prev as unknown as Record<string, unknown>
+  const b = next as unknown as Record<string, unknown>
+  return (REBUILD[next.type] ?? []).some((k) => JSON.stringify(a[k]) !== JSON.stringify(b[k]))
+}
+
+/** The absolute placement of a Fabric object, also when it sits in a multi-selection. */
+export function placementOf(fo: FabricObject) {
+  const d = util.qrDecompose(fo.calcTransformMatrix())
+  return { left: round(d.translateX), top: round(d.translateY), angle: round(d.angle), scaleX: round(d.scaleX), scaleY: round(d.scaleY) }
+}
+
+/** A freehand path drawn by a Fabric brush, as a document object. */
+export function pathFromBrush(fo: Path, id: string, brush: 'pencil' | 'marker' | 'eraser', opacity: number): CanvasObject {
+  const path = (fo.path as unknown as Array<Array<string | number>>).map((cmd) => cmd.map((v) => (typeof v === 'number' ? round(v) : v)) as PathCommand)
+  return {
+    id,
+    type: 'path',
+    brush,
+    path,
+    stroke: brush === 'eraser' ? null : String(fo.stroke ?? '#000000'),
+    strokeWidth: fo.strokeWidth,
+    left: round(fo.left),
+    top: round(fo.top),
+    angle: 0,
+    scaleX: 1,
+    scaleY: 1,
+    opacity,
+  }
+}
+
+/**
+ * Keeps a Fabric canvas equal to a document: adds, removes, updates and reorders Fabric objects
+ * by id. Calls are queued, so an image that loads slowly never lands out of order.
+ */
+export class FabricScene {
+  private byId = new Map<string, FabricObject>()
+  private ids = new WeakMap<FabricObject, string>()
+  private shown: CanvasDocument | null = null
+  private queue: Promise<void> = Promise.resolve()
+
+  constructor(private readonly canvas: StaticCanvas) {}
+
+  idOf(fo: FabricObject): string | undefined {
+    return this.ids.get(fo)
+  }
+  objectOf(id: string): FabricObject | undefined {
+    return this.byId.get(id)
+  }
+  /** Adopts a Fabric object the user just drew, so the next sync does not draw it twice. */
+  adopt(id: string, fo: FabricObject) {
+    this.byId.set(id, fo)
+    this.ids.set(fo, id)
+  }
+
+  sync(next: CanvasDocument): Promise<void> {
+    this.queue = this.queue.then(() => this.apply(next)).catch((e: unknown) => console.error('[canvas] sync failed', e))
+    return this.queue
+  }
+
+  private async apply(next: CanvasDocument) {
+    const prev = this.shown
+    for (const [id, fo] of this.byId) {
+      if (!(id in next.objects)) {
+        this.canvas.remove(fo)
+        this.byId.delete(id)
+      }
+    }
+    for (const id of next.order) {
+      const obj = next.objects[id] as CanvasObject
+      const fo = this.byId.get(id)
+      const before = prev?.objects[id]
+      if (fo && before === obj) continue
+      if (fo && before && !needsRebuild(before, obj)) {
+        fo.set(fabricOptions(obj))
+        fo.setCoords()
+        continue
+      }
+      const created = await createFabricObject(obj)
+      if (fo) this.canvas.remove(fo)
+      this.adopt(id, created)
+      if (!this.canvas.getObjects().includes(created)) this.canvas.add(created)
+    }
+    // adopted objects drawn by the user are already on the canvas; make sure they are known
+    next.order.forEach((id, index) => {
+      const fo = this.byId.get(id)
+      if (!fo) return
+      if (!this.canvas.getObjects().includes(fo)) this.canvas.add(fo)
+      if (this.canvas.getObjects().indexOf(fo) !== index) this.canvas.moveObjectTo(fo, index)
+    })
+    this.shown = next
+    this.canvas.requestRenderAll()
+  }
+}
+
+/** Renders a document to a PNG data URL at `size` pixels wide (versions, thumbnails, export). */
+export async function renderDocumentPng(doc: CanvasDocument, size: number): Promise<string> {
+  const el = document.createElement('canvas')
+  const scale = size / doc.width
+  const canvas = new StaticCanvas(el, { width: size, height: Math.round(doc.height * scale), backgroundColor: doc.background, renderOnAddRemove: false })
+  canvas.setZoom(scale)
+  const scene = new FabricScene(canvas)
+  await scene.sync(doc)
+  canvas.renderAll()
+  const url = canvas.toDataURL({ format: 'png', multiplier: 1 })
+  await canvas.dispose()
+  return url
+}

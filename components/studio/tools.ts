@@ -1,0 +1,35 @@
+// The editor's tools and keyboard shortcuts, shown in the toolbar.
+export type ToolId = 'select' | 'pencil' | 'marker' | 'eraser' | 'rect' | 'ellipse' | 'line' | 'text' | 'pan'
+
+export interface Tool {
+  id: ToolId
+  label: string
+  key: string
+}
+
+export const TOOLS: Tool[] = [
+  { id: 'select', label: 'Select and move', key: 'V' },
+  { id: 'pan', label: 'Pan', key: 'H' },
+  { id: 'pencil', label: 'Pencil', key: 'P' },
+  { id: 'marker', label: 'Marker', key: 'M' },
+  { id: 'eraser', label: 'Eraser', key: 'E' },
+  { id: 'rect', label: 'Rectangle', key: 'R' },
+  { id: 'ellipse', label: 'Ellipse', key: 'O' },
+  { id: 'line', label: 'Line', key: 'L' },
+  { id: 'text', label: 'Text', key: 'T' },
+]
+
+export const BRUSH_TOOLS: ToolId[] = ['pencil', 'marker', 'eraser']
+export const SHAPE_TOOLS: ToolId[] = ['rect', 'ellipse', 'line']
+
+export const SHORTCUTS: Array<[string, string]> = [
+  ['Ctrl+Z', 'Undo'],
+  ['Ctrl+Shift+Z', 'Redo'],
+  ['Delete', 'Delete selection'],
+  [']', 'Bring forward'],
+  ['[', 'Send backward'],
+  ['+ / −', 'Zoom'],
+  ['0', 'Fit to screen'],
+]
+
+export const newObjectId = () => globalThis.crypto.randomUUID().replace(/-/g, '').slice(0, 20)

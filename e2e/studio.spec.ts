@@ -1,0 +1,95 @@
+// The main workflow in real Chromium against the real server and database: generate, open in a
+// canvas, draw, undo/redo, save a version, reload, restore version 1, fork.
+import { expect, test, type Page } from '@playwright/test'
+
+test.describe.configure({ timeout: 180_000 })
+
+const MAGENTA = '#ff00ff'
+
+/** RGBA of the editor canvas at a point in CSS pixels from its top-left corner. */
+async function pixelAt(page: Page, x: number, y: number): Promise<number[]> {
+  return page.evaluate(
+    ([px, py]) => {
+      const canvas = document.querySelector<HTMLCanvasElement>('canvas[data-testid="artwork-canvas"]')!
+      const ratio = canvas.width / canvas.getBoundingClientRect().width
+      return Array.from(canvas.getContext('2d')!.getImageData(Math.round(px! * ratio), Math.round(py! * ratio), 1, 1).data)
+    },
+    [x, y],
+  )
+}
+const isMagenta = (rgba: number[]) => rgba[0]! > 200 && rgba[1]! < 80 && rgba[2]! > 200
+
+async function canvasBox(page: Page) {
+  const box = await page.getByTestId('artwork-canvas').boundingBox()
+  if (!box) throw new Error('no canvas')
+  return box
+}
+
+async function waitForEditor(page: Page) {
+  await expect(page.getByTestId('connection')).toHaveAttribute('data-state', 'live', { timeout: 30_000 })
+  await expect(page.getByText('Opening the canvas…')).toBeHidden({ timeout: 30_000 })
+  await page.waitForTimeout(500) // the base image decodes
+}
+
+test('generate, open in canvas, draw, undo/redo, save, reload, restore, fork', async ({ page }) => {
+  await page.goto('/generate')
+  await expect(page.getByTestId('backend')).toContainText('Running on', { timeout: 60_000 })
+  await expect(page.getByRole('progressbar')).toBeHidden({ timeout: 60_000 })
+  await page.getByRole('button', { name: 'Sample 1', exact: true }).click()
+  await expect(page.getByLabel('Provenance')).toContainText('seed')
+  await page.getByRole('button', { name: 'Open in canvas' }).click()
+  await page.waitForURL(/\/studio\/[a-z0-9]+$/, { timeout: 30_000 })
+  const studioUrl = page.url()
+  await waitForEditor(page)
+  await expect(page.getByTestId('version-1')).toContainText('Base image from the generator')
+
+  // a magenta pencil stroke
+  await page.keyboard.press('p')
+  await page.locator('input[type="color"]').fill(MAGENTA)
+  const box = await canvasBox(page)
+  await page.mouse.move(box.x + 100, box.y + 100)
+  await page.mouse.down()
+  for (let i = 1; i <= 20; i++) await page.mouse.move(box.x + 100 + i * 10, box.y + 100 + i)
+  await page.mouse.up()
+  await expect.poll(async () => isMagenta(await pixelAt(page, 200, 110))).toBe(true)
+
+  // a rectangle
+  await page.keyboard.press('r')
+  await page.mouse.move(box.x + 400, box.y + 400)
+  await page.mouse.down()
+  await page.mouse.move(box.x + 500, box.y + 450, { steps: 5 })
+  await page.mouse.move(box.x + 550, box.y + 500, { steps: 5 })
+  await page.mouse.up()
+  await expect.poll(async () => isMagenta(await pixelAt(page, 400, 450))).toBe(true)
+
+  // undo removes the rectangle, redo brings it back
+  await page.keyboard.press('Control+z')
+  await expect.poll(async () => isMagenta(await pixelAt(page, 400, 450))).toBe(false)
+  await page.keyboard.press('Control+Shift+z')
+  await expect.poll(async () => isMagenta(await pixelAt(page, 400, 450))).toBe(true)
+
+  // save a version
+  await page.getByLabel('What changed?').fill('a stroke and a box')
+  await page.getByRole('button', { name: 'Save version' }).click()
+  await expect(page.getByTestId('version-2')).toContainText('a stroke and a box', { timeout: 30_000 })
+  await page.screenshot({ path: 'test-results/screens/studio.png' })
+
+  // reload: the drawing is still there (from the server, not from this tab)
+  await page.reload()
+  await waitForEditor(page)
+  await expect.poll(async () => isMagenta(await pixelAt(page, 200, 110))).toBe(true)
+  await expect.poll(async () => isMagenta(await pixelAt(page, 400, 450))).toBe(true)
+
+  // restore version 1: a new version 3, the canvas back to the base image
+  await page.getByTestId('version-1').getByRole('button', { name: 'Restore' }).click()
+  await expect(page.getByTestId('version-3')).toContainText('Restored version 1', { timeout: 30_000 })
+  await expect.poll(async () => isMagenta(await pixelAt(page, 200, 110))).toBe(false)
+
+  // fork version 2 into a new artwork whose lineage points back
+  await page.getByTestId('version-2').getByRole('button', { name: 'Fork' }).click()
+  await page.waitForURL((url) => url.pathname.startsWith('/studio/') && url.href !== studioUrl, { timeout: 30_000 })
+  await waitForEditor(page)
+  await expect(page.getByRole('heading', { level: 1 })).toContainText('(fork)')
+  await expect(page.getByRole('link', { name: /forked from/ })).toContainText('v2')
+  await expect.poll(async () => isMagenta(await pixelAt(page, 200, 110))).toBe(true)
+})
