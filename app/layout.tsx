@@ -2,6 +2,7 @@ import type { Metadata } from 'next'
 import Link from 'next/link'
 import type { ReactNode } from 'react'
 import { ConnectionStatus } from '@/components/ConnectionStatus'
+import { UserMenu } from '@/components/UserMenu'
 import './globals.css'
 
 export const metadata: Metadata = {
@@ -28,7 +29,8 @@ export default function RootLayout({ children }: { children: ReactNode }) {
             <Link href="/credits" className="text-sm text-black/70 hover:text-black">
               Credits
             </Link>
-            <div className="ml-auto">
+            <div className="ml-auto flex items-center gap-4">
+              <UserMenu />
               <ConnectionStatus />
             </div>
           </nav>

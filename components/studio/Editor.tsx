@@ -6,6 +6,8 @@ import { useCallback, useEffect, useRef, useState } from 'react'
 import type { CanvasObject } from '@/lib/canvas/objects'
 import type { CanvasOp } from '@/lib/canvas/ops'
 import { HistoryPanel } from './HistoryPanel'
+import { PresenceOverlay } from './PresenceOverlay'
+import { SharePanel } from './SharePanel'
 import { ToolIcon } from './ToolIcon'
 import { ReplayDialog } from './ReplayDialog'
 import { FabricScene, PAPER, pathFromBrush, placementOf, renderDocumentPng } from './fabric-scene'
@@ -28,13 +30,15 @@ export default function Editor({ artworkId, token }: { artworkId: string; token:
   const [opacity, setOpacity] = useState(1)
   const [fillShapes, setFillShapes] = useState(false)
   const [zoom, setZoom] = useState(1)
+  const [vpt, setVpt] = useState<number[]>([VIEW / 1024, 0, 0, VIEW / 1024, 0, 0])
   const [selected, setSelected] = useState<string[]>([])
   const [replay, setReplay] = useState(false)
   const [savedTick, setSavedTick] = useState(0)
   // the Fabric handlers read the current settings through this ref
-  const live = useRef({ tool, color, size, opacity, fillShapes, canWrite, engine, doc })
+  const emitVolatile = session.emitVolatile
+  const live = useRef({ tool, color, size, opacity, fillShapes, canWrite, engine, doc, emitVolatile })
   useEffect(() => {
-    live.current = { tool, color, size, opacity, fillShapes, canWrite, engine, doc }
+    live.current = { tool, color, size, opacity, fillShapes, canWrite, engine, doc, emitVolatile }
   })
 
   const commit = useCallback((ops: CanvasOp[]) => {
@@ -94,6 +98,36 @@ export default function Editor({ artworkId, token }: { artworkId: string; token:
     // shapes and text are placed by dragging / clicking; pan drags the view
     let draft: { kind: ToolId; start: Point; preview: FabricObject } | null = null
     let panning: { x: number; y: number } | null = null
+    const syncVpt = () => setVpt([...canvas.viewportTransform])
+    // presence: my cursor, and my stroke while I draw it, at most every 40 ms
+    let lastCursor = 0
+    let stroke: { id: string; buffer: Array<[number, number]>; last: number } | null = null
+    const flushStroke = (done: boolean) => {
+      if (!stroke) return
+      const { tool: t, color: c, size: s } = live.current
+      live.current.emitVolatile('stroke', { strokeId: stroke.id, points: stroke.buffer, color: t === 'eraser' ? PAPER : c, width: t === 'marker' ? s * 2.5 : t === 'eraser' ? s * 2 : s, ...(done ? { done: true } : {}) })
+      stroke.buffer = []
+      stroke.last = Date.now()
+    }
+    canvas.on('mouse:down:before', (opt: TPointerEventInfo) => {
+      if (canvas.isDrawingMode) stroke = { id: newObjectId(), buffer: [[round(opt.scenePoint.x), round(opt.scenePoint.y)]], last: 0 }
+    })
+    canvas.on('mouse:move:before', (opt: TPointerEventInfo) => {
+      const now = Date.now()
+      const p = opt.scenePoint
+      if (stroke) {
+        stroke.buffer.push([round(p.x), round(p.y)])
+        if (now - stroke.last > 40) flushStroke(false)
+      }
+      if (now - lastCursor > 40) {
+        lastCursor = now
+        live.current.emitVolatile('cursor', { x: round(p.x), y: round(p.y) })
+      }
+    })
+    canvas.on('mouse:up:before', () => {
+      flushStroke(true)
+      stroke = null
+    })
     canvas.on('mouse:down', (opt: TPointerEventInfo) => {
       const { tool: t, color: c, size: s, fillShapes: f, canWrite: w } = live.current
       const p = opt.scenePoint
@@ -128,6 +162,7 @@ export default function Editor({ artworkId, token }: { artworkId: string; token:
       if (panning) {
         canvas.relativePan(new Point(ev.clientX - panning.x, ev.clientY - panning.y))
         panning = { x: ev.clientX, y: ev.clientY }
+        syncVpt()
         return
       }
       if (!draft) return
@@ -167,6 +202,7 @@ export default function Editor({ artworkId, token }: { artworkId: string; token:
       const next = Math.min(8, Math.max(0.25, canvas.getZoom() * (ev.deltaY < 0 ? 1.1 : 1 / 1.1)))
       canvas.zoomToPoint(new Point(ev.offsetX, ev.offsetY), next)
       setZoom(next / (VIEW / 1024))
+      syncVpt()
     })
     return () => {
       fabric.current = null
@@ -236,6 +272,7 @@ export default function Editor({ artworkId, token }: { artworkId: string; token:
     if (z === 1) canvas.setViewportTransform([VIEW / 1024, 0, 0, VIEW / 1024, 0, 0])
     else canvas.zoomToPoint(new Point(VIEW / 2, VIEW / 2), clamped * (VIEW / 1024))
     setZoom(clamped)
+    setVpt([...canvas.viewportTransform])
   }, [])
   const exportPng = useCallback(async () => {
     if (!doc) return
@@ -310,6 +347,7 @@ export default function Editor({ artworkId, token }: { artworkId: string; token:
           {session.members.map((m) => (
             <li key={m.socketId} title={m.name} className="flex h-7 w-7 items-center justify-center rounded-full border-2 border-white text-xs font-semibold text-white" style={{ background: m.color }}>
               {m.name.slice(0, 1).toUpperCase()}
+              <span className="sr-only">{m.name}</span>
             </li>
           ))}
         </ul>
@@ -364,6 +402,7 @@ export default function Editor({ artworkId, token }: { artworkId: string; token:
           </div>
           <div className="relative inline-block overflow-hidden rounded-xl border border-black/10 bg-white shadow-sm" style={{ width: VIEW, height: VIEW }}>
             <canvas ref={canvasEl} width={VIEW} height={VIEW} aria-label="Artwork canvas" data-testid="artwork-canvas" />
+            <PresenceOverlay cursors={session.cursors} strokes={session.strokes} vpt={vpt} size={VIEW} />
             {!doc && <div className="absolute inset-0 flex items-center justify-center bg-white/80 text-sm text-black/60">Opening the canvas…</div>}
           </div>
           <p className="text-xs text-black/50">
@@ -393,6 +432,7 @@ export default function Editor({ artworkId, token }: { artworkId: string; token:
               <input type="checkbox" checked={fillShapes} onChange={(e) => setFillShapes(e.target.checked)} /> Fill shapes
             </label>
           </fieldset>
+          {role === 'owner' && <SharePanel artworkId={artworkId} />}
           <div className="flex gap-2">
             <button type="button" className={`${btn} flex-1`} onClick={() => setReplay(true)}>
               ▶ Replay

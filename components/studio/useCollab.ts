@@ -5,7 +5,7 @@ import { useEffect, useRef, useState } from 'react'
 import { io, type Socket } from 'socket.io-client'
 import type { CanvasDocument } from '@/lib/canvas/document'
 import { ensureSession } from '@/lib/auth/client'
-import { EVENTS, type JoinAck, type Member, type OpAck, type OpBroadcast } from '@/lib/collab/protocol'
+import { EVENTS, type CursorUpdate, type JoinAck, type Member, type OpAck, type OpBroadcast, type PeerInfo, type StrokePreview } from '@/lib/collab/protocol'
 import { SyncEngine, type PendingOp } from '@/lib/collab/sync'
 
 export type ConnectionState = 'connecting' | 'live' | 'offline'
@@ -18,6 +18,21 @@ export interface ArtworkInfo {
   forkedFrom: { number: number; artwork: { id: string; title: string } } | null
 }
 
+export interface PeerCursor {
+  x: number
+  y: number
+  name: string
+  color: string
+  at: number
+}
+
+export interface PeerStroke {
+  points: Array<[number, number]>
+  color: string
+  width: number
+  at: number
+}
+
 export interface CollabSession {
   engine: SyncEngine | null
   doc: CanvasDocument | null
@@ -28,10 +43,34 @@ export interface CollabSession {
   connection: ConnectionState
   error: string | null
   notice: string | null
+  cursors: Record<string, PeerCursor>
+  strokes: Record<string, PeerStroke>
+  /** sends a volatile presence event (cursor, stroke preview); dropped when offline */
+  emitVolatile: (event: 'cursor' | 'stroke', payload: object) => void
 }
 
+/** Peers' cursors and strokes are forgotten after this long without news. */
+const PRESENCE_TTL_MS = 5_000
+
 export function useCollab(artworkId: string, token: string | null): CollabSession {
-  const [state, setState] = useState<CollabSession>({ engine: null, doc: null, role: null, artwork: null, me: null, members: [], connection: 'connecting', error: null, notice: null })
+  const socketRef = useRef<Socket | null>(null)
+  const [state, setState] = useState<CollabSession>(() => ({
+    engine: null,
+    doc: null,
+    role: null,
+    artwork: null,
+    me: null,
+    members: [],
+    connection: 'connecting',
+    error: null,
+    notice: null,
+    cursors: {},
+    strokes: {},
+    emitVolatile: (event, payload) => {
+      const socket = socketRef.current
+      if (socket?.connected) socket.volatile.emit(event, { artworkId, ...payload })
+    },
+  }))
   const engineRef = useRef<SyncEngine | null>(null)
 
   useEffect(() => {
@@ -60,6 +99,7 @@ export function useCollab(artworkId: string, token: string | null): CollabSessio
         if (closed) return
 
         socket = io({ path: '/socket.io', transports: ['websocket', 'polling'] })
+        socketRef.current = socket
         socket.on('connect', () => {
           update({ connection: 'live' })
           const engine = engineRef.current
@@ -83,14 +123,47 @@ export function useCollab(artworkId: string, token: string | null): CollabSessio
         socket.on('disconnect', () => update({ connection: 'offline' }))
         socket.on('connect_error', () => update({ connection: 'offline' }))
         socket.on(EVENTS.op, (b: OpBroadcast) => b.artworkId === artworkId && engineRef.current?.receive(b.op))
-        socket.on(EVENTS.presence, (p: { artworkId: string; members: Member[] }) => p.artworkId === artworkId && update({ members: p.members }))
+        socket.on(EVENTS.presence, (p: { artworkId: string; members: Member[] }) => {
+          if (p.artworkId !== artworkId) return
+          const here = new Set(p.members.map((m) => m.socketId))
+          setState((s) => ({ ...s, members: p.members, cursors: Object.fromEntries(Object.entries(s.cursors).filter(([id]) => here.has(id))) }))
+        })
+        socket.on(EVENTS.cursor, (c: CursorUpdate & { from: PeerInfo }) => {
+          if (c.artworkId !== artworkId || closed) return
+          setState((s) => ({ ...s, cursors: { ...s.cursors, [c.from.socketId]: { x: c.x, y: c.y, name: c.from.name, color: c.from.color, at: Date.now() } } }))
+        })
+        socket.on(EVENTS.stroke, (p: StrokePreview & { from: PeerInfo }) => {
+          if (p.artworkId !== artworkId || closed) return
+          setState((s) => {
+            const strokes = { ...s.strokes }
+            const key = `${p.from.socketId}:${p.strokeId}`
+            if (p.done) delete strokes[key]
+            else strokes[key] = { points: [...(strokes[key]?.points ?? []), ...p.points], color: p.color, width: p.width, at: Date.now() }
+            return { ...s, strokes }
+          })
+        })
+        socket.on(EVENTS.access, (a: { artworkId: string; revoked: boolean }) => {
+          if (a.artworkId === artworkId && a.revoked) update({ error: 'The link you joined with was revoked by the owner.', role: null })
+        })
       } catch (e) {
         update({ error: e instanceof Error ? e.message : String(e) })
       }
     })()
 
+    // forget stale cursors and strokes of peers that went quiet
+    const sweep = setInterval(() => {
+      const cutoff = Date.now() - PRESENCE_TTL_MS
+      setState((s) => {
+        const cursors = Object.fromEntries(Object.entries(s.cursors).filter(([, c]) => c.at > cutoff))
+        const strokes = Object.fromEntries(Object.entries(s.strokes).filter(([, c]) => c.at > cutoff))
+        return Object.keys(cursors).length === Object.keys(s.cursors).length && Object.keys(strokes).length === Object.keys(s.strokes).length ? s : { ...s, cursors, strokes }
+      })
+    }, 1_000)
+
     return () => {
       closed = true
+      clearInterval(sweep)
+      socketRef.current = null
       socket?.close()
       engineRef.current = null
     }

@@ -9,6 +9,12 @@ export const EVENTS = {
   presence: 'presence',
   /** client -> server: submit an op (acked with its seq); server -> room: an accepted op */
   op: 'op',
+  /** volatile: a member's pointer on the canvas */
+  cursor: 'cursor',
+  /** volatile: a stroke while it is being drawn, before it becomes an op */
+  stroke: 'stroke',
+  /** server -> client: this socket's access to an artwork changed (a revoked link) */
+  access: 'access',
   /** server -> client: a request of this client was rejected; nothing was changed */
   error: 'protocol:error',
 } as const
@@ -92,6 +98,32 @@ export type OpAck = z.infer<typeof opAckSchema>
 export interface OpBroadcast {
   artworkId: string
   op: StoredOp
+}
+
+const sceneCoord = z.number().finite().min(-100_000).max(100_000)
+
+export const cursorSchema = z.object({ artworkId: artworkIdSchema, x: sceneCoord, y: sceneCoord }).strict()
+export type CursorUpdate = z.infer<typeof cursorSchema>
+
+/** The points added to an in-progress stroke since the last update (or all, with `done`). */
+export const strokePreviewSchema = z
+  .object({
+    artworkId: artworkIdSchema,
+    strokeId: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/),
+    points: z.array(z.tuple([sceneCoord, sceneCoord])).max(500),
+    color: z.string().max(32),
+    width: z.number().min(0).max(1000),
+    done: z.boolean().optional(),
+  })
+  .strict()
+export type StrokePreview = z.infer<typeof strokePreviewSchema>
+
+/** Who sent a relayed volatile event. */
+export interface PeerInfo {
+  socketId: string
+  userId: string
+  name: string
+  color: string
 }
 
 export const roomName = (artworkId: string) => `artwork:${artworkId}`

@@ -9,13 +9,15 @@ import type { PrismaClient } from '../db/client'
 import { canvasDocumentSchema } from '../canvas/document'
 import { parseOp } from '../canvas/ops'
 import { canWrite } from '../auth/permissions'
-import { EVENTS, joinRequestSchema, opRequestSchema, roomName, type JoinAck, type Member, type OpAck, type OpBroadcast, type ProtocolError, type StoredOp } from './protocol'
+import { cursorSchema, EVENTS, joinRequestSchema, opRequestSchema, strokePreviewSchema, roomName, type JoinAck, type Member, type OpAck, type OpBroadcast, type ProtocolError, type StoredOp } from './protocol'
 import { submitOp } from './op-log'
 import { colorFor } from './presence-colors'
 
+/** Per-socket state; plain JSON so that other nodes can read it through the Redis adapter. */
 export interface SocketData {
   user: SessionUser | null
-  rooms: Map<string, ArtworkRole>
+  /** the artworks this socket joined: its role and the share token it came with */
+  joined: Record<string, { role: ArtworkRole; token: string | null }>
 }
 
 export interface RoomDeps {
@@ -43,7 +45,7 @@ export function registerRooms(io: Server, deps: RoomDeps): Rooms {
         if (typeof v === 'string') headers.set(k, v)
         else if (Array.isArray(v)) headers.set(k, v.join(', '))
       }
-      const data: SocketData = { user: await deps.identify(headers), rooms: new Map() }
+      const data: SocketData = { user: await deps.identify(headers), joined: {} }
       socket.data = data
       next()
     } catch (e) {
@@ -73,7 +75,7 @@ export function registerRooms(io: Server, deps: RoomDeps): Rooms {
         const catchUp = await loadCatchUp(prisma, artworkId, sinceSeq)
         const room = roomName(artworkId)
         await socket.join(room)
-        data.rooms.set(artworkId, role)
+        data.joined[artworkId] = { role, token: token ?? null }
         const members = await roomMembers(io, room)
         socket.to(room).emit(EVENTS.presence, { artworkId, members })
         ack?.({ ok: true, role, ...catchUp, members })
@@ -88,8 +90,9 @@ export function registerRooms(io: Server, deps: RoomDeps): Rooms {
       const parsed = opRequestSchema.safeParse(payload)
       if (!parsed.success) return reject(EVENTS.op, { code: 'invalid', message: z.prettifyError(parsed.error) }, ack)
       const { artworkId, opId } = parsed.data
-      const role = data.rooms.get(artworkId) ?? null
-      if (!role) return reject(EVENTS.op, { code: 'forbidden', message: 'Join the artwork before editing it.' }, ack)
+      const role = data.joined[artworkId]?.role ?? null
+      // membership of the room is re-checked on every op: a revoked link leaves the room at once
+      if (!role || !socket.rooms.has(roomName(artworkId))) return reject(EVENTS.op, { code: 'forbidden', message: 'Join the artwork before editing it.' }, ack)
       if (!canWrite(role) || !data.user) return reject(EVENTS.op, { code: 'forbidden', message: 'This link is view-only.' }, ack)
       const op = parseOp(parsed.data.op)
       if (!op.ok) return reject(EVENTS.op, { code: 'invalid', message: op.message }, ack)
@@ -107,18 +110,33 @@ export function registerRooms(io: Server, deps: RoomDeps): Rooms {
       }
     })
 
+    // cursors and strokes in progress: volatile (may be dropped), relayed to the room only
+    for (const [event, schema] of [
+      [EVENTS.cursor, cursorSchema],
+      [EVENTS.stroke, strokePreviewSchema],
+    ] as const) {
+      socket.on(event, (payload: unknown) => {
+        const parsed = schema.safeParse(payload)
+        if (!parsed.success) return
+        const room = roomName(parsed.data.artworkId)
+        if (!socket.rooms.has(room) || !data.user) return
+        const from = { socketId: socket.id, userId: data.user.id, name: data.user.name, color: colorFor(data.user.id) }
+        socket.volatile.to(room).emit(event, { ...parsed.data, from })
+      })
+    }
+
     socket.on(EVENTS.leave, async (payload: unknown) => {
       const parsed = z.object({ artworkId: joinRequestSchema.shape.artworkId }).safeParse(payload)
       if (!parsed.success) return reject(EVENTS.leave, { code: 'invalid', message: z.prettifyError(parsed.error) })
       const room = roomName(parsed.data.artworkId)
       await socket.leave(room)
-      data.rooms.delete(parsed.data.artworkId)
+      delete data.joined[parsed.data.artworkId]
       io.to(room).emit(EVENTS.presence, { artworkId: parsed.data.artworkId, members: await roomMembers(io, room) })
     })
 
     socket.on('disconnecting', () => {
       if (stopping) return
-      const rooms = [...data.rooms.keys()]
+      const rooms = Object.keys(data.joined)
       // after the socket has left, tell the others who is still there
       setImmediate(() => {
         for (const artworkId of rooms) {
@@ -168,4 +186,22 @@ async function roomMembers(io: Server, room: string): Promise<Member[]> {
     const userId = user?.id ?? `anon:${s.id}`
     return { userId, name: user?.name ?? 'Visitor', color: colorFor(userId), socketId: s.id }
   })
+}
+
+/**
+ * Removes every socket that joined `artworkId` with `token` from its room, on every node, and
+ * tells it so: called when the owner revokes a share link.
+ */
+export async function evictShareToken(io: Server, artworkId: string, token: string): Promise<number> {
+  const room = roomName(artworkId)
+  const sockets = await io.in(room).fetchSockets()
+  let evicted = 0
+  for (const s of sockets) {
+    const joined = (s.data as SocketData | undefined)?.joined?.[artworkId]
+    if (joined?.token !== token) continue
+    s.leave(room)
+    s.emit(EVENTS.access, { artworkId, revoked: true })
+    evicted++
+  }
+  return evicted
 }

@@ -423,30 +423,48 @@ export function slicedWasserstein(
   projector: Projector = jsProjector,
   chunk = 128,
 ): number {
-  if (a.dim !== b.dim) throw new Error(`swd: descriptor sizes differ (${a.dim} vs ${b.dim})`);
-  const sa = projector(a);
-  const sb = projector(b);
-  const scratch = new Uint32Array(Math.max(a.count, b.count));
-  let total = 0;
+  return slicedWassersteinMany([a], b, dirs, nDirs, projector, chunk)[0] as number;
+}
+
+/**
+ * The sliced Wasserstein distance of `query` to each of `refs` along the same directions; the
+ * query (usually the big set) is projected and sorted once.
+ */
+export function slicedWassersteinMany(
+  refs: Descriptors[],
+  query: Descriptors,
+  dirs: Float32Array,
+  nDirs: number,
+  projector: Projector = jsProjector,
+  chunk = 128,
+): number[] {
+  for (const r of refs) if (r.dim !== query.dim) throw new Error(`swd: descriptor sizes differ (${r.dim} vs ${query.dim})`);
+  if (dirs.length < nDirs * query.dim) throw new Error(`swd: ${dirs.length / query.dim} directions, ${nDirs} wanted`);
+  const sq = projector(query);
+  const sr: ProjectionSession[] = [];
+  const scratch = new Uint32Array(Math.max(query.count, ...refs.map((r) => r.count)));
+  const totals = refs.map(() => 0);
   try {
+    for (const r of refs) sr.push(projector(r));
     for (let d0 = 0; d0 < nDirs; d0 += chunk) {
       const nd = Math.min(chunk, nDirs - d0);
-      const block = dirs.subarray(d0 * a.dim, (d0 + nd) * a.dim);
-      const pa = sa.project(block, nd);
-      const pb = sb.project(block, nd);
-      for (let d = 0; d < nd; d++) {
-        const ra = pa.subarray(d * a.count, (d + 1) * a.count);
-        const rb = pb.subarray(d * b.count, (d + 1) * b.count);
-        sortFloat32(ra, scratch);
-        sortFloat32(rb, scratch);
-        total += wasserstein1Sorted(ra, rb);
-      }
+      const block = dirs.subarray(d0 * query.dim, (d0 + nd) * query.dim);
+      const pq = sq.project(block, nd);
+      for (let d = 0; d < nd; d++) sortFloat32(pq.subarray(d * query.count, (d + 1) * query.count), scratch);
+      refs.forEach((r, j) => {
+        const pr = (sr[j] as ProjectionSession).project(block, nd);
+        for (let d = 0; d < nd; d++) {
+          const row = pr.subarray(d * r.count, (d + 1) * r.count);
+          sortFloat32(row, scratch);
+          totals[j] = (totals[j] as number) + wasserstein1Sorted(row, pq.subarray(d * query.count, (d + 1) * query.count));
+        }
+      });
     }
   } finally {
-    sa.dispose();
-    sb.dispose();
+    sq.dispose();
+    for (const s of sr) s.dispose();
   }
-  return total / nDirs;
+  return totals.map((t) => t / nDirs);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -520,19 +538,51 @@ export class SwdReference {
 
   /** SWD x1e3 between this reference and `images`, per level and averaged. */
   distance(images: Images, opts: { patchSeed?: number; onProgress?: (p: SwdProgress) => void } = {}): SwdResult {
-    const o = this.options;
-    if (images.height !== this.size || images.width !== this.size) {
-      throw new Error(`swd: images are ${images.height}x${images.width}, the reference ${this.size}x${this.size}`);
+    return SwdReference.compare([this], images, opts)[0] as SwdResult;
+  }
+
+  /**
+   * SWD x1e3 between `images` and each reference, which must share their options and image size
+   * (so also their directions): the images' pyramid, descriptors, projections and sorting are
+   * done once for all references.
+   */
+  static compare(
+    refs: SwdReference[],
+    images: Images,
+    opts: { patchSeed?: number; onProgress?: (p: SwdProgress) => void } = {},
+  ): SwdResult[] {
+    const first = refs[0];
+    if (!first) return [];
+    const o = first.options;
+    for (const r of refs) {
+      const p = r.options;
+      if (
+        r.size !== first.size ||
+        p.seed !== o.seed ||
+        p.nhoodSize !== o.nhoodSize ||
+        p.nhoodsPerImage !== o.nhoodsPerImage ||
+        p.dirRepeats !== o.dirRepeats ||
+        p.dirsPerRepeat !== o.dirsPerRepeat ||
+        p.minResolution !== o.minResolution
+      ) {
+        throw new Error('swd: references to compare against together need the same options and image size');
+      }
     }
-    const levels = this.resolutions.length;
+    if (images.height !== first.size || images.width !== first.size) {
+      throw new Error(`swd: images are ${images.height}x${images.width}, the reference ${first.size}x${first.size}`);
+    }
+    const levels = first.resolutions.length;
     const desc = describe(images, levels, o, opts.patchSeed ?? mixSeed(o.seed, 0x7f4a7c15));
     const perLevel = desc.map((d, l) => {
-      opts.onProgress?.({ level: l, levels, resolution: this.resolutions[l] as number });
-      const ref = this.descriptors[l] as Descriptors;
-      const dirs = this.directions[l] as Float32Array;
-      return 1e3 * slicedWasserstein(ref, d, dirs, o.dirRepeats * o.dirsPerRepeat, o.projector, o.dirsPerRepeat);
+      opts.onProgress?.({ level: l, levels, resolution: first.resolutions[l] as number });
+      const dirs = first.directions[l] as Float32Array;
+      const refDesc = refs.map((r) => r.descriptors[l] as Descriptors);
+      return slicedWassersteinMany(refDesc, d, dirs, o.dirRepeats * o.dirsPerRepeat, o.projector, o.dirsPerRepeat).map((v) => 1e3 * v);
     });
-    return { resolutions: this.resolutions.slice(), perLevel, mean: perLevel.reduce((s, v) => s + v, 0) / levels };
+    return refs.map((_, j) => {
+      const values = perLevel.map((pl) => pl[j] as number);
+      return { resolutions: first.resolutions.slice(), perLevel: values, mean: values.reduce((s, v) => s + v, 0) / levels };
+    });
   }
 }
 

@@ -5,7 +5,7 @@ import { Server } from 'socket.io'
 import { createAdapter } from '@socket.io/redis-adapter'
 import { Redis } from 'ioredis'
 import { MAX_MESSAGE_BYTES } from '../collab/protocol'
-import { registerRooms } from '../collab/rooms'
+import { evictShareToken, registerRooms } from '../collab/rooms'
 import { sessionUser } from '../auth/auth'
 import { getDatabase, setBroadcaster, setRealtimeStatus, type RealtimeStatus } from './runtime'
 
@@ -18,6 +18,9 @@ export function attachRealtime(httpServer: HttpServer, opts: { redisUrl?: string
   const io = new Server(httpServer, {
     path: '/socket.io',
     maxHttpBufferSize: MAX_MESSAGE_BYTES,
+    // notice a vanished client (closed laptop, lost network) within ~15 s, for presence and resync
+    pingInterval: 10_000,
+    pingTimeout: 5_000,
     // same-origin app: no cross-origin browser clients
     cors: { origin: false },
   })
@@ -43,7 +46,10 @@ export function attachRealtime(httpServer: HttpServer, opts: { redisUrl?: string
     return 'connecting'
   }
   let closed = false
-  setBroadcaster({ emitToRoom: (room, event, payload) => io.to(room).emit(event, payload) })
+  setBroadcaster({
+    emitToRoom: (room, event, payload) => io.to(room).emit(event, payload),
+    evictShareToken: (artworkId, token) => evictShareToken(io, artworkId, token),
+  })
   setRealtimeStatus(() => {
     const redis = redisState()
     return {

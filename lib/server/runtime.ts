@@ -16,6 +16,8 @@ export interface RealtimeStatus {
 /** The slice of socket.io that HTTP handlers need: telling a room about ops they stored. */
 export interface RoomBroadcaster {
   emitToRoom(room: string, event: string, payload: unknown): void
+  /** removes the sockets that joined an artwork with a (now revoked) share token */
+  evictShareToken(artworkId: string, token: string): Promise<number>
 }
 
 interface Runtime {
@@ -84,4 +86,8 @@ export function setBroadcaster(b: RoomBroadcaster | undefined) {
 /** Broadcasts to a room on every node; a no-op in a process without realtime (tests). */
 export function emitToRoom(room: string, event: string, payload: unknown) {
   runtime.broadcaster?.emitToRoom(room, event, payload)
+}
+
+export function evictShareToken(artworkId: string, token: string): Promise<number> {
+  return runtime.broadcaster?.evictShareToken(artworkId, token) ?? Promise.resolve(0)
 }

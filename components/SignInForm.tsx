@@ -1,0 +1,67 @@
+'use client'
+
+import { useRouter } from 'next/navigation'
+import { useState } from 'react'
+import { authClient } from '@/lib/auth/client'
+
+/** Email + password sign-in and sign-up through the auth library, or continue as a guest. */
+export function SignInForm() {
+  const router = useRouter()
+  const [mode, setMode] = useState<'signin' | 'signup'>('signin')
+  const [email, setEmail] = useState('')
+  const [password, setPassword] = useState('')
+  const [name, setName] = useState('')
+  const [error, setError] = useState<string | null>(null)
+  const [busy, setBusy] = useState(false)
+
+  const submit = async (e: React.FormEvent) => {
+    e.preventDefault()
+    setBusy(true)
+    setError(null)
+    const res = mode === 'signin' ? await authClient.signIn.email({ email, password }) : await authClient.signUp.email({ email, password, name: name.trim() || email.split('@')[0]! })
+    setBusy(false)
+    if (res.error) return setError(res.error.message ?? 'That did not work.')
+    router.push('/generate')
+    router.refresh()
+  }
+
+  const field = 'mt-1 block w-full rounded-md border border-black/15 px-3 py-2'
+  return (
+    <div className="mx-auto max-w-sm space-y-6">
+      <div className="flex rounded-lg bg-black/5 p-1 text-sm" role="tablist">
+        {(['signin', 'signup'] as const).map((m) => (
+          <button key={m} role="tab" aria-selected={mode === m} type="button" onClick={() => setMode(m)} className={`flex-1 rounded-md px-3 py-1.5 ${mode === m ? 'bg-white shadow-sm' : 'text-black/60'}`}>
+            {m === 'signin' ? 'Sign in' : 'Create account'}
+          </button>
+        ))}
+      </div>
+      <form onSubmit={submit} className="space-y-3">
+        {mode === 'signup' && (
+          <label className="block text-sm">
+            Display name
+            <input value={name} onChange={(e) => setName(e.target.value)} maxLength={40} autoComplete="nickname" className={field} />
+          </label>
+        )}
+        <label className="block text-sm">
+          Email
+          <input type="email" required value={email} onChange={(e) => setEmail(e.target.value)} autoComplete="email" className={field} />
+        </label>
+        <label className="block text-sm">
+          Password
+          <input type="password" required minLength={8} value={password} onChange={(e) => setPassword(e.target.value)} autoComplete={mode === 'signin' ? 'current-password' : 'new-password'} className={field} />
+        </label>
+        {error && (
+          <p role="alert" className="text-sm text-rose-700">
+            {error}
+          </p>
+        )}
+        <button type="submit" disabled={busy} className="w-full rounded-lg bg-violet-700 px-4 py-2 font-medium text-white hover:bg-violet-800 disabled:opacity-50">
+          {busy ? '…' : mode === 'signin' ? 'Sign in' : 'Create account'}
+        </button>
+      </form>
+      <button type="button" onClick={() => void authClient.signIn.anonymous().then(() => router.push('/generate'))} className="w-full text-sm text-black/60 underline-offset-2 hover:underline">
+        Continue as a guest
+      </button>
+    </div>
+  )
+}
