@@ -5,8 +5,9 @@ import { useEffect, useRef, useState } from 'react'
 import { io, type Socket } from 'socket.io-client'
 import type { CanvasDocument } from '@/lib/canvas/document'
 import { ensureSession } from '@/lib/auth/client'
-import { EVENTS, type CursorUpdate, type JoinAck, type Member, type OpAck, type OpBroadcast, type PeerInfo, type StrokePreview } from '@/lib/collab/protocol'
-import { SyncEngine, type PendingOp } from '@/lib/collab/sync'
+import { ArtworkConnection } from '@/lib/collab/client'
+import { EVENTS, type CursorUpdate, type Member, type PeerInfo, type StrokePreview } from '@/lib/collab/protocol'
+import type { SyncEngine } from '@/lib/collab/sync'
 
 export type ConnectionState = 'connecting' | 'live' | 'offline'
 
@@ -78,16 +79,6 @@ export function useCollab(artworkId: string, token: string | null): CollabSessio
     let closed = false
     const update = (patch: Partial<CollabSession>) => !closed && setState((s) => ({ ...s, ...patch }))
 
-    const send = (p: PendingOp) => {
-      if (!socket?.connected) return // resent after the next join
-      socket.timeout(15_000).emit(EVENTS.op, { artworkId, opId: p.opId, op: p.op }, (err: Error | null, ack: OpAck) => {
-        const engine = engineRef.current
-        if (err || !engine) return // no answer: the op stays in the outbox and is resent on reconnect
-        if (ack.ok) engine.acknowledge(p.opId, ack.seq)
-        else if (ack.error.code !== 'unavailable') engine.reject(p.opId, ack.error.message)
-      })
-    }
-
     ;(async () => {
       try {
         const me = await ensureSession()
@@ -100,29 +91,18 @@ export function useCollab(artworkId: string, token: string | null): CollabSessio
 
         socket = io({ path: '/socket.io', transports: ['websocket', 'polling'] })
         socketRef.current = socket
-        socket.on('connect', () => {
-          update({ connection: 'live' })
-          const engine = engineRef.current
-          socket!.emit(EVENTS.join, { artworkId, ...(token ? { token } : {}), ...(engine ? { sinceSeq: engine.seq } : {}) }, (ack: JoinAck) => {
-            if (!ack.ok) return update({ error: ack.error.message })
-            update({ members: ack.members, role: ack.role })
-            if (!engineRef.current) {
-              if (!ack.snapshot) return update({ error: 'the server sent no snapshot' })
-              const created = new SyncEngine(ack.snapshot, { send }, {
-                onChange: (doc) => update({ doc }),
-                onRejected: (_p, message) => update({ notice: `An edit was refused: ${message}` }),
-              })
-              engineRef.current = created
-              created.resync(null, ack.ops)
-              update({ engine: created, doc: created.document })
-            } else {
-              engineRef.current.resync(ack.snapshot, ack.ops)
-            }
-          })
+        // the connection lives as long as the socket: both go in the clean-up below
+        new ArtworkConnection(socket, artworkId, token, {
+          onReady: (engine) => {
+            engineRef.current = engine
+            update({ engine, doc: engine.document })
+          },
+          onDocument: (doc) => update({ doc }),
+          onMembers: (members, role) => update({ members, role }),
+          onConnection: (connection) => update({ connection }),
+          onError: (error) => update({ error }),
+          onRejected: (_p, message) => update({ notice: `An edit was refused: ${message}` }),
         })
-        socket.on('disconnect', () => update({ connection: 'offline' }))
-        socket.on('connect_error', () => update({ connection: 'offline' }))
-        socket.on(EVENTS.op, (b: OpBroadcast) => b.artworkId === artworkId && engineRef.current?.receive(b.op))
         socket.on(EVENTS.presence, (p: { artworkId: string; members: Member[] }) => {
           if (p.artworkId !== artworkId) return
           const here = new Set(p.members.map((m) => m.socketId))

@@ -1,0 +1,70 @@
+// The browser's (and the tests') connection to one artwork: joins on every (re)connect with the
+// last seq it has, feeds the sync engine, sends its ops with acks, and resends what was not
+// acknowledged. Socket-agnostic enough to run in Node against a real server.
+import type { Socket } from 'socket.io-client'
+import type { CanvasDocument } from '../canvas/document'
+import { EVENTS, type JoinAck, type Member, type OpAck, type OpBroadcast } from './protocol'
+import { SyncEngine, type PendingOp } from './sync'
+
+export interface ConnectionEvents {
+  onReady(engine: SyncEngine): void
+  onDocument(doc: CanvasDocument): void
+  onMembers(members: Member[], role: 'owner' | 'edit' | 'view' | null): void
+  onConnection(state: 'live' | 'offline'): void
+  onError(message: string): void
+  onRejected?(pending: PendingOp, message: string): void
+}
+
+const ACK_TIMEOUT_MS = 15_000
+
+export class ArtworkConnection {
+  engine: SyncEngine | null = null
+
+  constructor(
+    private readonly socket: Socket,
+    private readonly artworkId: string,
+    private readonly token: string | null,
+    private readonly events: ConnectionEvents,
+    /** after the server closed the connection (restart, deploy), reconnect after this long */
+    private readonly serverDisconnectRetryMs = 1_000,
+  ) {
+    socket.on('connect', this.join)
+    socket.on('disconnect', (reason) => {
+      events.onConnection('offline')
+      // socket.io retries by itself after network failures, but not after a server-side
+      // disconnect: a restarting or draining node must not leave editors stranded
+      if (reason === 'io server disconnect') setTimeout(() => socket.connect(), this.serverDisconnectRetryMs)
+    })
+    socket.on('connect_error', () => events.onConnection('offline'))
+    socket.on(EVENTS.op, (b: OpBroadcast) => b.artworkId === artworkId && this.engine?.receive(b.op))
+    if (socket.connected) this.join()
+  }
+
+  private readonly join = () => {
+    this.events.onConnection('live')
+    const sinceSeq = this.engine ? { sinceSeq: this.engine.seq } : {}
+    this.socket.emit(EVENTS.join, { artworkId: this.artworkId, ...(this.token ? { token: this.token } : {}), ...sinceSeq }, (ack: JoinAck) => {
+      if (!ack.ok) return this.events.onError(ack.error.message)
+      this.events.onMembers(ack.members, ack.role)
+      if (this.engine) return this.engine.resync(ack.snapshot, ack.ops)
+      if (!ack.snapshot) return this.events.onError('the server sent no snapshot')
+      const engine = new SyncEngine(ack.snapshot, { send: this.send }, {
+        onChange: (doc) => this.events.onDocument(doc),
+        onRejected: (p, m) => this.events.onRejected?.(p, m),
+      })
+      this.engine = engine
+      engine.resync(null, ack.ops)
+      this.events.onReady(engine)
+    })
+  }
+
+  private readonly send = (p: PendingOp) => {
+    if (!this.socket.connected) return // resent by resync after the next join
+    this.socket.timeout(ACK_TIMEOUT_MS).emit(EVENTS.op, { artworkId: this.artworkId, opId: p.opId, op: p.op }, (err: Error | null, ack: OpAck) => {
+      const engine = this.engine
+      if (err || !engine) return // no answer: it stays in the outbox and goes again on reconnect
+      if (ack.ok) engine.acknowledge(p.opId, ack.seq)
+      else if (ack.error.code !== 'unavailable') engine.reject(p.opId, ack.error.message)
+    })
+  }
+}
