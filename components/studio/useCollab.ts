@@ -76,6 +76,7 @@ export function useCollab(artworkId: string, token: string | null): CollabSessio
 
   useEffect(() => {
     let socket: Socket | null = null
+    let connection: ArtworkConnection | null = null
     let closed = false
     const update = (patch: Partial<CollabSession>) => !closed && setState((s) => ({ ...s, ...patch }))
 
@@ -91,8 +92,7 @@ export function useCollab(artworkId: string, token: string | null): CollabSessio
 
         socket = io({ path: '/socket.io', transports: ['websocket', 'polling'] })
         socketRef.current = socket
-        // the connection lives as long as the socket: both go in the clean-up below
-        new ArtworkConnection(socket, artworkId, token, {
+        connection = new ArtworkConnection(socket, artworkId, token, {
           onReady: (engine) => {
             engineRef.current = engine
             update({ engine, doc: engine.document })
@@ -144,6 +144,7 @@ export function useCollab(artworkId: string, token: string | null): CollabSessio
       closed = true
       clearInterval(sweep)
       socketRef.current = null
+      connection?.close()
       socket?.close()
       engineRef.current = null
     }

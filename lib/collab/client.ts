@@ -3,7 +3,7 @@
 // acknowledged. Socket-agnostic enough to run in Node against a real server.
 import type { Socket } from 'socket.io-client'
 import type { CanvasDocument } from '../canvas/document'
-import { EVENTS, type JoinAck, type Member, type OpAck, type OpBroadcast } from './protocol'
+import { EVENTS, type JoinAck, type Member, type OpAck, type OpBroadcast, type StoredOp } from './protocol'
 import { SyncEngine, type PendingOp } from './sync'
 
 export interface ConnectionEvents {
@@ -17,8 +17,15 @@ export interface ConnectionEvents {
 
 const ACK_TIMEOUT_MS = 15_000
 
+/** How often a missing op (a gap in seqs) is looked for; two checks in a row trigger a catch-up. */
+const GAP_CHECK_MS = 1_500
+
 export class ArtworkConnection {
   engine: SyncEngine | null = null
+  /** broadcasts that arrive before the first join answer */
+  private beforeReady: StoredOp[] = []
+  private gapSeen = false
+  private readonly gapTimer: ReturnType<typeof setInterval>
 
   constructor(
     private readonly socket: Socket,
@@ -36,8 +43,22 @@ export class ArtworkConnection {
       if (reason === 'io server disconnect') setTimeout(() => socket.connect(), this.serverDisconnectRetryMs)
     })
     socket.on('connect_error', () => events.onConnection('offline'))
-    socket.on(EVENTS.op, (b: OpBroadcast) => b.artworkId === artworkId && this.engine?.receive(b.op))
+    socket.on(EVENTS.op, (b: OpBroadcast) => {
+      if (b.artworkId !== artworkId) return
+      if (this.engine) this.engine.receive(b.op)
+      else this.beforeReady.push(b.op)
+    })
     if (socket.connected) this.join()
+    // a broadcast can be lost (a node restart between store and relay): ask for what is missing
+    this.gapTimer = setInterval(() => {
+      const gap = !!this.engine?.hasGap && this.socket.connected
+      if (gap && this.gapSeen) this.join()
+      this.gapSeen = gap
+    }, GAP_CHECK_MS)
+  }
+
+  close() {
+    clearInterval(this.gapTimer)
   }
 
   private readonly join = () => {
@@ -53,7 +74,8 @@ export class ArtworkConnection {
         onRejected: (p, m) => this.events.onRejected?.(p, m),
       })
       this.engine = engine
-      engine.resync(null, ack.ops)
+      engine.resync(null, [...ack.ops, ...this.beforeReady])
+      this.beforeReady = []
       this.events.onReady(engine)
     })
   }

@@ -72,10 +72,12 @@ export function registerRooms(io: Server, deps: RoomDeps): Rooms {
         const prisma = await deps.prisma()
         const role = await artworkRole(prisma, artworkId, data.user?.id ?? null, token)
         if (!role) return reject(EVENTS.join, { code: 'not_found', message: 'No such artwork, or no access to it.' }, ack)
-        const catchUp = await loadCatchUp(prisma, artworkId, sinceSeq)
+        // join the room before reading the catch-up: an op stored meanwhile then reaches this
+        // client as a broadcast (or twice, which the client ignores), never not at all
         const room = roomName(artworkId)
         await socket.join(room)
         data.joined[artworkId] = { role, token: token ?? null }
+        const catchUp = await loadCatchUp(prisma, artworkId, sinceSeq)
         const members = await roomMembers(io, room)
         socket.to(room).emit(EVENTS.presence, { artworkId, members })
         ack?.({ ok: true, role, ...catchUp, members })

@@ -57,6 +57,10 @@ export class SyncEngine {
   get pending(): readonly PendingOp[] {
     return this.outbox
   }
+  /** true while ops with later seqs wait for a missing earlier one */
+  get hasGap() {
+    return this.early.size > 0
+  }
   get canUndo() {
     return this.undoStack.length > 0
   }
@@ -124,7 +128,12 @@ export class SyncEngine {
   /** The server ordered one of our ops as `seq`. */
   acknowledge(opId: string, seq: number) {
     const pending = this.outbox.find((p) => p.opId === opId)
-    if (!pending || pending.seq !== undefined || seq <= this.confirmedSeq) return
+    if (!pending || pending.seq !== undefined) return
+    if (seq <= this.confirmedSeq) {
+      // already folded in through a catch-up (the first ack was lost): it is done
+      this.outbox = this.outbox.filter((p) => p !== pending)
+      return this.rebase()
+    }
     pending.seq = seq
     this.early.set(seq, pending.op)
     this.drain()
@@ -142,6 +151,9 @@ export class SyncEngine {
   /** An op from the room (or from a catch-up), in any order; applied in seq order. */
   receive(stored: StoredOp) {
     if (stored.seq <= this.confirmedSeq) return
+    // our own op, stored while its ack was lost (catch-up after a reconnect): it is acknowledged
+    const mine = this.outbox.find((p) => p.opId === stored.opId)
+    if (mine) mine.seq = stored.seq
     this.early.set(stored.seq, toCanvasOp(stored))
     this.drain()
   }
@@ -170,11 +182,14 @@ export class SyncEngine {
     if (advanced) this.rebase()
   }
 
-  /** visible = confirmed + our pending ops; pending ops that no longer apply are dropped. */
+  /**
+   * visible = confirmed + our pending ops. A pending op that does not apply here any more is
+   * still kept until the server answers: in the server's order it may well apply.
+   */
   private rebase() {
     const previous = this.visible
     const next = cloneDocument(this.confirmed)
-    this.outbox = this.outbox.filter((p) => applyOpInPlace(next, p.op).ok)
+    for (const p of this.outbox) applyOpInPlace(next, p.op)
     this.visible = next
     this.listener.onChange(this.visible, previous)
   }

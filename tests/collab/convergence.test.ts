@@ -17,10 +17,12 @@ import { eventually, startNode, type TestNode } from '../helpers/realtime'
 
 let node: TestNode
 const sockets: Socket[] = []
+const connections: ArtworkConnection[] = []
 beforeAll(async () => {
   node = await startNode()
 })
 afterAll(async () => {
+  for (const c of connections) c.close()
   for (const s of sockets) s.close()
   await node.close()
   await closeDatabase()
@@ -31,7 +33,7 @@ async function editor(artworkId: string, cookie: string, token: string | null): 
   sockets.push(socket)
   let ready: (e: SyncEngine) => void
   const engine = new Promise<SyncEngine>((r) => (ready = r))
-  new ArtworkConnection(socket, artworkId, token, {
+  connections.push(new ArtworkConnection(socket, artworkId, token, {
     onReady: (e) => ready(e),
     onDocument: () => {},
     onMembers: () => {},
@@ -39,7 +41,7 @@ async function editor(artworkId: string, cookie: string, token: string | null): 
     onError: (m) => {
       throw new Error(m)
     },
-  }, 50)
+  }, 50))
   return { socket, engine: await engine }
 }
 

@@ -136,7 +136,23 @@ describe('SyncEngine', () => {
         }
         expect(cloneDocument(server.doc)).toEqual(server.doc)
       }),
-      { numRuns: 300 },
+      { numRuns: 1500 },
     )
+  })
+})
+
+describe('SyncEngine after a lost ack', () => {
+  it('recognises its own op in a catch-up and does not apply or keep it twice', () => {
+    const c = client('a')
+    c.engine.commit([{ kind: 'update', objectId: 'x', data: { set: { left: 1 } } }]) // fails: no object
+    c.engine.commit([{ kind: 'add', objectId: 'x', data: { object: rect('x') } }])
+    const sent = c.sent.at(-1)!
+    // the server stored it as seq 1 but the ack never came; the rejoin's catch-up carries it
+    c.engine.resync(null, [{ seq: 1, opId: sent.opId, authorId: 'a', kind: 'add', objectId: 'x', payload: { object: rect('x') } }])
+    expect(c.engine.pending).toHaveLength(0)
+    expect(c.engine.document.order).toEqual(['x'])
+    // a late duplicate ack changes nothing
+    c.engine.acknowledge(sent.opId, 1)
+    expect(c.engine.seq).toBe(1)
   })
 })

@@ -40,7 +40,8 @@ describe('POST /api/artworks', () => {
       ['{"title": ""}', 400, 'invalid'],
       ['{"title": "x", "ownerId": "someone-else"}', 400, 'invalid'],
       [JSON.stringify({ title: 'x'.repeat(121) }), 400, 'invalid'],
-      [JSON.stringify({ title: 'x'.repeat(10_000) }), 413, 'too_large'],
+      [JSON.stringify({ title: 'x'.repeat(10_000) }), 400, 'invalid'],
+      [JSON.stringify({ title: 'x', padding: 'x'.repeat(13 * 1024 * 1024) }), 413, 'too_large'],
     ]
     for (const [body, status, code] of cases) {
       const res = await artworks.POST(json(body), {})
