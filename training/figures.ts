@@ -42,7 +42,7 @@ async function main() {
   const cols = manifest.checkpoints.length;
   const width = cols * S;
   const height = ROWS * S + LABEL;
-  const composites: sharp.OverlayOptions[] = [];
+  const composites: Array<{ input: Buffer; left: number; top: number }> = [];
   for (const [i, ckpt] of manifest.checkpoints.entries()) {
     const pixels = await columnOf(path.join(dir, ckpt.path), latents);
     const column = await sharp(pixels, { raw: { width: S, height: ROWS * S, channels: 3 } }).png().toBuffer();
