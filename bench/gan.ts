@@ -1,0 +1,166 @@
+/**
+ * `npm run bench:gan`: one table of GAN speeds on the tfjs backends this project can use in Node:
+ *  - training ms/step: the real training step (training/trainer.ts: D and G updates, DiffAugment,
+ *    EMA) on a small configuration (32x32, width 32, batch 16), median of a few steps;
+ *  - inference ms for a batch of 16 at the default (shipped) architecture, 64x64, in its export
+ *    form (built-in conv2dTranspose layers), median of a few runs;
+ * on the cpu backend, stock wasm (tfjs-backend-wasm 4.22 as installed), stock wasm plus only the
+ * kernel it lacks for training (Conv2DBackpropFilter), and wasm with all of the project's kernels
+ * (lib/gan/wasm-kernels.ts), with speed-ups against cpu and against stock wasm.
+ *
+ * Stock wasm cannot train: Conv2DBackpropFilter is not registered for it, and tfjs throws
+ * ("Kernel 'Conv2DBackpropFilter' not registered for backend 'wasm'") instead of falling back to
+ * another backend; the bench runs the step, reports that error as "unsupported", and compares
+ * training against stock wasm plus only that kernel.
+ *
+ * The variants run in this order in one process so that no kernel needs uninstalling: cpu, stock
+ * wasm, then the BackpropFilter kernel alone, then all four kernels. Single-threaded wasm (the
+ * tfjs default in Node). Takes about a minute.
+ */
+import os from 'node:os';
+import * as tf from '@tensorflow/tfjs';
+import '@tensorflow/tfjs-backend-wasm';
+import { DEFAULT_CONFIG, buildGenerator, type GanConfig } from '../lib/gan/architecture';
+import { Rng } from '../lib/gan/rng';
+import { installWasmKernels } from '../lib/gan/wasm-kernels';
+import { DEFAULT_HYPER, GanTrainer } from '../training/trainer';
+
+const TRAIN_CONFIG: GanConfig = { resolution: 32, zDim: 100, gWidth: 32, dWidth: 32, minChannels: 8, upsample: 'nearest' };
+const TRAIN_BATCH = 16;
+/** Warm-up + timed training steps: the cpu backend takes seconds per step, so it gets one of each. */
+const TRAIN_STEPS = { cpu: { warmup: 1, timed: 1 }, wasm: { warmup: 2, timed: 7 } } as const;
+const INFER_BATCH = 16;
+const INFER_WARMUP = 2;
+const INFER_RUNS = 10;
+
+type Timing = { ms: number; runs: number[] } | { error: string };
+
+const median = (xs: number[]): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)] ?? NaN;
+};
+
+async function switchBackend(name: 'cpu' | 'wasm'): Promise<void> {
+  if (!(await tf.setBackend(name))) throw new Error(`bench: backend ${name} failed to initialise`);
+  await tf.ready();
+}
+
+async function timeTraining(): Promise<Timing> {
+  const { warmup, timed } = tf.getBackend() === 'cpu' ? TRAIN_STEPS.cpu : TRAIN_STEPS.wasm;
+  const trainer = new GanTrainer(TRAIN_CONFIG, { ...DEFAULT_HYPER, batch: TRAIN_BATCH }, 1);
+  const rng = new Rng(2);
+  const R = TRAIN_CONFIG.resolution;
+  const real = Float32Array.from({ length: TRAIN_BATCH * R * R * 3 }, () => rng.uniform() * 2 - 1);
+  const runs: number[] = [];
+  try {
+    for (let i = 0; i < warmup + timed; i++) {
+      const t0 = performance.now();
+      const s = trainer.trainStep(real);
+      const ms = performance.now() - t0;
+      if (!Number.isFinite(s.lossD) || !Number.isFinite(s.lossG)) return { error: `non-finite loss (${s.lossD}, ${s.lossG})` };
+      if (i >= warmup) runs.push(ms);
+    }
+    return { ms: median(runs), runs };
+  } catch (e) {
+    return { error: e instanceof Error ? e.message : String(e) };
+  } finally {
+    trainer.dispose();
+  }
+}
+
+async function timeInference(): Promise<Timing> {
+  const g = buildGenerator(DEFAULT_CONFIG, 'bench_generator', 'export');
+  const z = tf.tensor2d(new Rng(3).normals(INFER_BATCH * DEFAULT_CONFIG.zDim), [INFER_BATCH, DEFAULT_CONFIG.zDim]);
+  const runs: number[] = [];
+  try {
+    for (let i = 0; i < INFER_WARMUP + INFER_RUNS; i++) {
+      const t0 = performance.now();
+      const y = g.predict(z) as tf.Tensor;
+      await y.data();
+      y.dispose();
+      if (i >= INFER_WARMUP) runs.push(performance.now() - t0);
+    }
+    return { ms: median(runs), runs };
+  } catch (e) {
+    return { error: e instanceof Error ? e.message : String(e) };
+  } finally {
+    g.dispose();
+    z.dispose();
+  }
+}
+
+interface Row {
+  name: string;
+  train: Timing | null;
+  infer: Timing | null;
+}
+
+const ok = (t: Timing | null): t is { ms: number; runs: number[] } => t !== null && 'ms' in t;
+
+async function main(): Promise<void> {
+  const t0 = performance.now();
+  const rows: Row[] = [];
+  const progress = (msg: string): void => {
+    process.stderr.write(`${msg} (${((performance.now() - t0) / 1000).toFixed(1)} s)\n`);
+  };
+
+  await switchBackend('cpu');
+  rows.push({ name: 'cpu', train: await timeTraining(), infer: await timeInference() });
+  progress('cpu done');
+
+  await switchBackend('wasm');
+  rows.push({ name: 'wasm, stock', train: await timeTraining(), infer: await timeInference() });
+  progress('stock wasm done');
+
+  installWasmKernels(['Conv2DBackpropFilter']);
+  rows.push({ name: 'wasm + BackpropFilter only', train: await timeTraining(), infer: null });
+  progress('wasm + BackpropFilter done');
+
+  installWasmKernels();
+  rows.push({ name: 'wasm + project kernels', train: await timeTraining(), infer: await timeInference() });
+  progress('wasm + kernels done');
+
+  const cpu = rows[0] as Row;
+  const stock = rows[1] as Row;
+  const stockTrain = ok(stock.train) ? stock.train : rows[2]?.train ?? null;
+  const ratio = (ref: Timing | null, t: Timing | null): string => (ok(ref) && ok(t) ? `${(ref.ms / t.ms).toFixed(2)}x` : '-');
+  const cell = (t: Timing | null): string => (t === null ? 'n/a' : ok(t) ? t.ms.toFixed(1) : 'unsupported');
+
+  const wasmInfo = `simd ${String(tf.env().getBool('WASM_HAS_SIMD_SUPPORT'))}, threads 1`;
+  console.log(
+    `GAN benchmark: tfjs ${tf.version.tfjs}, Node ${process.version}, ${os.cpus()[0]?.model ?? 'cpu'} x${os.cpus().length}, load ${os.loadavg()[0]?.toFixed(1)}, wasm ${wasmInfo}`,
+  );
+  console.log(
+    `training: ${TRAIN_CONFIG.resolution}x${TRAIN_CONFIG.resolution}, gWidth/dWidth ${TRAIN_CONFIG.gWidth}, batch ${TRAIN_BATCH}, ` +
+      `median of ${TRAIN_STEPS.wasm.timed} steps after ${TRAIN_STEPS.wasm.warmup} warm-up (cpu: ${TRAIN_STEPS.cpu.timed} after ${TRAIN_STEPS.cpu.warmup}); inference: default architecture ` +
+      `(${DEFAULT_CONFIG.resolution}x${DEFAULT_CONFIG.resolution}, gWidth ${DEFAULT_CONFIG.gWidth}), batch ${INFER_BATCH}, median of ${INFER_RUNS}`,
+  );
+  const header = ['backend', 'train ms/step', 'vs cpu', 'vs stock wasm*', 'infer ms (16)', 'vs cpu', 'vs stock wasm'];
+  const table = rows.map((r) => [
+    r.name,
+    cell(r.train),
+    ratio(cpu.train, r.train),
+    ratio(stockTrain, r.train),
+    cell(r.infer),
+    ratio(cpu.infer, r.infer),
+    ratio(stock.infer, r.infer),
+  ]);
+  const widths = header.map((h, i) => Math.max(h.length, ...table.map((row) => (row[i] ?? '').length)));
+  const line = (cells: string[]): string => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i] ?? 0) : c.padStart(widths[i] ?? 0))).join('  ');
+  console.log(line(header));
+  console.log(widths.map((w) => '-'.repeat(w)).join('  '));
+  for (const row of table) console.log(line(row));
+  if (!ok(stock.train) && stock.train) {
+    console.log(`* stock wasm training: unsupported (${stock.train.error}); tfjs does not fall back to another backend.`);
+    console.log('  Training ratios "vs stock wasm" are against stock wasm plus only the missing Conv2DBackpropFilter kernel.');
+  }
+  console.log('  Ratios are speed-ups (reference ms / this ms). "n/a": inference needs no BackpropFilter, so that row equals stock wasm.');
+  console.log(`total ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+}
+
+main()
+  .then(() => process.exit(0))
+  .catch((e: unknown) => {
+    console.error(e);
+    process.exit(1);
+  });
