@@ -26,6 +26,9 @@ export default function RootLayout({ children }: { children: ReactNode }) {
             <Link href="/generate" className="text-sm text-black/70 hover:text-black">
               Generate
             </Link>
+            <Link href="/gallery" className="text-sm text-black/70 hover:text-black">
+              Gallery
+            </Link>
             <Link href="/credits" className="text-sm text-black/70 hover:text-black">
               Credits
             </Link>

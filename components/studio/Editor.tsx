@@ -442,11 +442,11 @@ export default function Editor({ artworkId, token }: { artworkId: string; token:
             </button>
           </div>
           <div className="h-[430px] rounded-xl border border-black/10 bg-black/[0.02] p-3">
-            <HistoryPanel artworkId={artworkId} canWrite={canWrite} prepareSave={prepareSave} refreshKey={savedTick} />
+            <HistoryPanel artworkId={artworkId} canWrite={canWrite} isOwner={role === 'owner'} title={session.artwork?.title ?? ''} prepareSave={prepareSave} refreshKey={savedTick} />
           </div>
         </aside>
       </div>
-      {replay && <ReplayDialog artworkId={artworkId} onClose={() => setReplay(false)} />}
+      {replay && <ReplayDialog src={`/api/artworks/${artworkId}/replay${token ? `?token=${token}` : ''}`} onClose={() => setReplay(false)} />}
     </div>
   )
 }

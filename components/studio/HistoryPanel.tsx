@@ -2,6 +2,7 @@
 
 import { useRouter } from 'next/navigation'
 import { useCallback, useEffect, useState } from 'react'
+import { PublishForm } from './PublishForm'
 
 export interface VersionRow {
   id: string
@@ -17,6 +18,9 @@ export interface VersionRow {
 interface Props {
   artworkId: string
   canWrite: boolean
+  /** the owner may publish versions */
+  isOwner: boolean
+  title: string
   /** renders the current canvas and waits until every edit is stored; null when it cannot */
   prepareSave: () => Promise<{ png: string; thumb: string } | null>
   /** bump to reload the list (e.g. after a save elsewhere) */
@@ -24,7 +28,8 @@ interface Props {
 }
 
 /** Versions with thumbnails; save (with a message), restore and fork. History is never rewritten. */
-export function HistoryPanel({ artworkId, canWrite, prepareSave, refreshKey }: Props) {
+export function HistoryPanel({ artworkId, canWrite, isOwner, title, prepareSave, refreshKey }: Props) {
+  const [publishing, setPublishing] = useState<number | null>(null)
   const router = useRouter()
   const [versions, setVersions] = useState<VersionRow[]>([])
   const [message, setMessage] = useState('')
@@ -121,6 +126,11 @@ export function HistoryPanel({ artworkId, canWrite, prepareSave, refreshKey }: P
                     {busy === `restore-${v.number}` ? 'Restoring…' : 'Restore'}
                   </button>
                 )}
+                {isOwner && (
+                  <button type="button" onClick={() => setPublishing(publishing === v.number ? null : v.number)} className="rounded border border-black/15 px-2 py-0.5 hover:border-black/40">
+                    Publish
+                  </button>
+                )}
                 <button
                   type="button"
                   disabled={busy !== null}
@@ -135,6 +145,11 @@ export function HistoryPanel({ artworkId, canWrite, prepareSave, refreshKey }: P
                   {busy === `fork-${v.number}` ? 'Forking…' : 'Fork'}
                 </button>
               </div>
+              {publishing === v.number && (
+                <div className="mt-2">
+                  <PublishForm artworkId={artworkId} version={v.number} defaultTitle={title} onClose={() => setPublishing(null)} />
+                </div>
+              )}
             </div>
           </li>
         ))}

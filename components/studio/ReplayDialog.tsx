@@ -11,7 +11,7 @@ import { FabricScene, PAPER } from './fabric-scene'
 const SIZE = 480
 
 /** The refinement as a time-lapse: the first version, then every stored op in order. */
-export function ReplayDialog({ artworkId, onClose }: { artworkId: string; onClose: () => void }) {
+export function ReplayDialog({ src, onClose }: { src: string; onClose: () => void }) {
   const canvasEl = useRef<HTMLCanvasElement>(null)
   const scene = useRef<FabricScene | null>(null)
   const [frames, setFrames] = useState<CanvasDocument[] | null>(null)
@@ -20,7 +20,7 @@ export function ReplayDialog({ artworkId, onClose }: { artworkId: string; onClos
   const [error, setError] = useState<string | null>(null)
 
   useEffect(() => {
-    fetch(`/api/artworks/${artworkId}/replay`)
+    fetch(src)
       .then((r) => r.json() as Promise<{ base: unknown; ops: StoredOp[] }>)
       .then(({ base, ops }) => {
         let doc = canvasDocumentSchema.parse(base)
@@ -32,7 +32,7 @@ export function ReplayDialog({ artworkId, onClose }: { artworkId: string; onClos
         setFrames(out)
       })
       .catch((e: unknown) => setError(e instanceof Error ? e.message : String(e)))
-  }, [artworkId])
+  }, [src])
 
   useEffect(() => {
     if (!canvasEl.current) return

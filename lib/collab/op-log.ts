@@ -17,6 +17,8 @@ export type SubmitResult =
 interface CachedDoc {
   seq: number
   doc: CanvasDocument
+  /** the artwork's snapshotSeq at `seq`, when this process wrote or read it under the lock */
+  snapshotSeq?: number
 }
 
 /** Per-process cache of folded documents; behind the database, it catches up by folding. */
@@ -121,8 +123,90 @@ async function drainQueue(prisma: PrismaClient, perArtwork: Map<string, Queued[]
 
 const opSelect = { seq: true, opId: true, authorId: true, kind: true, objectId: true, payload: true } as const
 
-/** One transaction for ops of one artwork, in order; a result per input. */
+type StoredRow = Omit<StoredOp, 'payload'> & { payload: unknown }
+
+/**
+ * The common case in one statement (one round trip, no explicit transaction): when this
+ * process's cached document is at the artwork's current seq and every op applies to it, the
+ * statement advances the artwork's seq only if it still is the cached one and no opId of the
+ * batch is stored yet, and inserts the ops. Its UPDATE takes the same row lock as the locked path,
+ * and a writer on another node that got there first has changed seq, so the statement then
+ * changes nothing. Returns 'unchanged' when it changed nothing, and 'locked' without trying when
+ * an op is refused, a snapshot is due or the cache is cold: the locked path decides those.
+ */
+async function submitFast(prisma: PrismaClient, artworkId: string, inputs: SubmitInput[]): Promise<SubmitResult[] | 'unchanged' | 'locked'> {
+  const cached = cache.get(artworkId)
+  if (!cached || cached.snapshotSeq === undefined) return 'locked'
+  const doc = cloneDocument(cached.doc)
+  const opIds = new Set<string>()
+  const rows: Array<{ seq: number; opId: string; authorId: string; kind: CanvasOp['kind']; objectId: string; payload: CanvasOp['data'] }> = []
+  let seq = cached.seq
+  for (const input of inputs) {
+    if (opIds.has(input.opId.toLowerCase())) return 'locked'
+    opIds.add(input.opId.toLowerCase())
+    if (!applyOpInPlace(doc, input.op).ok) return 'locked'
+    seq++
+    rows.push({ seq, opId: input.opId, authorId: input.authorId, kind: input.op.kind, objectId: input.op.objectId, payload: input.op.data })
+  }
+  if (seq - cached.snapshotSeq >= SNAPSHOT_EVERY) return 'locked'
+  const stored = await prisma.$queryRaw<StoredRow[]>`
+    WITH input AS (
+      SELECT * FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb)
+        AS i("seq" integer, "opId" uuid, "authorId" text, "kind" "OpKind", "objectId" varchar(64), "payload" jsonb)
+    ), advanced AS (
+      UPDATE "Artwork" SET "seq" = ${seq}, "updatedAt" = ${new Date()}
+      WHERE "id" = ${artworkId} AND "seq" = ${cached.seq}
+        AND NOT EXISTS (SELECT 1 FROM "Op" o JOIN input i ON o."opId" = i."opId")
+      RETURNING "id"
+    )
+    INSERT INTO "Op" ("artworkId", "seq", "opId", "authorId", "kind", "objectId", "payload")
+    SELECT a."id", i."seq", i."opId", i."authorId", i."kind", i."objectId", i."payload" FROM advanced a CROSS JOIN input i
+    RETURNING "seq", "opId", "authorId", "kind", "objectId", "payload"`
+  if (stored.length === 0) return 'unchanged'
+  if (stored.length !== rows.length) throw new Error(`op log: stored ${stored.length} of ${rows.length} ops in one statement`)
+  remember(artworkId, { seq, doc, snapshotSeq: cached.snapshotSeq })
+  const bySeq = new Map(stored.map((r) => [r.seq, r]))
+  return rows.map((row): SubmitResult => {
+    const r = bySeq.get(row.seq) as StoredRow
+    return { ok: true, duplicate: false, op: { seq: r.seq, opId: r.opId, authorId: r.authorId, kind: r.kind, objectId: r.objectId, payload: r.payload } }
+  })
+}
+
+/**
+ * After the one-statement path changed nothing: brings the cached document up to the artwork's
+ * current seq by folding the ops stored since (one statement, so seq and ops are consistent).
+ * Returns true when the cache moved forward (another node wrote meanwhile: worth another try),
+ * false when the seq had not moved (an opId of the batch was stored before) or the artwork is gone.
+ */
+async function catchUpCache(prisma: PrismaClient, artworkId: string): Promise<boolean> {
+  const cached = cache.get(artworkId)
+  if (!cached || cached.snapshotSeq === undefined) return false
+  const rows = await prisma.$queryRaw<Array<{ artworkSeq: number; snapshotSeq: number; seq: number | null; kind: StoredOp['kind'] | null; objectId: string | null; payload: unknown }>>`
+    SELECT a."seq" AS "artworkSeq", a."snapshotSeq", o."seq", o."kind", o."objectId", o."payload"
+    FROM "Artwork" a LEFT JOIN "Op" o ON o."artworkId" = a."id" AND o."seq" > ${cached.seq} AND o."seq" <= a."seq"
+    WHERE a."id" = ${artworkId}
+    ORDER BY o."seq"`
+  const head = rows[0]
+  if (!head || head.artworkSeq <= cached.seq) return false
+  const ops = rows.filter((r) => r.seq !== null)
+  if (ops.length !== head.artworkSeq - cached.seq || cache.get(artworkId) !== cached) return false
+  const doc = cloneDocument(cached.doc)
+  for (const r of ops) applyOpInPlace(doc, toCanvasOp({ kind: r.kind as StoredOp['kind'], objectId: r.objectId as string, payload: r.payload }))
+  remember(artworkId, { seq: head.artworkSeq, doc, snapshotSeq: head.snapshotSeq })
+  return true
+}
+
+/** One-statement tries (with catch-ups between) before a batch takes the locked path. */
+const FAST_ATTEMPTS = 3
+
+/** Ops of one artwork, in order, in one statement or one transaction; a result per input. */
 async function submitBatch(prisma: PrismaClient, artworkId: string, inputs: SubmitInput[]): Promise<SubmitResult[]> {
+  for (let attempt = 0; attempt < FAST_ATTEMPTS; attempt++) {
+    const fast = await submitFast(prisma, artworkId, inputs)
+    if (fast === 'locked') break
+    if (fast !== 'unchanged') return fast
+    if (!(await catchUpCache(prisma, artworkId))) break
+  }
   try {
     const outcome = await prisma.$transaction(async (tx) => {
       // lock the artwork row: concurrent submitters of this artwork wait here, on every node
@@ -141,7 +225,8 @@ async function submitBatch(prisma: PrismaClient, artworkId: string, inputs: Subm
       const rows: Array<{ artworkId: string; seq: number; opId: string; authorId: string; kind: CanvasOp['kind']; objectId: string; payload: CanvasOp['data'] }> = []
       const inBatch = new Set<string>()
       for (const input of inputs) {
-        const before = stored.get(input.opId)
+        const key = input.opId.toLowerCase() // the database's form of a uuid
+        const before = stored.get(key)
         if (before) {
           results.push(
             before.artworkId === artworkId
@@ -150,8 +235,8 @@ async function submitBatch(prisma: PrismaClient, artworkId: string, inputs: Subm
           )
           continue
         }
-        if (inBatch.has(input.opId)) {
-          results.push({ pending: input.opId }) // a resend queued behind its first copy
+        if (inBatch.has(key)) {
+          results.push({ pending: key }) // a resend queued behind its first copy
           continue
         }
         const applied = applyOpInPlace(doc, input.op)
@@ -160,9 +245,9 @@ async function submitBatch(prisma: PrismaClient, artworkId: string, inputs: Subm
           continue
         }
         seq++
-        inBatch.add(input.opId)
+        inBatch.add(key)
         rows.push({ artworkId, seq, opId: input.opId, authorId: input.authorId, kind: input.op.kind, objectId: input.op.objectId, payload: input.op.data })
-        results.push({ pending: input.opId })
+        results.push({ pending: key })
       }
       if (rows.length > 0) {
         const created = await tx.op.createManyAndReturn({ data: rows, select: opSelect })
@@ -182,7 +267,8 @@ async function submitBatch(prisma: PrismaClient, artworkId: string, inputs: Subm
         firsts.add(r.pending)
         return { ok: true, duplicate, op }
       })
-      return { results: final, doc: { seq, doc } }
+      const snapshotSeq = rows.length > 0 && seq - row.snapshotSeq >= SNAPSHOT_EVERY ? seq : row.snapshotSeq
+      return { results: final, doc: { seq, doc, snapshotSeq } }
     })
     if (outcome.doc) remember(artworkId, outcome.doc)
     return outcome.results

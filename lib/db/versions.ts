@@ -207,10 +207,10 @@ export async function forkVersion(prisma: PrismaClient, input: { artworkId: stri
 }
 
 /** Everything a time-lapse needs: the first version's document and every op after it. */
-export async function replayData(prisma: PrismaClient, artworkId: string, limit = 20_000) {
+export async function replayData(prisma: PrismaClient, artworkId: string, uptoSeq?: number, limit = 20_000) {
   const first = await findVersion(prisma, artworkId, 1)
   const ops = await prisma.op.findMany({
-    where: { artworkId },
+    where: { artworkId, ...(uptoSeq !== undefined ? { seq: { lte: uptoSeq } } : {}) },
     orderBy: { seq: 'asc' },
     take: limit,
     select: { seq: true, kind: true, objectId: true, payload: true, authorId: true, createdAt: true },
