@@ -16,6 +16,12 @@ const hostname = process.env.HOST ?? '0.0.0.0'
 const dev = process.env.NODE_ENV !== 'production'
 const redisUrl = process.env.REDIS_URL?.trim() || undefined
 
+// A dropped Redis connection rejects the adapter's pending publishes; log it rather than crash
+// the node (ioredis reconnects by itself and rooms resume).
+process.on('unhandledRejection', (reason) => {
+  console.error('[server] unhandled rejection:', reason instanceof Error ? reason.message : reason)
+})
+
 const httpServer = createServer()
 const app = next({ dev, hostname, port, httpServer })
 const handle = app.getRequestHandler()

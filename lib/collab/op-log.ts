@@ -1,7 +1,9 @@
-// The server's op log: gives each accepted op the artwork's next seq inside a database
-// transaction (the artwork row is locked, so ops of one artwork are strictly ordered even across
-// server processes), stores it, and folds snapshots every SNAPSHOT_EVERY ops with the same apply
-// function the clients use. PostgreSQL is the only source of order and truth.
+// The server's op log: gives each accepted op the artwork's next seq in the database (under the
+// artwork row's lock, so ops of one artwork are strictly ordered even across server processes),
+// stores it, and folds snapshots every SNAPSHOT_EVERY ops with the same apply function the clients
+// use. PostgreSQL is the only source of order and truth. Ops of one artwork queue in this process
+// and are committed in batches: in one conditional statement when this process's cached document
+// is current (the usual case), else in a transaction that locks the row (see submitBatch).
 import { canvasDocumentSchema, type CanvasDocument } from '../canvas/document'
 import { applyOpInPlace, cloneDocument, type CanvasOp } from '../canvas/ops'
 import type { PrismaClient } from '../db/client'
@@ -103,6 +105,8 @@ async function drainQueue(prisma: PrismaClient, perArtwork: Map<string, Queued[]
     try {
       const results = await submitBatch(prisma, artworkId, batch.map((q) => q.input))
       batch.forEach((q, i) => q.resolve(results[i] as SubmitResult))
+      // after the answers, before the next batch of this artwork
+      await foldSnapshot(prisma, artworkId)
     } catch (e) {
       if (batch.length === 1) {
         ;(batch[0] as Queued).reject(e)
@@ -132,7 +136,7 @@ type StoredRow = Omit<StoredOp, 'payload'> & { payload: unknown }
  * batch is stored yet, and inserts the ops. Its UPDATE takes the same row lock as the locked path,
  * and a writer on another node that got there first has changed seq, so the statement then
  * changes nothing. Returns 'unchanged' when it changed nothing, and 'locked' without trying when
- * an op is refused, a snapshot is due or the cache is cold: the locked path decides those.
+ * an op is refused or the cache is cold: the locked path decides those.
  */
 async function submitFast(prisma: PrismaClient, artworkId: string, inputs: SubmitInput[]): Promise<SubmitResult[] | 'unchanged' | 'locked'> {
   const cached = cache.get(artworkId)
@@ -148,7 +152,6 @@ async function submitFast(prisma: PrismaClient, artworkId: string, inputs: Submi
     seq++
     rows.push({ seq, opId: input.opId, authorId: input.authorId, kind: input.op.kind, objectId: input.op.objectId, payload: input.op.data })
   }
-  if (seq - cached.snapshotSeq >= SNAPSHOT_EVERY) return 'locked'
   const stored = await prisma.$queryRaw<StoredRow[]>`
     WITH input AS (
       SELECT * FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb)
@@ -196,6 +199,26 @@ async function catchUpCache(prisma: PrismaClient, artworkId: string): Promise<bo
   return true
 }
 
+/**
+ * Stores the cached document as the artwork's snapshot when SNAPSHOT_EVERY ops have been added
+ * since the last one: after the ops are committed and answered, in its own statement (a large
+ * document is slow to write, and the ops need not wait for it). The snapshot and its seq are
+ * written together and only forward, so readers always see a document folded exactly up to
+ * snapshotSeq. A failure only postpones the snapshot.
+ */
+async function foldSnapshot(prisma: PrismaClient, artworkId: string) {
+  const cached = cache.get(artworkId)
+  if (!cached || cached.snapshotSeq === undefined || cached.seq - cached.snapshotSeq < SNAPSHOT_EVERY) return
+  try {
+    await prisma.$executeRaw`
+      UPDATE "Artwork" SET "snapshot" = ${JSON.stringify(cached.doc)}::jsonb, "snapshotSeq" = ${cached.seq}
+      WHERE "id" = ${artworkId} AND "snapshotSeq" < ${cached.seq}`
+    if (cache.get(artworkId) === cached) cached.snapshotSeq = cached.seq
+  } catch (e) {
+    console.warn(`[op-log] snapshot of ${artworkId} at ${cached.seq} postponed:`, e instanceof Error ? e.message : e)
+  }
+}
+
 /** One-statement tries (with catch-ups between) before a batch takes the locked path. */
 const FAST_ATTEMPTS = 3
 
@@ -205,7 +228,7 @@ async function submitBatch(prisma: PrismaClient, artworkId: string, inputs: Subm
     const fast = await submitFast(prisma, artworkId, inputs)
     if (fast === 'locked') break
     if (fast !== 'unchanged') return fast
-    if (!(await catchUpCache(prisma, artworkId))) break
+    if (attempt === FAST_ATTEMPTS - 1 || !(await catchUpCache(prisma, artworkId))) break
   }
   try {
     const outcome = await prisma.$transaction(async (tx) => {
@@ -252,12 +275,7 @@ async function submitBatch(prisma: PrismaClient, artworkId: string, inputs: Subm
       if (rows.length > 0) {
         const created = await tx.op.createManyAndReturn({ data: rows, select: opSelect })
         for (const op of created) stored.set(op.opId, { artworkId, op: { ...op, payload: op.payload } as StoredOp })
-        const snapshot = seq - row.snapshotSeq >= SNAPSHOT_EVERY
-        await tx.artwork.update({
-          where: { id: artworkId },
-          data: { seq, ...(snapshot ? { snapshot: doc, snapshotSeq: seq } : {}) },
-          select: { seq: true }, // not the whole row: the snapshot can be large
-        })
+        await tx.artwork.update({ where: { id: artworkId }, data: { seq }, select: { seq: true } })
       }
       const firsts = new Set<string>()
       const final = results.map((r): SubmitResult => {
@@ -267,8 +285,7 @@ async function submitBatch(prisma: PrismaClient, artworkId: string, inputs: Subm
         firsts.add(r.pending)
         return { ok: true, duplicate, op }
       })
-      const snapshotSeq = rows.length > 0 && seq - row.snapshotSeq >= SNAPSHOT_EVERY ? seq : row.snapshotSeq
-      return { results: final, doc: { seq, doc, snapshotSeq } }
+      return { results: final, doc: { seq, doc, snapshotSeq: row.snapshotSeq } }
     })
     if (outcome.doc) remember(artworkId, outcome.doc)
     return outcome.results
