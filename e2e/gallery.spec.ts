@@ -62,3 +62,15 @@ test('publish, appear first in the gallery, like, regenerate, remix', async ({ p
   await expect(page.getByRole('link', { name: /forked from/ })).toContainText('v2')
   await expect(page.getByRole('heading', { level: 1 })).toContainText('(fork)')
 })
+
+test('the author unpublishes a piece; it leaves the gallery and its page answers 404', async ({ page, baseURL }) => {
+  await page.request.post('/api/auth/sign-in/anonymous', { data: {}, headers: { origin: baseURL! } })
+  const { artwork } = (await (await page.request.post('/api/artworks', { data: { title: 'Short-lived' } })).json()) as { artwork: { id: string } }
+  const made = await page.request.post(`/api/artworks/${artwork.id}/publish`, { data: { version: 1, title: 'Short-lived piece' } })
+  const { publication } = (await made.json()) as { publication: { id: string } }
+  await page.goto(`/gallery/${publication.id}`)
+  await page.getByRole('button', { name: 'Unpublish' }).click()
+  await page.waitForURL(/\/gallery$/)
+  await expect(page.getByText('Short-lived piece')).toHaveCount(0)
+  expect((await page.goto(`/gallery/${publication.id}`))?.status()).toBe(404)
+})

@@ -6,7 +6,7 @@ import { ensureSession } from '@/lib/auth/client'
 import { ReplayDialog } from '@/components/studio/ReplayDialog'
 
 /** Like (one per person, toggles), remix into your own studio, and watch the refinement. */
-export function PieceActions({ id, liked: initialLiked, likeCount: initialCount }: { id: string; liked: boolean; likeCount: number }) {
+export function PieceActions({ id, liked: initialLiked, likeCount: initialCount, isAuthor }: { id: string; liked: boolean; likeCount: number; isAuthor: boolean }) {
   const router = useRouter()
   const [liked, setLiked] = useState(initialLiked)
   const [count, setCount] = useState(initialCount)
@@ -44,6 +44,13 @@ export function PieceActions({ id, liked: initialLiked, likeCount: initialCount 
       setBusy(false)
     }
   }
+  const takeDown = async () => {
+    setBusy(true)
+    const res = await fetch(`/api/gallery/${id}`, { method: 'DELETE' })
+    if (res.ok) return router.push('/gallery')
+    setError('could not unpublish')
+    setBusy(false)
+  }
   const btn = 'rounded-lg border border-black/15 bg-white px-4 py-2 text-sm font-medium hover:border-black/30 disabled:opacity-50'
   return (
     <div className="space-y-2">
@@ -57,6 +64,11 @@ export function PieceActions({ id, liked: initialLiked, likeCount: initialCount 
         <button type="button" onClick={() => setReplay(true)} className={btn}>
           ▶ How it was made
         </button>
+        {isAuthor && (
+          <button type="button" onClick={takeDown} disabled={busy} className={`${btn} text-rose-700`}>
+            Unpublish
+          </button>
+        )}
       </div>
       {error && (
         <p role="alert" className="text-sm text-rose-700">

@@ -15,7 +15,8 @@ type Params = Promise<{ id: string }>
 async function load(id: string) {
   const { prisma } = await getDatabase()
   const viewer = await sessionUser(await headers()).catch(() => null)
-  return getPublication(prisma, id, viewer?.id ?? null)
+  const piece = await getPublication(prisma, id, viewer?.id ?? null)
+  return piece && { ...piece, isAuthor: !!viewer && viewer.id === piece.authorId }
 }
 
 export async function generateMetadata({ params }: { params: Params }): Promise<Metadata> {
@@ -58,7 +59,7 @@ export default async function PiecePage({ params }: { params: Params }) {
             </p>
           )}
         </header>
-        <PieceActions id={piece.id} liked={piece.liked} likeCount={piece.likeCount} />
+        <PieceActions id={piece.id} liked={piece.liked} likeCount={piece.likeCount} isAuthor={piece.isAuthor} />
 
         <section aria-labelledby="lineage" className="space-y-2">
           <h2 id="lineage" className="text-sm font-semibold uppercase tracking-wide text-black/60">
