@@ -21,7 +21,8 @@ beforeAll(async () => {
   userId = (await sessionUser(new Headers({ cookie })))!.id
   const { prisma } = await getDatabase()
   // 30 pieces under a unique tag; many share a timestamp and a like count (ties)
-  const base = new Date('2001-01-01T00:00:00Z') // in the past: the e2e run shares this database and expects its piece first.getTime()
+  // in the past: CI's e2e run shares this database and expects its own piece to be the newest
+  const base = new Date('2001-01-01T00:00:00Z').getTime()
   for (let i = 0; i < 30; i++) {
     const art = await prisma.artwork.create({ data: { ownerId: userId, title: `p${i}`, snapshot: emptyDocument() } })
     await prisma.version.create({ data: { artworkId: art.id, number: 1, document: emptyDocument(), seq: 0, authorId: userId, message: 'v1' } })
