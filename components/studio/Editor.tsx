@@ -442,7 +442,7 @@ export default function Editor({ artworkId, token }: { artworkId: string; token:
             </button>
           </div>
           <div className="h-[430px] rounded-xl border border-black/10 bg-black/[0.02] p-3">
-            <HistoryPanel artworkId={artworkId} canWrite={canWrite} isOwner={role === 'owner'} title={session.artwork?.title ?? ''} prepareSave={prepareSave} refreshKey={savedTick} />
+            <HistoryPanel artworkId={artworkId} canWrite={canWrite} isOwner={role === 'owner'} title={session.artwork?.title ?? ''} prepareSave={prepareSave} refreshKey={savedTick} onRestored={session.catchUpTo} />
           </div>
         </aside>
       </div>

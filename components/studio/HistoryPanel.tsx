@@ -25,10 +25,12 @@ interface Props {
   prepareSave: () => Promise<{ png: string; thumb: string } | null>
   /** bump to reload the list (e.g. after a save elsewhere) */
   refreshKey: number
+  /** a restore stored its ops up to this seq (they also arrive over the socket) */
+  onRestored: (seq: number) => void
 }
 
 /** Versions with thumbnails; save (with a message), restore and fork. History is never rewritten. */
-export function HistoryPanel({ artworkId, canWrite, isOwner, title, prepareSave, refreshKey }: Props) {
+export function HistoryPanel({ artworkId, canWrite, isOwner, title, prepareSave, refreshKey, onRestored }: Props) {
   const [publishing, setPublishing] = useState<number | null>(null)
   const router = useRouter()
   const [versions, setVersions] = useState<VersionRow[]>([])
@@ -50,7 +52,7 @@ export function HistoryPanel({ artworkId, canWrite, isOwner, title, prepareSave,
 
   const post = useCallback(async (url: string, body: unknown) => {
     const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) })
-    const json = (await res.json()) as { error?: { message: string }; artwork?: { id: string } }
+    const json = (await res.json()) as { error?: { message: string }; artwork?: { id: string }; seq?: number }
     if (!res.ok) throw new Error(json.error?.message ?? `request failed (${res.status})`)
     return json
   }, [])
@@ -122,7 +124,10 @@ export function HistoryPanel({ artworkId, canWrite, isOwner, title, prepareSave,
               <p className="text-black/40">{new Date(v.createdAt).toLocaleString()}</p>
               <div className="mt-1 flex gap-2">
                 {canWrite && (
-                  <button type="button" disabled={busy !== null} onClick={() => run(`restore-${v.number}`, async () => void (await post(`/api/artworks/${artworkId}/versions/${v.number}/restore`, {})))} className="rounded border border-black/15 px-2 py-0.5 hover:border-black/40 disabled:opacity-50">
+                  <button type="button" disabled={busy !== null} onClick={() => run(`restore-${v.number}`, async () => {
+                        const { seq } = await post(`/api/artworks/${artworkId}/versions/${v.number}/restore`, {})
+                        if (seq !== undefined) onRestored(seq)
+                      })} className="rounded border border-black/15 px-2 py-0.5 hover:border-black/40 disabled:opacity-50">
                     {busy === `restore-${v.number}` ? 'Restoring…' : 'Restore'}
                   </button>
                 )}

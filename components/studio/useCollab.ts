@@ -48,6 +48,8 @@ export interface CollabSession {
   strokes: Record<string, PeerStroke>
   /** sends a volatile presence event (cursor, stroke preview); dropped when offline */
   emitVolatile: (event: 'cursor' | 'stroke', payload: object) => void
+  /** an HTTP answer said the artwork reached this seq: make sure its ops arrive */
+  catchUpTo: (seq: number) => void
 }
 
 /** Peers' cursors and strokes are forgotten after this long without news. */
@@ -55,6 +57,7 @@ const PRESENCE_TTL_MS = 5_000
 
 export function useCollab(artworkId: string, token: string | null): CollabSession {
   const socketRef = useRef<Socket | null>(null)
+  const connectionRef = useRef<ArtworkConnection | null>(null)
   const [state, setState] = useState<CollabSession>(() => ({
     engine: null,
     doc: null,
@@ -71,6 +74,7 @@ export function useCollab(artworkId: string, token: string | null): CollabSessio
       const socket = socketRef.current
       if (socket?.connected) socket.volatile.emit(event, { artworkId, ...payload })
     },
+    catchUpTo: (seq) => connectionRef.current?.catchUpTo(seq),
   }))
   const engineRef = useRef<SyncEngine | null>(null)
 
@@ -103,6 +107,7 @@ export function useCollab(artworkId: string, token: string | null): CollabSessio
           onError: (error) => update({ error }),
           onRejected: (_p, message) => update({ notice: `An edit was refused: ${message}` }),
         })
+        connectionRef.current = connection
         socket.on(EVENTS.presence, (p: { artworkId: string; members: Member[] }) => {
           if (p.artworkId !== artworkId) return
           const here = new Set(p.members.map((m) => m.socketId))
@@ -145,6 +150,7 @@ export function useCollab(artworkId: string, token: string | null): CollabSessio
       clearInterval(sweep)
       socketRef.current = null
       connection?.close()
+      connectionRef.current = null
       socket?.close()
       engineRef.current = null
     }

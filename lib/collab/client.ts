@@ -59,6 +59,22 @@ export class ArtworkConnection {
 
   close() {
     clearInterval(this.gapTimer)
+    if (this.headTimer) clearTimeout(this.headTimer)
+  }
+
+  private headTimer: ReturnType<typeof setTimeout> | null = null
+
+  /**
+   * Told by an HTTP answer (a restore, say) that the artwork has reached `seq`: a trailing
+   * broadcast that was lost leaves no gap to notice, so if the ops have not arrived shortly,
+   * catch up through a join.
+   */
+  catchUpTo(seq: number) {
+    if (this.headTimer) clearTimeout(this.headTimer)
+    this.headTimer = setTimeout(() => {
+      this.headTimer = null
+      if (this.engine && this.engine.seq < seq && this.socket.connected) this.join()
+    }, GAP_CHECK_MS)
   }
 
   private readonly join = () => {

@@ -8,7 +8,7 @@ import { sessionUser } from '../../lib/auth/auth'
 import { canvasObjectSchema } from '../../lib/canvas/objects'
 import type { CanvasOp } from '../../lib/canvas/ops'
 import { ArtworkConnection } from '../../lib/collab/client'
-import { clearDocumentCache, currentDocument } from '../../lib/collab/op-log'
+import { clearDocumentCache, currentDocument, submitOp } from '../../lib/collab/op-log'
 import type { SyncEngine } from '../../lib/collab/sync'
 import { createArtwork } from '../../lib/db/artworks'
 import { closeDatabase, getDatabase } from '../../lib/server/runtime'
@@ -28,12 +28,12 @@ afterAll(async () => {
   await closeDatabase()
 })
 
-async function editor(artworkId: string, cookie: string, token: string | null): Promise<{ socket: Socket; engine: SyncEngine }> {
+async function editor(artworkId: string, cookie: string, token: string | null): Promise<{ socket: Socket; engine: SyncEngine; connection: ArtworkConnection }> {
   const socket = connect(node.url, { transports: ['websocket'], extraHeaders: { cookie }, reconnectionDelay: 50, reconnectionDelayMax: 200, forceNew: true })
   sockets.push(socket)
   let ready: (e: SyncEngine) => void
   const engine = new Promise<SyncEngine>((r) => (ready = r))
-  connections.push(new ArtworkConnection(socket, artworkId, token, {
+  const connection = new ArtworkConnection(socket, artworkId, token, {
     onReady: (e) => ready(e),
     onDocument: () => {},
     onMembers: () => {},
@@ -41,8 +41,9 @@ async function editor(artworkId: string, cookie: string, token: string | null): 
     onError: (m) => {
       throw new Error(m)
     },
-  }, 50))
-  return { socket, engine: await engine }
+  }, 50)
+  connections.push(connection)
+  return { socket, engine: await engine, connection }
 }
 
 function randomOp(rand: () => number, ids: string[]): CanvasOp {
@@ -95,5 +96,22 @@ describe('convergence over real sockets', () => {
     const rows = await prisma.op.findMany({ where: { artworkId }, orderBy: { seq: 'asc' }, select: { seq: true, opId: true } })
     expect(rows.map((r) => r.seq)).toEqual(rows.map((_, i) => i + 1))
     expect(new Set(rows.map((r) => r.opId)).size).toBe(rows.length)
+  })
+
+  it('a trailing op whose broadcast was lost arrives once an HTTP answer names its seq', async () => {
+    const cookie = await guestCookie('Owner')
+    const owner = (await sessionUser(new Headers({ cookie })))!
+    const { prisma } = await getDatabase()
+    const { id: artworkId } = await createArtwork(prisma, owner.id, 'Lost relay')
+    const me = await editor(artworkId, cookie, null)
+    // stored but never relayed (as when a node restarts between storing and broadcasting)
+    const object = canvasObjectSchema.parse({ id: 'lost', type: 'rect', left: 5, top: 5, width: 10, height: 10 })
+    const stored = await submitOp(prisma, { artworkId, authorId: owner.id, opId: randomUUID(), op: { kind: 'add', objectId: 'lost', data: { object } } })
+    if (!stored.ok) throw new Error(stored.message)
+    await new Promise((r) => setTimeout(r, 2_000))
+    expect(me.engine.seq).toBe(0) // no gap to notice: nothing would fetch it
+    me.connection.catchUpTo(stored.op.seq)
+    await eventually(async () => me.engine.seq, (seq) => seq === stored.op.seq, 10_000)
+    expect(me.engine.document.objects['lost']).toEqual(object)
   })
 })

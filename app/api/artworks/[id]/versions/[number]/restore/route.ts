@@ -16,7 +16,7 @@ export const POST = withErrors(async (req: Request, ctx: { params: Promise<{ id:
     const { version, ops } = await restoreVersion(prisma, { artworkId, number: versionNumber(params.number), authorId: user!.id })
     // everyone in the room (this client included) receives the ops like any other edit
     for (const op of ops) emitToRoom(roomName(artworkId), EVENTS.op, { artworkId, op } satisfies OpBroadcast)
-    return NextResponse.json({ version, ops: ops.length }, { status: 201 })
+    return NextResponse.json({ version, ops: ops.length, seq: version.seq }, { status: 201 })
   } catch (e) {
     if (e instanceof VersionNotFoundError) throw new HttpError(404, 'not_found', e.message)
     throw e
