@@ -5,8 +5,8 @@ import { useCallback, useEffect, useMemo, useRef, useState } from 'react'
 import { breed, childSeed, latentToJSON, sampleLatent, slerp, type Latent } from '@/lib/gan/latent'
 import type { GanProvenance } from '@/lib/gan/provenance'
 import type { Pixels } from '@/lib/gan/runtime'
-import { ensureSession } from '@/lib/auth/client'
-import { drawPixels, pixelsToPngBase64 } from './pixels'
+import { createArtworkFromPixels } from './open-artwork'
+import { drawPixels } from './pixels'
 import { useGenerator } from './useGenerator'
 
 interface Sample {
@@ -104,7 +104,6 @@ export function GeneratePanel() {
     setOpening(true)
     setMessage(null)
     try {
-      await ensureSession()
       const provenance: GanProvenance = {
         kind: 'gan',
         modelId: gen.manifest.id,
@@ -114,14 +113,8 @@ export function GeneratePanel() {
         origin: sample.origin,
         ...(sample.seed !== undefined ? { seed: sample.seed } : {}),
       }
-      const res = await fetch('/api/artworks', {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ title: 'Untitled face', base: { png: await pixelsToPngBase64(px), width: px.width, height: px.height, provenance } }),
-      })
-      const body = (await res.json()) as { artwork?: { id: string }; error?: { message: string } }
-      if (!res.ok || !body.artwork) throw new Error(body.error?.message ?? `could not create the artwork (${res.status})`)
-      router.push(`/studio/${body.artwork.id}`)
+      const id = await createArtworkFromPixels(px, provenance)
+      router.push(`/studio/${id}`)
     } catch (e) {
       setMessage(e instanceof Error ? e.message : String(e))
       setOpening(false)

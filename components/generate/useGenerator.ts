@@ -81,3 +81,6 @@ export function useGenerator() {
 
   return { ...state, generate, selectCheckpoint }
 }
+
+/** What useGenerator gives its users (the lab passes one instance to its panels). */
+export type GeneratorHandle = ReturnType<typeof useGenerator>
