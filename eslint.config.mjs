@@ -5,7 +5,7 @@ import nextTs from 'eslint-config-next/typescript'
 export default defineConfig([
   ...nextVitals,
   ...nextTs,
-  globalIgnores(['.next/**', '.cache/**', '.data/**', 'node_modules/**', 'lib/db/generated/**', 'test-results/**', 'playwright-report/**', 'next-env.d.ts', 'public/**']),
+  globalIgnores(['.next/**', '.next-*/**', '.cache/**', '.data/**', 'node_modules/**', 'lib/db/generated/**', 'test-results/**', 'playwright-report/**', 'next-env.d.ts', 'public/**']),
   {
     rules: {
       // an `any` needs a reason next to it: allow it only with an eslint-disable comment that says why
