@@ -2,6 +2,7 @@
  * The README's figures, made from the shipped checkpoints by the project's own code:
  *   docs/samples.png   - 8x8 samples of the latest checkpoint (fixed seed)
  *   docs/timeline.png  - the same 4 latents at every checkpoint, step 0 to the latest
+ *   public/models/<id>/curves.json - the binned loss curves the learning lab plots
  * Run: npx tsx training/figures.ts [model-id]
  */
 import { readFileSync } from 'node:fs';
@@ -11,6 +12,7 @@ import sharp from 'sharp';
 import { setupBackend } from '../lib/gan/backend';
 import { sampleLatents } from '../lib/gan/latent';
 import { modelManifestSchema } from '../lib/gan/manifest';
+import { writeCurves } from './curves';
 import { fileLoadHandler } from './export';
 import { sampleGrid } from './sample-grid';
 
@@ -33,7 +35,12 @@ async function main() {
   await setupBackend('wasm');
   const id = process.argv[2] ?? 'emoji-faces-64';
   const dir = path.join('public/models', id);
-  const manifest = modelManifestSchema.parse(JSON.parse(readFileSync(path.join(dir, 'manifest.json'), 'utf8')));
+  const raw = JSON.parse(readFileSync(path.join(dir, 'manifest.json'), 'utf8')) as { runId?: string };
+  const manifest = modelManifestSchema.parse(raw);
+  if (raw.runId) {
+    const c = writeCurves(dir, manifest.id, raw.runId, path.join('training/logs', `${raw.runId}.jsonl`));
+    console.log(`${dir}/curves.json: ${c.points} points of ${c.binSteps} steps`);
+  }
   const S = manifest.resolution;
   const latest = manifest.checkpoints.at(-1)!;
   await sampleGrid(path.join(dir, latest.path), 'docs/samples.png', 8, 1);
