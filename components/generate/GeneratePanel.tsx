@@ -2,9 +2,11 @@
 
 import { useRouter } from 'next/navigation'
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react'
+import { applyDirections } from '@/lib/gan/ganspace'
 import { breed, childSeed, latentToJSON, sampleLatent, slerp, type Latent } from '@/lib/gan/latent'
 import type { GanProvenance } from '@/lib/gan/provenance'
 import type { Pixels } from '@/lib/gan/runtime'
+import { DirectionSliders, type DirectionEdit } from './DirectionSliders'
 import { createArtworkFromPixels } from './open-artwork'
 import { drawPixels } from './pixels'
 import { useGenerator } from './useGenerator'
@@ -44,6 +46,10 @@ export function GeneratePanel() {
   const [opening, setOpening] = useState(false)
   const [message, setMessage] = useState<string | null>(null)
   const generation = useRef(0)
+  // direction sliders move every latent that is rendered or opened (samples keep their own latent)
+  const [edit, setEdit] = useState<DirectionEdit | null>(null)
+  const move = useCallback((z: Latent) => (edit ? applyDirections(z, edit.directions, edit.offsets) : z), [edit])
+  const moved = !!edit && edit.offsets.some((v) => v !== 0)
 
   const reroll = useCallback(() => {
     if (!zDim) return
@@ -56,11 +62,11 @@ export function GeneratePanel() {
   useEffect(() => {
     if (!gen.ready || samples.length === 0) return
     const run = ++generation.current
-    void gen.generate(samples.map((s) => s.latent), psi).then((out) => {
+    void gen.generate(samples.map((s) => move(s.latent)), psi).then((out) => {
       if (run !== generation.current) return
       setPixels(new Map(samples.map((s, i) => [s.key, out[i] as Pixels])))
     })
-  }, [gen.ready, gen.generate, samples, psi, gen.checkpoint]) // eslint-disable-line react-hooks/exhaustive-deps -- gen is a fresh object each render
+  }, [gen.ready, gen.generate, samples, psi, gen.checkpoint, move]) // eslint-disable-line react-hooks/exhaustive-deps -- gen is a fresh object each render
 
   const byKey = useMemo(() => new Map(samples.map((s) => [s.key, s])), [samples])
   const blendPair = useMemo(() => (selected.length === 2 ? ([byKey.get(selected[0]!), byKey.get(selected[1]!)] as const) : null), [selected, byKey])
@@ -68,8 +74,8 @@ export function GeneratePanel() {
 
   useEffect(() => {
     if (!gen.ready || !blendLatent) return
-    void gen.generate([blendLatent], psi).then((out) => setBlendPixels(out[0] ?? null))
-  }, [gen.ready, blendLatent, psi]) // eslint-disable-line react-hooks/exhaustive-deps -- see above
+    void gen.generate([move(blendLatent)], psi).then((out) => setBlendPixels(out[0] ?? null))
+  }, [gen.ready, blendLatent, psi, move]) // eslint-disable-line react-hooks/exhaustive-deps -- see above
 
   const toggle = (key: string) => {
     setFocused(key)
@@ -108,10 +114,10 @@ export function GeneratePanel() {
         kind: 'gan',
         modelId: gen.manifest.id,
         checkpoint: checkpoint.step,
-        latent: latentToJSON(sample.latent),
+        latent: latentToJSON(move(sample.latent)),
         truncation: psi,
-        origin: sample.origin,
-        ...(sample.seed !== undefined ? { seed: sample.seed } : {}),
+        // moved along latent directions, the latent no longer is the seed's: say so
+        ...(moved ? { origin: 'directions' as const } : { origin: sample.origin, ...(sample.seed !== undefined ? { seed: sample.seed } : {}) }),
       }
       const id = await createArtworkFromPixels(px, provenance)
       router.push(`/studio/${id}`)
@@ -119,7 +125,7 @@ export function GeneratePanel() {
       setMessage(e instanceof Error ? e.message : String(e))
       setOpening(false)
     }
-  }, [focusedSample, pixels, gen.manifest, checkpoint, psi, router])
+  }, [focusedSample, pixels, gen.manifest, checkpoint, psi, router, move, moved])
 
   // keyboard: R re-roll, B breed, Enter open the focused sample
   useEffect(() => {
@@ -155,6 +161,8 @@ export function GeneratePanel() {
           </button>
           <p className="text-xs text-black/50">Click samples to select them: two to blend, one or more to breed.</p>
         </div>
+
+        <DirectionSliders modelId={gen.manifest?.id} step={checkpoint?.step} onChange={setEdit} />
 
         {!gen.ready && (
           <div className="rounded-xl border border-black/10 bg-white p-4">
@@ -226,8 +234,8 @@ export function GeneratePanel() {
               <dt className="text-black/50">truncation ψ</dt>
               <dd>{psi.toFixed(2)}</dd>
               <dt className="text-black/50">latent</dt>
-              <dd className="truncate font-mono" title={latentToJSON(focusedSample.latent).join(', ')}>
-                [{latentToJSON(focusedSample.latent).slice(0, 3).map((v) => v.toFixed(2)).join(', ')}, …] ({focusedSample.latent.length})
+              <dd className="truncate font-mono" title={latentToJSON(move(focusedSample.latent)).join(', ')}>
+                [{latentToJSON(move(focusedSample.latent)).slice(0, 3).map((v) => v.toFixed(2)).join(', ')}, …] ({focusedSample.latent.length})
               </dd>
             </dl>
             <button type="button" onClick={openInCanvas} disabled={opening || !pixels.get(focusedSample.key)} className="w-full rounded-lg bg-violet-700 px-4 py-2 text-sm font-medium text-white hover:bg-violet-800 disabled:opacity-40">

@@ -30,7 +30,7 @@ export function useGenerator() {
         // tfjs is large: load it only on the pages that generate
         const rt = await import('@/lib/gan/runtime')
         runtime.current = rt
-        const [manifest, backend] = await Promise.all([fetchManifest(), rt.initBackend()])
+        const [manifest, backend] = await Promise.all([fetchManifest(), rt.sharedBackend()])
         if (!cancelled) setState((s) => ({ ...s, manifest, backend, checkpoint: manifest.checkpoints.length - 1 }))
       } catch (e) {
         if (!cancelled) setState((s) => ({ ...s, error: e instanceof Error ? e.message : String(e) }))

@@ -13,7 +13,7 @@ export const ganProvenanceSchema = z
     latent: z.array(z.number().finite().min(-50).max(50)).min(1).max(1024),
     truncation: z.number().min(0).max(2),
     /** how the latent came about */
-    origin: z.enum(['sample', 'blend', 'breed', 'lab']),
+    origin: z.enum(['sample', 'blend', 'breed', 'lab', 'directions', 'steered']),
     /** the seed it was sampled from, when it was */
     seed: z.number().int().min(0).max(0xffffffff).optional(),
   })
