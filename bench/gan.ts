@@ -1,6 +1,6 @@
 /**
  * `npm run bench:gan`: one table of GAN speeds on the tfjs backends this project can use in Node:
- *  - training ms/step: the real training step (training/trainer.ts: D and G updates, DiffAugment,
+ *  - training ms/step: the real training step (lib/gan/trainer.ts: D and G updates, DiffAugment,
  *    EMA) on a small configuration (32x32, width 32, batch 16), median of a few steps;
  *  - inference ms for a batch of 16 at the default (shipped) architecture, 64x64, in its export
  *    form (built-in conv2dTranspose layers), median of a few runs;
@@ -23,7 +23,7 @@ import '@tensorflow/tfjs-backend-wasm';
 import { DEFAULT_CONFIG, buildGenerator, type GanConfig } from '../lib/gan/architecture';
 import { Rng } from '../lib/gan/rng';
 import { installWasmKernels } from '../lib/gan/wasm-kernels';
-import { DEFAULT_HYPER, GanTrainer } from '../training/trainer';
+import { DEFAULT_HYPER, GanTrainer } from '../lib/gan/trainer';
 
 const TRAIN_CONFIG: GanConfig = { resolution: 32, zDim: 100, gWidth: 32, dWidth: 32, minChannels: 8, upsample: 'nearest' };
 const TRAIN_BATCH = 16;

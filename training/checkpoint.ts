@@ -11,7 +11,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { GanConfig } from '../lib/gan/architecture';
 import { Rng, type RngState } from '../lib/gan/rng';
 import type { LoaderState } from './data-loader';
-import type { GanTrainer, TrainHyper } from './trainer';
+import type { GanTrainer, TrainHyper } from '../lib/gan/trainer';
 
 export interface TensorEntry {
   name: string;

@@ -19,7 +19,7 @@ import { loadCheckpoint, readCheckpointState, saveCheckpoint } from './checkpoin
 import { INDEX_FILE, type DatasetIndex } from './data-format';
 import { BatchLoader, downsample, loadImageSet } from './data-loader';
 import { dirBytes, exportModel, exportSteps, updateManifest } from './export';
-import { DEFAULT_HYPER, GanTrainer, type StepStats, type TrainHyper } from './trainer';
+import { DEFAULT_HYPER, GanTrainer, type StepStats, type TrainHyper } from '../lib/gan/trainer';
 
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 

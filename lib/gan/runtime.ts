@@ -108,3 +108,17 @@ export function latentSize(model: tf.LayersModel): number {
   if (typeof z !== 'number') throw new Error('generator input has no fixed latent size');
   return z;
 }
+
+let sharedInit: Promise<BackendInfo> | null = null;
+
+/**
+ * The page's backend, initialised once: several panels that load models at the same time must
+ * not race tf.setBackend against each other.
+ */
+export function sharedBackend(): Promise<BackendInfo> {
+  sharedInit ??= initBackend().catch((e: unknown) => {
+    sharedInit = null;
+    throw e;
+  });
+  return sharedInit;
+}

@@ -1,12 +1,14 @@
 /**
- * One GAN training step (non-saturating loss, Adam, DiffAugment on real and fake, EMA of G).
- * Holds the models and optimisers; knows nothing about files (see checkpoint.ts for that).
+ * One GAN training step (non-saturating loss, Adam, DiffAugment on real and fake, EMA of G),
+ * shared by Node training (training/train.ts) and live training in the browser (live-train.ts).
+ * Holds the models and optimisers; knows nothing about files (training/checkpoint.ts does).
+ * Browser-safe: no Node imports.
  */
 import * as tf from '@tensorflow/tfjs';
-import { buildDiscriminator, buildGenerator, toExportGenerator, type GanConfig } from '../lib/gan/architecture';
-import { DEFAULT_AUGMENT, diffAugment, type AugmentOptions } from '../lib/gan/augment';
-import { Ema } from '../lib/gan/ema';
-import { Rng } from '../lib/gan/rng';
+import { buildDiscriminator, buildGenerator, toExportGenerator, type GanConfig } from './architecture';
+import { DEFAULT_AUGMENT, diffAugment, type AugmentOptions } from './augment';
+import { Ema } from './ema';
+import { Rng } from './rng';
 
 export interface TrainHyper {
   batch: number;
@@ -35,6 +37,19 @@ export interface StepStats {
   dFake: number;
 }
 
+/**
+ * Starting weights for a trainer (instead of a seeded initialisation), each list in the order of
+ * the model's `weights` (BatchNorm statistics included): G in its train form, the EMA copy of G
+ * (same layout) and D. The trainer copies them; the caller keeps ownership.
+ */
+export interface TrainerWeights {
+  g: readonly tf.Tensor[];
+  ema: readonly tf.Tensor[];
+  d: readonly tf.Tensor[];
+  /** Step the weights were trained to (drives the EMA warm-up); 0 when absent. */
+  step?: number;
+}
+
 export class GanTrainer {
   readonly G: tf.Sequential;
   readonly D: tf.Sequential;
@@ -50,12 +65,22 @@ export class GanTrainer {
     readonly config: GanConfig,
     readonly hyper: TrainHyper,
     seed: number,
+    init?: TrainerWeights,
   ) {
     this.rng = new Rng(seed);
     // weight initialisation is drawn from tf's global RNG; seed it for reproducible starts
     this.G = withSeed(seed, () => buildGenerator(config));
     this.D = withSeed(seed + 1, () => buildDiscriminator(config));
+    if (init) {
+      setAll(this.G, init.g, 'G');
+      setAll(this.D, init.d, 'D');
+    }
     this.ema = new Ema(this.G, hyper.emaDecay);
+    if (init) {
+      if (init.ema.length !== this.ema.shadow.length) throw new Error(`trainer: ${init.ema.length} EMA weights for ${this.ema.shadow.length}`);
+      this.ema.setValues([...init.ema]);
+      this.step = init.step ?? 0;
+    }
     this.gOpt = tf.train.adam(hyper.lrG, hyper.beta1, hyper.beta2);
     this.dOpt = tf.train.adam(hyper.lrD, hyper.beta1, hyper.beta2);
     this.gVars = this.G.trainableWeights.map((w) => w.read() as tf.Variable);
@@ -126,6 +151,15 @@ export class GanTrainer {
     this.gOpt.dispose();
     this.dOpt.dispose();
   }
+}
+
+function setAll(m: tf.LayersModel, weights: readonly tf.Tensor[], what: string): void {
+  if (weights.length !== m.weights.length) throw new Error(`trainer: ${weights.length} ${what} weights for ${m.weights.length}`);
+  m.weights.forEach((w, i) => {
+    const v = weights[i] as tf.Tensor;
+    if (w.shape.length !== v.shape.length || w.shape.some((d, k) => d !== v.shape[k])) throw new Error(`trainer: ${what} weight ${w.originalName} is [${v.shape}], want [${w.shape}]`);
+  });
+  m.setWeights([...weights]);
 }
 
 /**
