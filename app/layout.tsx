@@ -26,6 +26,9 @@ export default function RootLayout({ children }: { children: ReactNode }) {
             <Link href="/generate" className="text-sm text-black/70 hover:text-black">
               Generate
             </Link>
+            <Link href="/lab" className="text-sm text-black/70 hover:text-black">
+              Lab
+            </Link>
             <Link href="/gallery" className="text-sm text-black/70 hover:text-black">
               Gallery
             </Link>

@@ -30,6 +30,9 @@ export default function HomePage() {
             <Link href="/generate" className="rounded-lg bg-violet-700 px-4 py-2 text-sm font-medium text-white hover:bg-violet-800">
               Start from a generated face
             </Link>
+            <Link href="/lab" className="rounded-lg border border-black/15 bg-white px-4 py-2 text-sm font-medium hover:border-black/30">
+              Watch it learn
+            </Link>
             <Link href="/gallery" className="rounded-lg border border-black/15 bg-white px-4 py-2 text-sm font-medium hover:border-black/30">
               Browse the gallery
             </Link>

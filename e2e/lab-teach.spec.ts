@@ -1,0 +1,99 @@
+// Teach mode in real Chromium against the real server and database: rate samples, steer, see the
+// grid and the figures change, reload and find the ratings kept, then forget them.
+import { expect, test, type Page } from '@playwright/test'
+
+test.describe.configure({ timeout: 180_000 })
+
+const grid = (page: Page) => page.getByTestId('teach-grid')
+
+/** Waits until the grid's current batch is drawn and the saved ratings are loaded. */
+async function gridDrawn(page: Page): Promise<string> {
+  await expect(grid(page)).toHaveAttribute('data-loaded', 'true', { timeout: 60_000 })
+  await expect
+    .poll(async () => {
+      const [batch, rendered] = await Promise.all([grid(page).getAttribute('data-batch'), grid(page).getAttribute('data-rendered')])
+      return !!batch && batch === rendered
+    }, { timeout: 90_000 })
+    .toBe(true)
+  await page.waitForTimeout(100) // the canvases paint in the same frame; give it one more
+  return (await grid(page).getAttribute('data-batch')) as string
+}
+
+/** The pixels of every sample canvas, as data URLs. */
+const canvases = (page: Page) =>
+  page.$$eval('[data-testid="teach-sample"] canvas', (els) => (els as HTMLCanvasElement[]).map((c) => c.toDataURL()))
+
+async function rate(page: Page, index: number, liked: boolean) {
+  const saved = page.waitForResponse((r) => r.url().includes('/api/ratings') && r.request().method() === 'PUT')
+  const button = page.getByRole('button', { name: `${liked ? 'Like' : 'Dislike'} sample ${index + 1}`, exact: true })
+  await button.click()
+  await expect(button).toHaveAttribute('aria-pressed', 'true')
+  expect((await saved).status()).toBe(200)
+}
+
+test('rate 10 samples, steer toward them, and find the ratings again after a reload', async ({ page }) => {
+  await page.goto('/lab')
+  await expect(page.getByRole('heading', { name: 'Teach it your taste' })).toBeVisible()
+  const plainBatch = await gridDrawn(page)
+  await expect(page.getByTestId('teach-sample')).toHaveCount(12)
+  await expect(page.getByTestId('teach-sample').first()).toHaveAttribute('data-steered', 'false')
+  const plainPixels = await canvases(page)
+  expect(new Set(plainPixels).size).toBe(12) // twelve different images were drawn
+
+  // a mix of likes and dislikes; the first rating makes a guest session
+  const likes = [true, false, true, true, false, false, true, false, true, false]
+  for (const [i, liked] of likes.entries()) await rate(page, i, liked)
+  await expect(page.getByTestId('teach-count')).toContainText('10 ratings')
+  await expect(page.getByTestId('teach-count')).toContainText('5 liked')
+  // rating did not reshuffle the grid
+  expect(await grid(page).getAttribute('data-batch')).toBe(plainBatch)
+  // the figures: held-out accuracy (10 ratings, 5 of each) and the predicted like-shares
+  await expect(page.getByTestId('teach-accuracy')).toContainText(/\d+%/)
+  await expect(page.getByTestId('teach-accuracy')).toContainText('5-fold')
+  await expect(page.getByTestId('teach-predicted')).toContainText(/plain\s*\d+%/)
+  await expect(page.getByTestId('teach-measured')).toContainText('5 of 10')
+
+  // raise the steering strength with the keyboard: the same slots, steered latents, new images
+  const slider = page.getByRole('slider', { name: 'Steering strength' })
+  await slider.focus()
+  for (let i = 0; i < 16; i++) await page.keyboard.press('ArrowRight')
+  await expect(page.getByText('Steer 80%')).toBeVisible()
+  const steeredBatch = await gridDrawn(page)
+  expect(steeredBatch).not.toBe(plainBatch)
+  await expect(page.getByTestId('teach-sample').first()).toHaveAttribute('data-steered', 'true')
+  const steeredPixels = await canvases(page)
+  const changed = steeredPixels.filter((p, i) => p !== plainPixels[i]).length
+  expect(changed).toBe(12)
+  await expect(page.getByTestId('teach-predicted')).toContainText('steered at 80%')
+  const [plainShare, steeredShare] = (await page.getByTestId('teach-predicted').locator('dd').allTextContents()).map((t) => parseInt(t, 10))
+  expect(steeredShare).toBeGreaterThan(plainShare!)
+
+  // the other method changes the grid too
+  await page.getByLabel('Best of many').check()
+  const rejectionBatch = await gridDrawn(page)
+  expect(rejectionBatch).not.toBe(steeredBatch)
+
+  // steered grids show new samples only (none rated yet), and their ratings count as steered
+  const ratings = await page.getByTestId('teach-sample').evaluateAll((els) => els.map((e) => e.getAttribute('data-rating')))
+  expect(ratings).toEqual(new Array(12).fill('none'))
+  await rate(page, 0, true)
+  await expect(page.getByTestId('teach-count')).toContainText('11 ratings')
+  await expect(page.getByTestId('teach-measured')).toContainText('1 of 1')
+  await page.locator('section[aria-labelledby="teach-heading"]').screenshot({ path: 'test-results/screens/lab-teach.png' })
+
+  // reload: a new batch, but the 11 ratings are still there
+  await page.reload()
+  await gridDrawn(page)
+  await expect(page.getByTestId('teach-count')).toContainText('11 ratings')
+  await expect(page.getByTestId('teach-measured')).toContainText('5 of 10')
+
+  // forget them: gone, also after another reload
+  await page.getByRole('button', { name: 'Forget my ratings' }).click()
+  const forgotten = page.waitForResponse((r) => r.url().includes('/api/ratings') && r.request().method() === 'DELETE')
+  await page.getByRole('button', { name: 'Forget', exact: true }).click()
+  expect((await forgotten).status()).toBe(200)
+  await expect(page.getByTestId('teach-count')).toContainText('0 ratings')
+  await page.reload()
+  await gridDrawn(page)
+  await expect(page.getByTestId('teach-count')).toContainText('0 ratings')
+})
