@@ -5,6 +5,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { binLog, binStepsFor, curvesSchema, type LogLine } from '../lib/gan/curves';
+import { modelManifestSchema } from '../lib/gan/manifest';
 
 export function writeCurves(modelDir: string, modelId: string, runId: string, logFile: string): { points: number; binSteps: number } {
   const lines: LogLine[] = readFileSync(logFile, 'utf8')
@@ -22,7 +23,8 @@ const isMain = process.argv[1] !== undefined && path.resolve(process.argv[1]) ==
 if (isMain) {
   const id = process.argv[2] ?? 'emoji-faces-64';
   const dir = path.join('public/models', id);
-  const { runId } = JSON.parse(readFileSync(path.join(dir, 'manifest.json'), 'utf8')) as { runId: string };
+  const { runId } = modelManifestSchema.parse(JSON.parse(readFileSync(path.join(dir, 'manifest.json'), 'utf8')));
+  if (!runId) throw new Error(`${dir}/manifest.json names no training run (runId)`);
   const r = writeCurves(dir, id, runId, path.join('training/logs', `${runId}.jsonl`));
   console.log(`${dir}/curves.json: ${r.points} points of ${r.binSteps} steps`);
 }

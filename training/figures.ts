@@ -35,10 +35,9 @@ async function main() {
   await setupBackend('wasm');
   const id = process.argv[2] ?? 'emoji-faces-64';
   const dir = path.join('public/models', id);
-  const raw = JSON.parse(readFileSync(path.join(dir, 'manifest.json'), 'utf8')) as { runId?: string };
-  const manifest = modelManifestSchema.parse(raw);
-  if (raw.runId) {
-    const c = writeCurves(dir, manifest.id, raw.runId, path.join('training/logs', `${raw.runId}.jsonl`));
+  const manifest = modelManifestSchema.parse(JSON.parse(readFileSync(path.join(dir, 'manifest.json'), 'utf8')));
+  if (manifest.runId) {
+    const c = writeCurves(dir, manifest.id, manifest.runId, path.join('training/logs', `${manifest.runId}.jsonl`));
     console.log(`${dir}/curves.json: ${c.points} points of ${c.binSteps} steps`);
   }
   const S = manifest.resolution;

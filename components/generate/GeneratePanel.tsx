@@ -8,7 +8,7 @@ import type { GanProvenance } from '@/lib/gan/provenance'
 import type { Pixels } from '@/lib/gan/runtime'
 import { DirectionSliders, type DirectionEdit } from './DirectionSliders'
 import { createArtworkFromPixels } from './open-artwork'
-import { drawPixels } from './pixels'
+import { PixelCanvas } from './PixelCanvas'
 import { useGenerator } from './useGenerator'
 
 interface Sample {
@@ -183,13 +183,13 @@ export function GeneratePanel() {
 
         {blendPair && (
           <div className="flex items-center gap-4 rounded-xl border border-black/10 bg-white p-4 shadow-sm" aria-label="Blend">
-            <PixelsCanvas pixels={blendPair[0] ? pixels.get(blendPair[0].key) : undefined} className="h-16 w-16 rounded" />
+            <PixelCanvas pixels={blendPair[0] ? pixels.get(blendPair[0].key) : undefined} className="h-16 w-16 rounded" />
             <label className="flex flex-1 flex-col text-sm">
               <span className="text-black/70">Blend {Math.round(blendT * 100)}%</span>
               <input type="range" min={0} max={1} step={0.01} value={blendT} onChange={(e) => setBlendT(Number(e.target.value))} className="accent-violet-700" />
             </label>
-            <PixelsCanvas pixels={blendPair[1] ? pixels.get(blendPair[1].key) : undefined} className="h-16 w-16 rounded" />
-            <PixelsCanvas pixels={blendLatent ? (blendPixels ?? undefined) : undefined} className="h-24 w-24 rounded ring-2 ring-violet-600" />
+            <PixelCanvas pixels={blendPair[1] ? pixels.get(blendPair[1].key) : undefined} className="h-16 w-16 rounded" />
+            <PixelCanvas pixels={blendLatent ? (blendPixels ?? undefined) : undefined} className="h-24 w-24 rounded ring-2 ring-violet-600" />
             <button type="button" onClick={keepBlend} className="rounded-lg border border-black/15 px-3 py-2 text-sm hover:border-black/30">
               Keep blend
             </button>
@@ -217,7 +217,7 @@ export function GeneratePanel() {
         <hr className="border-black/10" />
         {focusedSample ? (
           <div className="space-y-3">
-            <PixelsCanvas pixels={pixels.get(focusedSample.key)} className="aspect-square w-full rounded-lg" />
+            <PixelCanvas pixels={pixels.get(focusedSample.key)} className="aspect-square w-full rounded-lg" />
             <dl className="grid grid-cols-[auto_1fr] gap-x-3 gap-y-1 text-xs" aria-label="Provenance">
               <dt className="text-black/50">model</dt>
               <dd>{gen.manifest?.id}</dd>
@@ -255,14 +255,6 @@ export function GeneratePanel() {
   )
 }
 
-function PixelsCanvas({ pixels, className }: { pixels: Pixels | undefined; className?: string }) {
-  const ref = useRef<HTMLCanvasElement>(null)
-  useEffect(() => {
-    if (ref.current && pixels) drawPixels(ref.current, pixels)
-  }, [pixels])
-  return <canvas ref={ref} width={64} height={64} className={`bg-black/5 ${className ?? ''}`} aria-hidden />
-}
-
 function SampleTile(props: { label: string; pixels: Pixels | undefined; selected: boolean; focused: boolean; onClick: () => void }) {
   return (
     <button
@@ -272,7 +264,7 @@ function SampleTile(props: { label: string; pixels: Pixels | undefined; selected
       onClick={props.onClick}
       className={`block w-full overflow-hidden rounded-lg border-2 bg-white p-0.5 transition ${props.selected ? 'border-violet-600 shadow-md' : props.focused ? 'border-violet-300' : 'border-transparent hover:border-black/20'}`}
     >
-      <PixelsCanvas pixels={props.pixels} className="aspect-square w-full rounded-md" />
+      <PixelCanvas pixels={props.pixels} className="aspect-square w-full rounded-md" />
     </button>
   )
 }

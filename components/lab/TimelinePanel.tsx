@@ -6,7 +6,7 @@ import { useEffect, useState } from 'react'
 import { createArtworkFromPixels } from '@/components/generate/open-artwork'
 import { latentToJSON } from '@/lib/gan/latent'
 import type { ManifestCheckpoint } from '@/lib/gan/manifest'
-import { PixelCanvas } from './PixelCanvas'
+import { PixelCanvas } from '@/components/generate/PixelCanvas'
 import type { CheckpointSeries } from './useCheckpointSeries'
 
 const FRAME_MS = 700
@@ -125,7 +125,7 @@ export function TimelinePanel({ series, seed, onReroll, index, onIndex }: Props)
         <div role="group" aria-label={`Samples at step ${ckpt ? formatStep(ckpt.step) : ''}`} data-testid="timeline-grid" data-seed={seed} className="grid w-fit grid-cols-4 gap-1.5">
           {(latents.length ? latents : Array.from({ length: 16 })).map((_, k) => (
             <button key={k} type="button" onClick={() => setPicked(k)} aria-pressed={picked === k} aria-label={`Sample ${k + 1}`} className={`rounded-md p-0.5 focus-visible:outline focus-visible:outline-2 focus-visible:outline-violet-700 ${picked === k ? 'ring-2 ring-violet-600' : 'ring-1 ring-black/10'}`}>
-              <PixelCanvas pixels={frame?.[k]} size={88} testId={`timeline-sample-${k}`} />
+              <PixelCanvas pixels={frame?.[k]} size={88} testId={`timeline-sample-${k}`} pixelated className="rounded" />
             </button>
           ))}
         </div>
@@ -136,7 +136,7 @@ export function TimelinePanel({ series, seed, onReroll, index, onIndex }: Props)
             {checkpoints.map((c, i) => (
               <li key={c.step}>
                 <button type="button" onClick={() => onIndex(i)} aria-label={`Step ${formatStep(c.step)}`} aria-current={i === index ? 'step' : undefined} className={`flex flex-col items-center rounded p-0.5 text-[10px] tabular-nums focus-visible:outline focus-visible:outline-2 focus-visible:outline-violet-700 ${i === index ? 'bg-violet-100 ring-2 ring-violet-600' : 'hover:bg-black/5'}`}>
-                  <PixelCanvas pixels={frames[i]?.[picked]} size={40} />
+                  <PixelCanvas pixels={frames[i]?.[picked]} size={40} pixelated className="rounded" />
                   {c.step >= 1000 ? `${c.step / 1000}k` : c.step}
                 </button>
               </li>

@@ -4,6 +4,7 @@
  * browser needs a few hundred points. One schema for the writer (training/) and the reader.
  */
 import { z } from 'zod';
+import { modelIdSchema } from './manifest';
 
 export const MAX_CURVE_POINTS = 2_000;
 
@@ -17,7 +18,7 @@ export const curvePointSchema = z.object({
 });
 
 export const curvesSchema = z.object({
-  modelId: z.string().regex(/^[a-z0-9-]{1,64}$/),
+  modelId: modelIdSchema,
   runId: z.string().max(128),
   /** steps averaged into one point */
   binSteps: z.number().int().positive(),

@@ -4,6 +4,7 @@
  * limits, since a stale or hand-edited file must not break the studio.
  */
 import { z } from 'zod';
+import { modelIdSchema } from './manifest';
 
 export const MAX_DIRECTIONS = 32;
 export const MAX_LATENT = 1024;
@@ -25,7 +26,7 @@ export const directionSchema = z
 
 export const directionsFileSchema = z
   .object({
-    modelId: z.string().regex(/^[a-z0-9-]{1,64}$/),
+    modelId: modelIdSchema,
     /** training step of the checkpoint the directions were computed on */
     checkpoint: z.number().int().min(0).max(10_000_000),
     /** the generator layer whose output was decomposed */

@@ -4,6 +4,9 @@
  */
 import { z } from 'zod';
 
+/** A model's id: also a folder name under public/models and part of URLs. */
+export const modelIdSchema = z.string().regex(/^[a-z0-9-]{1,64}$/, 'a model id is 1-64 lowercase letters, digits or -');
+
 export const checkpointSchema = z.object({
   step: z.number().int().min(0),
   /** folder relative to the manifest */
@@ -21,7 +24,9 @@ export const datasetSourceSchema = z.object({
 });
 
 export const modelManifestSchema = z.object({
-  id: z.string().regex(/^[a-z0-9-]{1,64}$/),
+  id: modelIdSchema,
+  /** the training run that produced the checkpoints (its log is training/logs/<runId>.jsonl) */
+  runId: z.string().max(128).optional(),
   description: z.string(),
   resolution: z.number().int().positive(),
   zDim: z.number().int().positive(),

@@ -3,11 +3,12 @@
  * image goes: enough to regenerate it exactly (model, checkpoint, latent, truncation).
  */
 import { z } from 'zod';
+import { modelIdSchema } from './manifest';
 
 export const ganProvenanceSchema = z
   .object({
     kind: z.literal('gan'),
-    modelId: z.string().regex(/^[a-z0-9-]{1,64}$/),
+    modelId: modelIdSchema,
     /** the training step of the checkpoint */
     checkpoint: z.number().int().min(0).max(10_000_000),
     latent: z.array(z.number().finite().min(-50).max(50)).min(1).max(1024),

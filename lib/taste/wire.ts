@@ -1,13 +1,14 @@
 // A stored rating as it travels between the browser and /api/ratings: one schema for the server's
 // validation and the client's reading of the answers.
 import { z } from 'zod'
+import { modelIdSchema } from '../gan/manifest'
 
 /** the longest latent accepted (the shipped generator's is 100) */
 export const LATENT_MAX_LENGTH = 512
 /** ratings a listing returns at most: the newest ones */
 export const RATING_LIST_LIMIT = 2000
 
-export const modelIdSchema = z.string().regex(/^[a-z0-9-]{1,64}$/, 'modelId is 1-64 lowercase letters, digits or -')
+export { modelIdSchema }
 
 export const ratingInputSchema = z
   .object({
