@@ -18,13 +18,15 @@ interface Props {
   modelId: string | undefined
   /** training step of the loaded checkpoint */
   step: number | undefined
+  /** the generator's latent size */
+  zDim: number | undefined
   /** null: render latents unmoved */
   onChange: (edit: DirectionEdit | null) => void
 }
 
 type Loaded = { status: 'loading' } | { status: 'none' } | { status: 'error'; message: string } | { status: 'ready'; file: DirectionsFile }
 
-export function DirectionSliders({ modelId, step, onChange }: Props) {
+export function DirectionSliders({ modelId, step, zDim, onChange }: Props) {
   const [loaded, setLoaded] = useState<Loaded>({ status: 'loading' })
   const [offsets, setOffsets] = useState<number[]>([])
   const helpId = useId()
@@ -45,7 +47,8 @@ export function DirectionSliders({ modelId, step, onChange }: Props) {
   }, [modelId])
 
   const file = loaded.status === 'ready' ? loaded.file : null
-  const usable = !!file && file.modelId === modelId && file.checkpoint === step
+  // a file for another model size would make applyDirections throw while the grid renders
+  const usable = !!file && file.modelId === modelId && file.checkpoint === step && file.components.every((c) => c.latent.length === zDim)
   const moved = offsets.some((o) => o !== 0)
 
   useEffect(() => {
@@ -75,7 +78,7 @@ export function DirectionSliders({ modelId, step, onChange }: Props) {
         <h2 id={`${helpId}-title`} className="text-sm font-medium">
           Directions
         </h2>
-        <button type="button" onClick={() => setOffsets((cur) => cur.map(() => 0))} disabled={!moved} className="rounded-md border border-black/15 px-2 py-0.5 text-xs hover:border-black/30 disabled:opacity-40">
+        <button type="button" onClick={() => setOffsets((cur) => cur.map(() => 0))} disabled={!moved} className="rounded-md border border-black/15 px-2 py-0.5 text-xs hover:border-black/30 focus-visible:outline focus-visible:outline-2 focus-visible:outline-violet-700 disabled:opacity-40">
           Reset
         </button>
       </div>

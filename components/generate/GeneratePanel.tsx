@@ -162,7 +162,7 @@ export function GeneratePanel() {
           <p className="text-xs text-black/50">Click samples to select them: two to blend, one or more to breed.</p>
         </div>
 
-        <DirectionSliders modelId={gen.manifest?.id} step={checkpoint?.step} onChange={setEdit} />
+        <DirectionSliders modelId={gen.manifest?.id} step={checkpoint?.step} zDim={gen.manifest?.zDim} onChange={setEdit} />
 
         {!gen.ready && (
           <div className="rounded-xl border border-black/10 bg-white p-4">

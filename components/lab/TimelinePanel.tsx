@@ -43,14 +43,17 @@ export function TimelinePanel({ series, seed, onReroll, index, onIndex }: Props)
   }, [playing, ready, index, total, onIndex])
 
   useEffect(() => {
+    if (!ready) return
     const onKey = (e: KeyboardEvent) => {
-      if (e.target instanceof HTMLInputElement && e.target.type !== 'range') return
-      if (e.target instanceof HTMLTextAreaElement || e.metaKey || e.ctrlKey || e.altKey) return
+      const t = e.target
+      if (t instanceof HTMLInputElement && t.type !== 'range') return
+      if (t instanceof HTMLTextAreaElement || t instanceof HTMLSelectElement || (t instanceof HTMLElement && t.isContentEditable)) return
+      if (e.metaKey || e.ctrlKey || e.altKey) return
       if (e.key === 'k' || e.key === 'K') setPlaying((p) => !p)
     }
     window.addEventListener('keydown', onKey)
     return () => window.removeEventListener('keydown', onKey)
-  }, [])
+  }, [ready])
 
   const open = async () => {
     const px = frame?.[picked]
@@ -100,14 +103,14 @@ export function TimelinePanel({ series, seed, onReroll, index, onIndex }: Props)
       )}
 
       <div className="flex flex-wrap items-center gap-3">
-        <button type="button" onClick={() => setPlaying((p) => !p)} disabled={!ready} aria-pressed={playing} aria-keyshortcuts="K" className="w-24 rounded-md bg-violet-700 px-3 py-1.5 text-sm font-medium text-white hover:bg-violet-800 focus-visible:outline focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-violet-700 disabled:opacity-40">
+        <button type="button" onClick={() => setPlaying((p) => !p)} disabled={!ready} aria-pressed={playing} aria-label="Play" aria-keyshortcuts="K" className="w-24 rounded-md bg-violet-700 px-3 py-1.5 text-sm font-medium text-white hover:bg-violet-800 focus-visible:outline focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-violet-700 disabled:opacity-40">
           {playing ? 'Pause' : 'Play'} <kbd className="ml-1 text-xs opacity-70">K</kbd>
         </button>
         <label className="flex min-w-[240px] flex-1 items-center gap-3 text-sm">
           <span className="sr-only">Checkpoint</span>
           <input type="range" min={0} max={Math.max(0, total - 1)} step={1} value={index} disabled={!total} onChange={(e) => onIndex(Number(e.target.value))} aria-valuetext={ckpt ? `step ${formatStep(ckpt.step)}` : undefined} className="w-full accent-violet-700" />
         </label>
-        <p data-testid="timeline-step" aria-live="polite" className="min-w-[260px] text-sm tabular-nums">
+        <p data-testid="timeline-step" aria-live={playing ? 'off' : 'polite'} className="min-w-[260px] text-sm tabular-nums">
           Step <strong>{ckpt ? formatStep(ckpt.step) : '…'}</strong>
           {swd !== undefined && (
             <>

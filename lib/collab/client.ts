@@ -63,6 +63,7 @@ export class ArtworkConnection {
   }
 
   private headTimer: ReturnType<typeof setTimeout> | null = null
+  private headSeq = 0
 
   /**
    * Told by an HTTP answer (a restore, say) that the artwork has reached `seq`: a trailing
@@ -70,10 +71,11 @@ export class ArtworkConnection {
    * catch up through a join.
    */
   catchUpTo(seq: number) {
+    this.headSeq = Math.max(this.headSeq, seq) // a later, lower hint must not hide a higher one
     if (this.headTimer) clearTimeout(this.headTimer)
     this.headTimer = setTimeout(() => {
       this.headTimer = null
-      if (this.engine && this.engine.seq < seq && this.socket.connected) this.join()
+      if (this.engine && this.engine.seq < this.headSeq && this.socket.connected) this.join()
     }, GAP_CHECK_MS)
   }
 
