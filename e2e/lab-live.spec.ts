@@ -2,7 +2,8 @@ import { expect, test, type Locator } from '@playwright/test'
 
 // Live training in headless Chromium (no GPU: WebAssembly with the project's kernels): 5 real
 // training steps of the shipped generator + discriminator on an emoji set, the progress reported,
-// the fixed-latent grid redrawn by the trained EMA generator; then reset to the shipped model.
+// the fixed-latent grid redrawn by the trained EMA generator; then reset to the live weights (the
+// shipped model, or the checkpoint step the panel names when live.json is from another step).
 
 const firstTile = (grid: Locator) => grid.locator('canvas').first().evaluate((c) => (c as HTMLCanvasElement).toDataURL())
 
@@ -21,6 +22,18 @@ test('trains the generator live for 5 steps and redraws the grid', async ({ page
   await expect(grid.locator('canvas')).toHaveCount(16)
   const shipped = Number(await grid.getAttribute('data-step'))
   expect(shipped).toBeGreaterThan(0)
+  // the live weights are the shipped model only if they come from the manifest's newest checkpoint:
+  // otherwise the panel says which step they are from
+  const manifest = (await (await page.request.get('/models/emoji-faces-64/manifest.json')).json()) as { checkpoints: { step: number }[] }
+  const newest = manifest.checkpoints.at(-1)?.step
+  const fmt = (n: number) => n.toLocaleString('en-US')
+  if (newest === shipped) {
+    await expect(panel.getByTestId('live-base')).toHaveCount(0)
+    await expect(panel.getByTestId('live-reset')).toHaveText('Reset to the shipped model')
+  } else {
+    await expect(panel.getByTestId('live-base')).toContainText(`from training step ${fmt(shipped)}, not the shipped model (step ${fmt(newest ?? 0)})`)
+    await expect(panel.getByTestId('live-reset')).toHaveText(`Reset to the step-${fmt(shipped)} checkpoint`)
+  }
   const before = await firstTile(grid)
 
   await expect(panel.getByTestId('live-data')).toHaveValue(/^subset:/) // a real emoji set is the default
@@ -36,7 +49,7 @@ test('trains the generator live for 5 steps and redraws the grid', async ({ page
   await expect(panel.getByTestId('live-loss-chart')).toHaveAttribute('data-points', '5')
   await expect(grid).toHaveAttribute('data-live-steps', '5')
   await expect(grid).toHaveAttribute('data-step', String(shipped + 5))
-  await expect(panel.getByTestId('live-grid-caption')).toContainText('shipped + 5 live')
+  await expect(panel.getByTestId('live-grid-caption')).toContainText(newest === shipped ? 'shipped + 5 live' : `step ${fmt(shipped)} + 5 live`)
   expect(await firstTile(grid)).not.toBe(before)
   const msPerStep = Number(await progress.getAttribute('data-ms-per-step'))
   expect(msPerStep).toBeGreaterThan(0)

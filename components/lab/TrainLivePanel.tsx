@@ -12,7 +12,9 @@ import { GRID_SIZE, RENDER_EVERY, useLiveTraining, type DataChoice } from './liv
 
 export function TrainLivePanel({ gen }: { gen: GeneratorHandle }) {
   const live = useLiveTraining(gen)
-  const { info, phase } = live
+  const { info, phase, base } = live
+  const baseLabel = base?.label ?? 'the shipped model'
+  const shippedStep = gen.manifest?.checkpoints.at(-1)?.step
   const [picked, setPicked] = useState<DataChoice | null>(null)
   const [steps, setSteps] = useState(DEFAULT_STEPS)
   // the first image set is the default: it always works (liked samples need an account and likes)
@@ -31,8 +33,15 @@ export function TrainLivePanel({ gen }: { gen: GeneratorHandle }) {
         <p className="max-w-3xl text-sm text-black/70">
           Continue training the generator right here, as GAN Lab does: it plays its game against the discriminator for a few hundred
           more steps on a small set of real faces, or on your liked samples, and the sixteen faces below are redrawn every {RENDER_EVERY}{' '}
-          steps so you can watch it drift toward them. Nothing leaves your browser; reset to start again from the shipped model.
+          steps so you can watch it drift toward them. Nothing leaves your browser; reset to start again from {baseLabel}.
         </p>
+        {base && !base.shipped && (
+          <p className="max-w-3xl rounded-lg bg-amber-50 p-2 text-xs text-amber-900" data-testid="live-base" data-step={base.step}>
+            The live weights are from training step {base.step.toLocaleString('en-US')}
+            {shippedStep !== undefined && `, not the shipped model (step ${shippedStep.toLocaleString('en-US')})`}: training here continues from that
+            checkpoint.
+          </p>
+        )}
         <p className="text-xs text-black/60" data-testid="live-backend">
           {gen.backend ? (
             <>
@@ -67,6 +76,7 @@ export function TrainLivePanel({ gen }: { gen: GeneratorHandle }) {
           onStart={() => choice && void live.start(choice, steps)}
           onStop={live.stop}
           onReset={() => void live.reset()}
+          resetLabel={`Reset to ${baseLabel}`}
         />
         {source && (
           <p className="mt-2 text-xs text-black/50">
@@ -90,10 +100,10 @@ export function TrainLivePanel({ gen }: { gen: GeneratorHandle }) {
 
       <div className="grid gap-4 lg:grid-cols-[minmax(0,360px)_1fr]">
         <div className="rounded-xl border border-black/10 bg-white p-4 shadow-sm">
-          <LiveGridView grid={live.grid} size={GRID_SIZE} />
+          <LiveGridView grid={live.grid} base={base} size={GRID_SIZE} />
         </div>
         <div className="space-y-4 rounded-xl border border-black/10 bg-white p-4 shadow-sm">
-          <LiveProgressView phase={phase} progress={live.progress} lastRun={live.lastRun} total={steps} />
+          <LiveProgressView phase={phase} progress={live.progress} lastRun={live.lastRun} planned={steps} />
           <LiveLossChart history={live.history} />
         </div>
       </div>

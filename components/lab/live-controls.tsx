@@ -1,6 +1,6 @@
 'use client'
 // What to train on, for how long, and the start / stop / reset buttons of the live panel.
-import type { LiveInfo } from '@/lib/gan/live-train'
+import type { LiveInfo } from '@/lib/gan/live-format'
 import type { DataChoice } from './live-session'
 
 export const MAX_STEPS = 1000
@@ -25,9 +25,11 @@ interface Props {
   onStart: () => void
   onStop: () => void
   onReset: () => void
+  /** "Reset to the shipped model", or to the checkpoint the live weights are from */
+  resetLabel: string
 }
 
-export function LiveControls({ info, choice, onChoice, steps, onSteps, canStart, running, stopping, onStart, onStop, onReset }: Props) {
+export function LiveControls({ info, choice, onChoice, steps, onSteps, canStart, running, stopping, onStart, onStop, onReset, resetLabel }: Props) {
   const sources = info?.subset.sources ?? []
   const validSteps = Number.isInteger(steps) && steps >= 1 && steps <= MAX_STEPS
   return (
@@ -78,7 +80,7 @@ export function LiveControls({ info, choice, onChoice, steps, onSteps, canStart,
           {stopping ? 'Stopping…' : 'Stop'}
         </button>
         <button type="button" onClick={onReset} disabled={!canStart} className={buttonSecondary} data-testid="live-reset">
-          Reset to the shipped model
+          {resetLabel}
         </button>
       </div>
     </form>

@@ -6,20 +6,21 @@ import type { LivePhase } from './live-session'
 
 const seconds = (ms: number) => (ms >= 60_000 ? `${Math.floor(ms / 60_000)} min ${Math.round((ms % 60_000) / 1000)} s` : `${Math.max(0, Math.round(ms / 1000))} s`)
 
-function announcement(phase: LivePhase, total: number, p: LiveProgress | null, last: LiveRunResult | null): string {
+/** `planned`: the steps input, for a run about to start; a run's own total comes with its progress and result. */
+function announcement(phase: LivePhase, planned: number, p: LiveProgress | null, last: LiveRunResult | null): string {
   if (phase === 'preparing') return 'Preparing the training images…'
   if (phase === 'stopping') return 'Stopping after this step…'
   if (phase === 'training') {
     const q = p ? Math.floor((p.step / p.total) * 4) : 0
-    return q === 0 ? `Training ${total} steps…` : `${q * 25}% done`
+    return q === 0 ? `Training ${p?.total ?? planned} steps…` : `${q * 25}% done`
   }
-  if (last) return last.stopped ? `Stopped after ${last.steps} of ${total} steps.` : `Done: ${last.steps} of ${last.steps} steps.`
+  if (last) return last.stopped ? `Stopped after ${last.steps} of ${last.total} steps.` : `Done: ${last.steps} of ${last.total} steps.`
   return ''
 }
 
-export function LiveProgressView({ phase, progress, lastRun, total }: { phase: LivePhase; progress: LiveProgress | null; lastRun: LiveRunResult | null; total: number }) {
+export function LiveProgressView({ phase, progress, lastRun, planned }: { phase: LivePhase; progress: LiveProgress | null; lastRun: LiveRunResult | null; planned: number }) {
   const step = progress?.step ?? 0
-  const of = progress?.total ?? total
+  const of = progress?.total ?? planned
   const pct = of ? Math.round((step / of) * 100) : 0
   const state = phase === 'training' || phase === 'stopping' || phase === 'preparing' ? phase : lastRun ? (lastRun.stopped ? 'stopped' : 'done') : 'idle'
   const eta = progress ? (progress.total - progress.step) * progress.msPerStep : NaN
@@ -55,7 +56,7 @@ export function LiveProgressView({ phase, progress, lastRun, total }: { phase: L
         </dl>
       )}
       <p aria-live="polite" className="min-h-5 text-sm text-black/70" data-testid="live-status">
-        {announcement(phase, total, progress, lastRun)}
+        {announcement(phase, planned, progress, lastRun)}
       </p>
     </div>
   )

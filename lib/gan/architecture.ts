@@ -4,22 +4,26 @@
  * loads with tf.loadLayersModel anywhere without custom layer registration.
  */
 import * as tf from '@tensorflow/tfjs';
+import { z } from 'zod';
 import { ResizeConv2D, resizeConvToTransposedKernel } from './resize-conv';
 
-export interface GanConfig {
+/** A network configuration; the schema validates one read from a file (live.json). */
+export const ganConfigSchema = z.object({
   /** Output side in pixels (power of two, >= 8). */
-  resolution: number;
+  resolution: z.number().int().min(8),
   /** Latent size. */
-  zDim: number;
+  zDim: z.number().int().positive(),
   /** Generator channels at 4x4; halves at each upsampling (never below minChannels). */
-  gWidth: number;
+  gWidth: z.number().int().positive(),
   /** Discriminator channels at its 4x4 output; halves towards the input (never below minChannels). */
-  dWidth: number;
+  dWidth: z.number().int().positive(),
   /** Channel floor for both networks. */
-  minChannels: number;
+  minChannels: z.number().int().positive(),
   /** 'nearest': nearest-neighbour upsampling + 3x3 conv (no checkerboard); 'transposed': 4x4 stride-2 transposed conv. */
-  upsample: 'nearest' | 'transposed';
-}
+  upsample: z.enum(['nearest', 'transposed']),
+});
+
+export type GanConfig = z.infer<typeof ganConfigSchema>;
 
 export const DEFAULT_CONFIG: GanConfig = {
   resolution: 64,

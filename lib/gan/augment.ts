@@ -5,6 +5,7 @@
  * so a resumed run draws the same stream. Images are NHWC in [-1, 1] on a white background.
  */
 import * as tf from '@tensorflow/tfjs';
+import { z } from 'zod';
 import type { Rng } from './rng';
 
 const TRANSLATE = 'GanvasTranslate';
@@ -52,41 +53,41 @@ interface HeapBackend {
   makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo;
   typedArrayFromHeap(t: tf.TensorInfo): Float32Array;
 }
+/** What the cpu and webgl backends (and most others) offer: read back, make a tensor from values. */
 interface GenericBackend {
   readSync(dataId: tf.DataId): ArrayLike<number>;
   makeTensorInfo(shape: number[], dtype: tf.DataType, values: Float32Array): tf.TensorInfo;
 }
 
-let registered = false;
-function ensureTranslateKernel(): void {
-  if (registered) return;
-  registered = true;
-  for (const backendName of ['wasm', 'cpu']) {
-    tf.registerKernel({
-      kernelName: TRANSLATE,
-      backendName,
-      kernelFunc: ({ inputs, backend, attrs }) => {
-        const { x } = inputs as { x: tf.TensorInfo };
-        const at = attrs as unknown as TranslateAttrs;
-        if (backendName === 'wasm') {
-          // registered for 'wasm' only with this branch: the backend is a BackendWasm
-          const w = backend as unknown as HeapBackend;
-          const out = w.makeOutput(x.shape.slice(), 'float32');
-          translateValues(w.typedArrayFromHeap(x), w.typedArrayFromHeap(out), x.shape, at);
-          return out;
-        }
-        // cpu (tests): the cpu backend exposes readSync/makeTensorInfo
-        const g = backend as unknown as GenericBackend;
-        const ov = new Float32Array(x.shape.reduce((p, q) => p * q, 1));
-        translateValues(g.readSync(x.dataId), ov, x.shape, at);
-        return g.makeTensorInfo(x.shape.slice(), 'float32', ov);
-      },
-    });
-  }
+/** wasm: shifts in place on the wasm heap, no copies. */
+const wasmTranslate: tf.KernelFunc = ({ inputs, backend, attrs }) => {
+  const { x } = inputs as { x: tf.TensorInfo };
+  const w = backend as unknown as HeapBackend;
+  const out = w.makeOutput(x.shape.slice(), 'float32');
+  translateValues(w.typedArrayFromHeap(x), w.typedArrayFromHeap(out), x.shape, attrs as unknown as TranslateAttrs);
+  return out;
+};
+
+/** Every other backend (cpu, webgl): reads the batch back and shifts it in JS (a few ms for 64x64x3). */
+const genericTranslate: tf.KernelFunc = ({ inputs, backend, attrs }) => {
+  const { x } = inputs as { x: tf.TensorInfo };
+  const g = backend as unknown as GenericBackend;
+  const ov = new Float32Array(x.shape.reduce((p, q) => p * q, 1));
+  translateValues(g.readSync(x.dataId), ov, x.shape, attrs as unknown as TranslateAttrs);
+  return g.makeTensorInfo(x.shape.slice(), 'float32', ov);
+};
+
+/**
+ * Registers the translation kernel for a backend, once: the heap kernel for wasm, the generic
+ * read-back kernel for every other backend. `translate` calls it for the active backend.
+ */
+export function ensureTranslateKernelFor(backendName: string): void {
+  if (tf.getKernel(TRANSLATE, backendName)) return;
+  tf.registerKernel({ kernelName: TRANSLATE, backendName, kernelFunc: backendName === 'wasm' ? wasmTranslate : genericTranslate });
 }
 
 function translateRaw(x: tf.Tensor4D, attrs: TranslateAttrs): tf.Tensor4D {
-  ensureTranslateKernel();
+  ensureTranslateKernelFor(tf.getBackend());
   return tf.engine().runKernel(TRANSLATE, { x }, attrs as unknown as tf.NamedAttrMap) as tf.Tensor4D;
 }
 
@@ -104,13 +105,15 @@ export function translate(x: tf.Tensor4D, sy: number[], sx: number[], padVal = 1
   return f(x) as tf.Tensor4D;
 }
 
-export interface AugmentOptions {
-  color: boolean;
+export const augmentOptionsSchema = z.object({
+  color: z.boolean(),
   /** Max shift as a fraction of the image size (DiffAugment: 1/8). 0 disables. */
-  translation: number;
+  translation: z.number().min(0),
   /** Cutout square side as a fraction of the image size (DiffAugment: 1/2). 0 disables. */
-  cutout: number;
-}
+  cutout: z.number().min(0),
+});
+
+export type AugmentOptions = z.infer<typeof augmentOptionsSchema>;
 
 export const DEFAULT_AUGMENT: AugmentOptions = { color: true, translation: 0.125, cutout: 0.5 };
 

@@ -5,20 +5,24 @@
  * Browser-safe: no Node imports.
  */
 import * as tf from '@tensorflow/tfjs';
+import { z } from 'zod';
 import { buildDiscriminator, buildGenerator, toExportGenerator, type GanConfig } from './architecture';
-import { DEFAULT_AUGMENT, diffAugment, type AugmentOptions } from './augment';
+import { augmentOptionsSchema, DEFAULT_AUGMENT, diffAugment } from './augment';
 import { Ema } from './ema';
 import { Rng } from './rng';
 
-export interface TrainHyper {
-  batch: number;
-  lrG: number;
-  lrD: number;
-  beta1: number;
-  beta2: number;
-  emaDecay: number;
-  augment: AugmentOptions;
-}
+/** Training hyper-parameters; the schema validates them as read from a file (live.json). */
+export const trainHyperSchema = z.object({
+  batch: z.number().int().positive(),
+  lrG: z.number().positive(),
+  lrD: z.number().positive(),
+  beta1: z.number().min(0).max(1),
+  beta2: z.number().min(0).max(1),
+  emaDecay: z.number().min(0).max(1),
+  augment: augmentOptionsSchema,
+});
+
+export type TrainHyper = z.infer<typeof trainHyperSchema>;
 
 export const DEFAULT_HYPER: TrainHyper = {
   batch: 32,
@@ -69,18 +73,31 @@ export class GanTrainer {
   ) {
     this.rng = new Rng(seed);
     // weight initialisation is drawn from tf's global RNG; seed it for reproducible starts
-    this.G = withSeed(seed, () => buildGenerator(config));
-    this.D = withSeed(seed + 1, () => buildDiscriminator(config));
-    if (init) {
-      setAll(this.G, init.g, 'G');
-      setAll(this.D, init.d, 'D');
+    const G = withSeed(seed, () => buildGenerator(config));
+    let D: tf.Sequential | undefined;
+    let ema: Ema | undefined;
+    try {
+      D = withSeed(seed + 1, () => buildDiscriminator(config));
+      if (init) {
+        setAll(G, init.g, 'G');
+        setAll(D, init.d, 'D');
+      }
+      ema = new Ema(G, hyper.emaDecay);
+      if (init) {
+        if (init.ema.length !== ema.shadow.length) throw new Error(`trainer: ${init.ema.length} EMA weights for ${ema.shadow.length}`);
+        ema.setValues([...init.ema]);
+        this.step = init.step ?? 0;
+      }
+    } catch (e) {
+      // given weights that do not fit: free what was built before failing
+      G.dispose();
+      D?.dispose();
+      ema?.dispose();
+      throw e;
     }
-    this.ema = new Ema(this.G, hyper.emaDecay);
-    if (init) {
-      if (init.ema.length !== this.ema.shadow.length) throw new Error(`trainer: ${init.ema.length} EMA weights for ${this.ema.shadow.length}`);
-      this.ema.setValues([...init.ema]);
-      this.step = init.step ?? 0;
-    }
+    this.G = G;
+    this.D = D;
+    this.ema = ema;
     this.gOpt = tf.train.adam(hyper.lrG, hyper.beta1, hyper.beta2);
     this.dOpt = tf.train.adam(hyper.lrD, hyper.beta1, hyper.beta2);
     this.gVars = this.G.trainableWeights.map((w) => w.read() as tf.Variable);

@@ -1,8 +1,9 @@
-// Live training (lib/gan/live-train.ts) in Node on the wasm backend with the project's kernels
-// (the browser's fallback path), on the tiny SMOKE_CONFIG: the live export (training/export.ts)
-// from a real checkpoint written by training/checkpoint.ts, a trainer rebuilt from it, a few
-// steps, stopping, tensor bookkeeping, and the subset atlas against the data set it came from.
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+// Live training (lib/gan/live-*.ts) in Node on the wasm backend with the project's kernels
+// (the browser's fallback path), on the tiny SMOKE_CONFIG: the live export (training/export-live.ts)
+// from a real checkpoint written by training/checkpoint.ts, its refusal of a step the manifest does
+// not ship, a trainer rebuilt from it, a few steps, stopping, divergence, tensor bookkeeping, and
+// the subset atlas against the data set it came from.
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
@@ -11,26 +12,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SMOKE_CONFIG } from '../../lib/gan/architecture';
 import { setupBackend } from '../../lib/gan/backend';
 import { sampleLatents } from '../../lib/gan/latent';
-import {
-  LiveSession,
-  createLiveTrainer,
-  decodeLiveWeights,
-  disposeLiveWeights,
-  fetchLiveInfo,
-  imagesFromLatents,
-  loadLiveWeights,
-  specBytes,
-  tilesFromAtlas,
-  type FetchBytes,
-  type ImageLike,
-  type LiveInfo,
-  type LiveProgress,
-} from '../../lib/gan/live-train';
+import { tilesFromAtlas, type ImageLike } from '../../lib/gan/live-data';
+import { decodeLiveWeights, disposeLiveWeights, fetchLiveInfo, loadLiveWeights, specBytes, type FetchBytes, type LiveInfo } from '../../lib/gan/live-format';
+import { imagesFromLatents } from '../../lib/gan/live-preview';
+import { LiveSession, createLiveTrainer, type LiveProgress } from '../../lib/gan/live-train';
 import { Rng } from '../../lib/gan/rng';
 import { DEFAULT_HYPER, GanTrainer } from '../../lib/gan/trainer';
 import { saveCheckpoint } from '../../training/checkpoint';
 import { loadImageSet } from '../../training/data-loader';
-import { exportLive, toFloat16 } from '../../training/export';
+import { exportLive, NotShippedError, toFloat16 } from '../../training/export-live';
 
 const DATA_DIR = path.resolve(import.meta.dirname, '../../training/data');
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'ganvas-live-'));
@@ -99,6 +89,15 @@ describe('live export', () => {
     expect(info32.weights.bytes).toBeGreaterThan(info.weights.bytes);
   });
 
+  it('refuses, writing nothing, a checkpoint at a step the manifest does not export', async () => {
+    const outDir = path.join(tmp, 'refused');
+    const opt = { ckptDir: path.join(tmp, 'ckpt'), dataDir: DATA_DIR, outDir, modelId: 'smoke', perSource: 5 };
+    await expect(exportLive({ ...opt, steps: [0, 25, 50] })).rejects.toThrow(NotShippedError);
+    await expect(exportLive({ ...opt, steps: [0, 25, 50] })).rejects.toThrow(/step 3, not an exported checkpoint .*newest is 50/);
+    expect(existsSync(outDir)).toBe(false);
+    expect((await exportLive({ ...opt, steps: [0, 3] })).info.step).toBe(3);
+  });
+
   it('float16 encoding matches tfjs decoding within half a unit in the last place', () => {
     const rng = new Rng(5);
     const v = Float32Array.from({ length: 2000 }, (_, i) => (rng.uniform() - 0.5) * 10 ** ((i % 12) - 7));
@@ -128,6 +127,15 @@ describe('live export', () => {
       t.dispose();
       disposeLiveWeights(w);
     }
+  });
+
+  it('frees what it built when the given weights do not fit', async () => {
+    const w = await loadLiveWeights(info16, fileBytes(path.join(tmp, 'live16')));
+    const before = tf.memory().numTensors;
+    expect(() => createLiveTrainer({ ...info16, config: { ...info16.config, gWidth: 16 } }, w)).toThrow(/trainer: G weight/);
+    expect(() => new GanTrainer(SMOKE_CONFIG, DEFAULT_HYPER, 1, { g: w.g, ema: w.g.slice(1), d: w.d })).toThrow(/EMA weights/);
+    expect(tf.memory().numTensors).toBe(before);
+    disposeLiveWeights(w);
   });
 
   it('writes a subset atlas whose index names tiles that equal the data set images', async () => {
@@ -170,7 +178,7 @@ describe('live session', () => {
     const renders: number[] = [];
     const latents = sampleLatents(4, 3, SMOKE_CONFIG.zDim);
     const res = await session.run({ steps: 4, onProgress: (p) => progress.push(p), renderEvery: 2, latents, onRender: (px, step) => renders.push(px.length === 3 ? step : -1) });
-    expect(res).toMatchObject({ steps: 4, stopped: false });
+    expect(res).toMatchObject({ steps: 4, total: 4, stopped: false });
     expect(progress.map((p) => p.step)).toEqual([1, 2, 3, 4]);
     expect(progress.every((p) => p.total === 4 && Number.isFinite(p.lossD) && Number.isFinite(p.lossG) && p.msPerStep > 0)).toBe(true);
     expect(progress.at(-1)?.globalStep).toBe(3 + 5);
@@ -192,9 +200,26 @@ describe('live session', () => {
     const trainer = createLiveTrainer(info16, w, { batch: 4 });
     const session = new LiveSession(trainer, tilesFromAtlas(atlas, info16.subset, [0, 1, 2], R));
     const res = await session.run({ steps: 50, onProgress: (p) => p.step === 2 && session.stop() });
-    expect(res).toMatchObject({ steps: 2, stopped: true });
+    expect(res).toMatchObject({ steps: 2, total: 50, stopped: true });
     expect(session.running).toBe(false);
     expect(trainer.step).toBe(3 + 2);
+    session.dispose();
+    disposeLiveWeights(w);
+  });
+
+  it('refuses to train on after a divergence', async () => {
+    const w = decodeLiveWeights(info16, readFileSync(path.join(tmp, 'live16', 'weights.bin')).buffer as ArrayBuffer);
+    const trainer = createLiveTrainer(info16, w, { batch: 4 });
+    const session = new LiveSession(trainer, tilesFromAtlas(atlas, info16.subset, [0, 1, 2], R));
+    const k = trainer.D.weights[0]!;
+    const nan = tf.fill(k.read().shape, NaN);
+    k.write(nan);
+    nan.dispose();
+    await expect(session.run({ steps: 5 })).rejects.toThrow(/diverged at step 1/);
+    expect(session.diverged).toMatch(/diverged/);
+    expect(session.running).toBe(false);
+    await expect(session.run({ steps: 1 })).rejects.toThrow(/start a new session/);
+    expect(trainer.step).toBe(3 + 1);
     session.dispose();
     disposeLiveWeights(w);
   });
