@@ -15,7 +15,21 @@ async function gridDrawn(page: Page): Promise<string> {
       return !!batch && batch === rendered
     }, { timeout: 90_000 })
     .toBe(true)
-  await page.waitForTimeout(100) // the canvases paint in the same frame; give it one more
+  // every canvas drawn (PixelCanvas marks data-ready) and not blank
+  await expect
+    .poll(
+      () =>
+        page.$$eval('[data-testid="teach-canvas"]', (els) =>
+          (els as HTMLCanvasElement[]).every((c) => {
+            if (c.dataset.ready !== 'true') return false
+            const { data } = c.getContext('2d')!.getImageData(0, 0, c.width, c.height)
+            for (let i = 3; i < data.length; i += 4) if (data[i] !== 0) return true
+            return false
+          }) && els.length === 12,
+        ),
+      { timeout: 30_000 },
+    )
+    .toBe(true)
   return (await grid(page).getAttribute('data-batch')) as string
 }
 
@@ -52,6 +66,8 @@ test('rate 10 samples, steer toward them, and find the ratings again after a rel
   await expect(page.getByTestId('teach-accuracy')).toContainText('5-fold')
   await expect(page.getByTestId('teach-predicted')).toContainText(/plain\s*\d+%/)
   await expect(page.getByTestId('teach-measured')).toContainText('5 of 10')
+  // the fitting ran in its Web Worker (a worker that fails is shut down and its jobs run on the page)
+  expect(page.workers().filter((w) => w.url().includes('turbopack-worker')).length).toBe(1)
 
   // raise the steering strength with the keyboard: the same slots, steered latents, new images
   const slider = page.getByRole('slider', { name: 'Steering strength' })
@@ -87,12 +103,21 @@ test('rate 10 samples, steer toward them, and find the ratings again after a rel
   await expect(page.getByTestId('teach-count')).toContainText('11 ratings')
   await expect(page.getByTestId('teach-measured')).toContainText('5 of 10')
 
+  // the confirmation takes the focus to "Keep", and gives it back when it closes
+  const forgetMine = page.getByRole('button', { name: 'Forget my ratings' })
+  await forgetMine.click()
+  await expect(page.getByRole('button', { name: 'Keep', exact: true })).toBeFocused()
+  await page.keyboard.press('Enter')
+  await expect(forgetMine).toBeFocused()
+  await expect(page.getByTestId('teach-count')).toContainText('11 ratings')
+
   // forget them: gone, also after another reload
-  await page.getByRole('button', { name: 'Forget my ratings' }).click()
+  await forgetMine.click()
   const forgotten = page.waitForResponse((r) => r.url().includes('/api/ratings') && r.request().method() === 'DELETE')
   await page.getByRole('button', { name: 'Forget', exact: true }).click()
   expect((await forgotten).status()).toBe(200)
   await expect(page.getByTestId('teach-count')).toContainText('0 ratings')
+  await expect(forgetMine).toBeFocused()
   await page.reload()
   await gridDrawn(page)
   await expect(page.getByTestId('teach-count')).toContainText('0 ratings')

@@ -1,19 +1,102 @@
 'use client'
 // Teach mode: the human as discriminator. Rate samples; a preference model over the latents
-// (lib/taste, fitted here in the browser) steers the next samples toward what you liked.
-import { useCallback, useDeferredValue, useEffect, useMemo, useRef, useState } from 'react'
+// (lib/taste, fitted in the browser, in a Web Worker) steers the next samples toward what you liked.
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react'
 import type { GeneratorHandle } from '@/components/generate/useGenerator'
 import type { Pixels } from '@/lib/gan/runtime'
-import { fitPreference, heldOutAccuracy, measuredLikeShare, predictLike, steeredBatch, steeringActive, steeringEffect, type SteerMethod } from '@/lib/taste/preference'
+import { fitPreference, fitWithAccuracy, measuredLikeShare, predictLike, steeredBatch, steeringActive, steeringEffect, type LabelledLatent, type SteerMethod } from '@/lib/taste/preference'
 import { latentFingerprint, latentKey } from '@/lib/taste/wire'
+import type { FitJob, FitReply, FitResult } from './taste-fit.worker'
 import { TeachSample } from './teach-grid'
-import { useTasteRatings } from './teach-ratings'
+import { useTasteRatings, type TasteMap } from './teach-ratings'
 import { TeachStats } from './teach-stats'
 
 const GRID = 12
 /** the generate page's default variation: typical, clean faces */
 const PSI = 0.8
+/** a burst of ratings is fitted once, this long after the last of them */
+const FIT_DELAY_MS = 300
 const randomSeed = () => crypto.getRandomValues(new Uint32Array(1))[0] as number
+
+/** A fit and the ratings map (and latent size) it was made from. */
+type Fit = FitResult & { source: TasteMap; zDim: number }
+
+/**
+ * Fitting off the main thread (seconds at the 2,000-rating listing cap): one worker, started on
+ * first use, answering jobs in order. Where a worker cannot start or fails, the same code runs on
+ * the main thread.
+ */
+class TasteFitter {
+  private worker: Worker | null | undefined
+  private next = 0
+  private readonly waiting = new Map<number, { job: FitJob; done: (r: FitReply) => void }>()
+
+  run(data: LabelledLatent[], accuracy: boolean): Promise<FitResult> {
+    const job: FitJob = { id: this.next++, data, accuracy }
+    const worker = this.start()
+    const reply = worker
+      ? new Promise<FitReply>((done) => {
+          this.waiting.set(job.id, { job, done })
+          worker.postMessage(job)
+        })
+      : Promise.resolve().then(() => this.here(job))
+    return reply.then((r) => {
+      if ('error' in r) throw new Error(r.error)
+      return { model: r.model, accuracy: r.accuracy }
+    })
+  }
+
+  close() {
+    this.worker?.terminate()
+    this.worker = null
+    for (const [id, { done }] of this.waiting) done({ id, error: 'the panel closed' })
+    this.waiting.clear()
+  }
+
+  private here(job: FitJob): FitReply {
+    try {
+      return { id: job.id, ...(job.accuracy ? fitWithAccuracy(job.data) : { model: fitPreference(job.data), accuracy: null }) }
+    } catch (e) {
+      return { id: job.id, error: e instanceof Error ? e.message : String(e) }
+    }
+  }
+
+  private start(): Worker | null {
+    if (this.worker !== undefined) return this.worker
+    try {
+      const worker = new Worker(new URL('./taste-fit.worker.ts', import.meta.url))
+      worker.onmessage = (e: MessageEvent<FitReply>) => {
+        const waiting = this.waiting.get(e.data.id)
+        this.waiting.delete(e.data.id)
+        waiting?.done(e.data)
+      }
+      // a worker that fails (its script did not load, say): its jobs and all later ones run here
+      worker.onerror = () => {
+        worker.terminate()
+        this.worker = null
+        const left = [...this.waiting.values()]
+        this.waiting.clear()
+        for (const { job, done } of left) done(this.here(job))
+      }
+      this.worker = worker
+    } catch {
+      this.worker = null
+    }
+    return this.worker
+  }
+}
+
+function useFitter() {
+  const fitter = useRef<TasteFitter | null>(null)
+  useEffect(
+    () => () => {
+      fitter.current?.close()
+      fitter.current = null
+    },
+    [],
+  )
+  return useCallback((data: LabelledLatent[], accuracy: boolean) => (fitter.current ??= new TasteFitter()).run(data, accuracy), [])
+}
 
 export function TeachPanel({ gen }: { gen: GeneratorHandle }) {
   const zDim = gen.manifest?.zDim ?? 0
@@ -27,16 +110,64 @@ export function TeachPanel({ gen }: { gen: GeneratorHandle }) {
   const [pixels, setPixels] = useState<{ batch: string; images: Pixels[] } | null>(null)
   const [confirmForget, setConfirmForget] = useState(false)
   const run = useRef(0)
+  const fit = useFitter()
 
   // ratings of this generator's latent size only (a retrained model could change it)
-  const usable = (list: Iterable<{ latent: number[]; liked: boolean; steered: boolean }>) => [...list].filter((r) => r.latent.length === zDim)
-  const all = useMemo(() => usable(taste.ratings.values()), [taste.ratings, zDim]) // eslint-disable-line react-hooks/exhaustive-deps -- usable only reads zDim
-  // steering follows the ratings as of the last control change, so rating never reshuffles the grid
-  const steerModel = useMemo(() => fitPreference(usable(taste.snapshot)), [taste.snapshot, zDim]) // eslint-disable-line react-hooks/exhaustive-deps -- see above
-  // the figures follow every rating, a frame later so that a click answers at once
-  const deferred = useDeferredValue(all)
-  const liveModel = useMemo(() => fitPreference(deferred), [deferred])
-  const accuracy = useMemo(() => heldOutAccuracy(deferred), [deferred])
+  const usable = useCallback((list: TasteMap) => [...list.values()].filter((r) => r.latent.length === zDim), [zDim])
+  const all = useMemo(() => usable(taste.ratings), [taste.ratings, usable])
+
+  // The figures follow every rating: fitted in the worker once a burst of ratings has settled
+  // (the model and its cross-validation, which reuses that full fit).
+  const [live, setLive] = useState<Fit | null>(null)
+  // Steering uses the ratings as of the last control change (taste.snapshot), so rating never
+  // reshuffles the grid: the fit of that snapshot, kept when the live fit moves on.
+  const [adopted, setAdopted] = useState<Fit | null>(null)
+  const snapshotRef = useRef(taste.snapshot)
+  useEffect(() => {
+    snapshotRef.current = taste.snapshot
+  }, [taste.snapshot])
+  const liveRun = useRef(0)
+  useEffect(() => {
+    const source = taste.ratings
+    const mine = ++liveRun.current
+    const timer = setTimeout(() => {
+      fit(all, true).then(
+        (r) => {
+          const result: Fit = { ...r, source, zDim }
+          if (mine === liveRun.current) setLive(result)
+          if (source === snapshotRef.current) setAdopted(result)
+        },
+        (e: unknown) => console.error('Teach mode: fitting the taste model failed', e),
+      )
+    }, FIT_DELAY_MS)
+    return () => clearTimeout(timer)
+  }, [all]) // eslint-disable-line react-hooks/exhaustive-deps -- all changes with taste.ratings and zDim; fit is stable
+
+  const fitOf = (f: Fit | null) => (f && f.source === taste.snapshot && f.zDim === zDim ? f : null)
+  const exact = fitOf(live) ?? fitOf(adopted)
+  // while the new snapshot is fitted, the previous steering stays (no flash of plain samples)
+  const steerModel = (exact ?? adopted)?.model ?? null
+  const steerPending = !exact
+  // the snapshot is not the current ratings (rated since the control change): the live fit will
+  // not bring its model, so fit it on its own
+  const ownSteerFit = steerPending && taste.snapshot !== taste.ratings
+  useEffect(() => {
+    if (!ownSteerFit) return
+    const source = taste.snapshot
+    let cancelled = false
+    fit(usable(source), false).then(
+      (r) => {
+        if (!cancelled) setAdopted({ ...r, source, zDim })
+      },
+      (e: unknown) => console.error('Teach mode: fitting the taste model failed', e),
+    )
+    return () => {
+      cancelled = true
+    }
+  }, [ownSteerFit, taste.snapshot, usable, fit, zDim])
+
+  const liveModel = live?.model ?? null
+  const accuracy = live?.accuracy ?? null
   const measured = useMemo(() => measuredLikeShare(all), [all])
   const predicted = useMemo(() => (liveModel && zDim ? steeringEffect(liveModel, zDim, { method, strength }) : null), [liveModel, zDim, method, strength])
 
@@ -58,23 +189,40 @@ export function TeachPanel({ gen }: { gen: GeneratorHandle }) {
     if (z) void taste.rate(z, liked, steered, step)
   }, [latents, taste, steered, step])
 
+  /** steering follows the ratings made so far; their fit is at hand when the live one is current */
+  const freezeSteering = () => {
+    if (live && live.source === taste.ratings && live.zDim === zDim) setAdopted(live)
+    freeze()
+  }
   const changeStrength = (v: number) => {
     setStrength(v)
-    freeze()
+    freezeSteering()
   }
   const changeMethod = (m: SteerMethod) => {
     setMethod(m)
-    freeze()
+    freezeSteering()
   }
   const newBatch = () => {
     setSeed(randomSeed())
-    freeze()
+    freezeSteering()
   }
+
+  // the confirmation takes the focus to its safe answer, and gives it back when it closes
+  const keepButton = useRef<HTMLButtonElement>(null)
+  const forgetButton = useRef<HTMLButtonElement>(null)
+  const wasConfirming = useRef(false)
+  useEffect(() => {
+    if (confirmForget) keepButton.current?.focus()
+    else if (wasConfirming.current) forgetButton.current?.focus()
+    wasConfirming.current = confirmForget
+  }, [confirmForget])
 
   if (gen.error) return <p role="alert" className="rounded-lg bg-rose-50 p-4 text-rose-800">The generator could not start: {gen.error}</p>
 
   const likes = all.filter((r) => r.liked).length
   const shown = pixels?.batch === batch ? pixels.images : null
+  // a steered grid waiting for the fit of the latest ratings is not final yet
+  const settling = steerPending && strength > 0
   return (
     <section aria-labelledby="teach-heading" className="space-y-4">
       <header className="space-y-1">
@@ -114,13 +262,14 @@ export function TeachPanel({ gen }: { gen: GeneratorHandle }) {
         </p>
         <div className="ml-auto flex items-center gap-2 text-sm">
           {confirmForget ? (
-            <>
+            <div role="group" aria-label="Confirm forgetting your ratings" className="flex items-center gap-2" onKeyDown={(e) => e.key === 'Escape' && setConfirmForget(false)}>
               <span>Forget all {all.length} ratings?</span>
               <button type="button" onClick={() => { setConfirmForget(false); void taste.forget() }} className="rounded-lg bg-rose-700 px-3 py-1.5 font-medium text-white outline-none focus-visible:ring-2 focus-visible:ring-rose-600 focus-visible:ring-offset-2">Forget</button>
-              <button type="button" onClick={() => setConfirmForget(false)} className="rounded-lg border border-black/15 px-3 py-1.5 outline-none focus-visible:ring-2 focus-visible:ring-violet-600">Keep</button>
-            </>
+              <button ref={keepButton} type="button" onClick={() => setConfirmForget(false)} className="rounded-lg border border-black/15 px-3 py-1.5 outline-none focus-visible:ring-2 focus-visible:ring-violet-600">Keep</button>
+            </div>
           ) : (
-            <button type="button" onClick={() => setConfirmForget(true)} disabled={!all.length} className="rounded-lg border border-black/15 px-3 py-1.5 outline-none hover:border-black/30 focus-visible:ring-2 focus-visible:ring-violet-600 disabled:opacity-40">
+            // aria-disabled rather than disabled: it stays focusable, so the focus can come back to it
+            <button ref={forgetButton} type="button" onClick={() => all.length && setConfirmForget(true)} aria-disabled={!all.length} className="rounded-lg border border-black/15 px-3 py-1.5 outline-none hover:border-black/30 focus-visible:ring-2 focus-visible:ring-violet-600 aria-disabled:opacity-40">
               Forget my ratings
             </button>
           )}
@@ -143,7 +292,8 @@ export function TeachPanel({ gen }: { gen: GeneratorHandle }) {
         aria-label={steered ? 'Steered samples to rate' : 'Samples to rate'}
         data-testid="teach-grid"
         data-batch={batch}
-        data-rendered={shown ? batch : ''}
+        data-rendered={shown && !settling ? batch : ''}
+        aria-busy={settling}
         data-loaded={taste.loaded}
       >
         {latents.map((z, i) => {

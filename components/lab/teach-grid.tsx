@@ -1,8 +1,7 @@
 'use client'
 // One rateable sample: the generator's image, its predicted like probability, and like/dislike
 // toggles (labelled, keyboard usable, aria-pressed).
-import { useEffect, useRef } from 'react'
-import { drawPixels } from '@/components/generate/pixels'
+import { PixelCanvas } from '@/components/generate/PixelCanvas'
 import type { Pixels } from '@/lib/gan/runtime'
 
 export interface TeachSampleProps {
@@ -20,10 +19,6 @@ export interface TeachSampleProps {
 const toggle = 'flex-1 rounded-md border px-2 py-1 text-xs font-medium outline-none transition focus-visible:ring-2 focus-visible:ring-violet-600 focus-visible:ring-offset-1 disabled:opacity-40'
 
 export function TeachSample({ index, fingerprint, steered, pixels, rating, score, disabled, onRate }: TeachSampleProps) {
-  const canvas = useRef<HTMLCanvasElement>(null)
-  useEffect(() => {
-    if (canvas.current && pixels) drawPixels(canvas.current, pixels)
-  }, [pixels])
   const label = `sample ${index + 1}`
   return (
     <li
@@ -33,7 +28,7 @@ export function TeachSample({ index, fingerprint, steered, pixels, rating, score
       data-rating={rating === undefined ? 'none' : rating ? 'like' : 'dislike'}
       className={`space-y-1.5 rounded-lg border-2 bg-white p-1 ${rating === true ? 'border-emerald-500' : rating === false ? 'border-rose-400' : 'border-transparent'}`}
     >
-      <canvas ref={canvas} width={64} height={64} className="aspect-square w-full rounded-md bg-black/5 [image-rendering:pixelated]" role="img" aria-label={`Generated ${label}`} />
+      <PixelCanvas pixels={pixels} pixelated className="aspect-square w-full rounded-md" label={`Generated ${label}`} testId="teach-canvas" />
       <div className="flex gap-1">
         <button type="button" aria-label={`Like ${label}`} aria-pressed={rating === true} disabled={disabled} onClick={() => onRate(true)} className={`${toggle} ${rating === true ? 'border-emerald-600 bg-emerald-600 text-white' : 'border-black/15 hover:border-emerald-600'}`}>
           Like

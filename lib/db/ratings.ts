@@ -1,7 +1,7 @@
 // Teach mode's ratings: one like or dislike per user, model and latent (re-rating updates it),
 // listed newest first up to a cap, and forgotten all at once per model.
 import { createHash } from 'node:crypto'
-import { RATING_LIST_LIMIT, roundLatent, type RatingInput, type StoredRating } from '../taste/wire'
+import { RATING_CAP, RATING_LIST_LIMIT, roundLatent, type RatingInput, type StoredRating } from '../taste/wire'
 import type { PrismaClient } from './client'
 
 /** sha256 (hex) of the rounded latent: the sample's identity in the unique key. */
@@ -14,16 +14,28 @@ const select = { modelId: true, checkpoint: true, latent: true, liked: true, ste
 type Row = { modelId: string; checkpoint: number; latent: number[]; liked: boolean; steered: boolean; createdAt: Date; updatedAt: Date }
 const toStored = (r: Row): StoredRating => ({ ...r, createdAt: r.createdAt.toISOString(), updatedAt: r.updatedAt.toISOString() })
 
-export async function upsertRating(prisma: PrismaClient, userId: string, input: RatingInput): Promise<StoredRating> {
+/** A new rating refused because the user already keeps `cap` ratings of the model. */
+export class RatingCapError extends Error {
+  override name = 'RatingCapError'
+  constructor(readonly cap: number) {
+    super(`at most ${cap} ratings per model`)
+  }
+}
+
+/**
+ * Creates the rating, or updates the user's rating of the same latent. A new one is refused
+ * (RatingCapError) once the user has `cap` ratings of the model; changing one never is. Two
+ * concurrent first ratings at the cap can both pass the count: the cap bounds growth, it is not
+ * an exact quota.
+ */
+export async function upsertRating(prisma: PrismaClient, userId: string, input: RatingInput, cap = RATING_CAP): Promise<StoredRating> {
   const latent = roundLatent(input.latent)
   const hash = latentHash(latent)
+  const where = { userId_modelId_latentHash: { userId, modelId: input.modelId, latentHash: hash } }
   const data = { checkpoint: input.checkpoint, liked: input.liked, steered: input.steered }
-  const row = await prisma.rating.upsert({
-    where: { userId_modelId_latentHash: { userId, modelId: input.modelId, latentHash: hash } },
-    create: { userId, modelId: input.modelId, latent, latentHash: hash, ...data },
-    update: data,
-    select,
-  })
+  const existing = await prisma.rating.findUnique({ where, select: { id: true } })
+  if (!existing && (await countRatings(prisma, userId, input.modelId)) >= cap) throw new RatingCapError(cap)
+  const row = await prisma.rating.upsert({ where, create: { userId, modelId: input.modelId, latent, latentHash: hash, ...data }, update: data, select })
   return toStored(row)
 }
 

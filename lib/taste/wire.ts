@@ -7,6 +7,8 @@ import { modelIdSchema } from '../gan/manifest'
 export const LATENT_MAX_LENGTH = 512
 /** ratings a listing returns at most: the newest ones */
 export const RATING_LIST_LIMIT = 2000
+/** ratings one user may keep of one model; past it only existing ratings can change */
+export const RATING_CAP = 5000
 
 export { modelIdSchema }
 

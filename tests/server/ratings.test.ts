@@ -4,7 +4,7 @@ import * as ratings from '../../app/api/ratings/route'
 import { latentHash } from '../../lib/db/ratings'
 import { latentToJSON, sampleLatent } from '../../lib/gan/latent'
 import { closeDatabase, getDatabase } from '../../lib/server/runtime'
-import { RATING_LIST_LIMIT, type StoredRating } from '../../lib/taste/wire'
+import { RATING_CAP, RATING_LIST_LIMIT, type StoredRating } from '../../lib/taste/wire'
 import { guestCookie } from '../helpers/auth'
 
 const MODEL = 'emoji-faces-64'
@@ -60,7 +60,10 @@ describe('/api/ratings', () => {
   it('lists only the caller\'s ratings of that model, newest first', async () => {
     await put(rating(2, true))
     await put(rating(3, false))
-    await put(rating(4, true, { modelId: 'another-model' }))
+    // a rating of a model no longer shipped (PUT refuses those): stored directly
+    const { prisma } = await getDatabase()
+    const { userId } = await prisma.rating.findFirstOrThrow({ where: { latentHash: latentHash(rating(2, true).latent) } })
+    await prisma.rating.create({ data: { userId, modelId: 'another-model', checkpoint: 1, latent: rating(4, true).latent, latentHash: latentHash(rating(4, true).latent), liked: true } })
     await put(rating(5, true), other)
     const mine = await list()
     expect(mine.map((r) => r.latent[0])).toEqual([rating(3, false), rating(2, true), rating(1, false)].map((r) => r.latent[0]))
@@ -73,6 +76,9 @@ describe('/api/ratings', () => {
     const cases: Array<[unknown, number, string]> = [
       ['{"modelId": ', 400, 'bad_json'],
       [{ ...rating(9, true), modelId: 'Not A Model' }, 400, 'invalid'],
+      // well-formed, but no such model is shipped (no public/models/<id>/manifest.json)
+      [{ ...rating(9, true), modelId: 'another-model' }, 400, 'invalid'],
+      [{ ...rating(9, true), modelId: 'models' }, 400, 'invalid'],
       [{ ...rating(9, true), liked: 'yes' }, 400, 'invalid'],
       [{ ...rating(9, true), latent: [] }, 400, 'invalid'],
       [{ ...rating(9, true), latent: new Array(513).fill(0.5) }, 400, 'invalid'],
@@ -129,7 +135,9 @@ describe('/api/ratings', () => {
     const heavy = await guestCookie('Heavy rater')
     await put(rating(20, true), heavy)
     const userId = (await prisma.rating.findFirstOrThrow({ where: { latentHash: latentHash(rating(20, true).latent) } })).userId
-    const base = Date.UTC(2026, 0, 1)
+    // synthetic ratings one second apart, the newest a minute before the real one
+    const made = (await prisma.rating.findFirstOrThrow({ where: { userId } })).updatedAt.getTime()
+    const base = made - 60_000 - (RATING_LIST_LIMIT + 5) * 1000
     await prisma.rating.createMany({
       data: Array.from({ length: RATING_LIST_LIMIT + 5 }, (_, i) => ({
         userId,
@@ -146,5 +154,34 @@ describe('/api/ratings', () => {
     // the newest: the real rating made now, then the synthetic ones from the latest down
     expect(listed[1]!.latent).toEqual([RATING_LIST_LIMIT + 4])
     expect(listed.at(-1)!.latent).toEqual([6])
+  })
+
+  it(`refuses new ratings past ${RATING_CAP} per model, but still lets existing ones change`, async () => {
+    const { prisma } = await getDatabase()
+    const prolific = await guestCookie('Prolific rater')
+    expect((await put(rating(30, true), prolific)).status).toBe(200)
+    const userId = (await prisma.rating.findFirstOrThrow({ where: { latentHash: latentHash(rating(30, true).latent) } })).userId
+    await prisma.rating.createMany({
+      data: Array.from({ length: RATING_CAP - 1 }, (_, i) => ({ userId, modelId: MODEL, checkpoint: 0, latent: [i], latentHash: latentHash([i]), liked: true })),
+    })
+
+    const refused = await put(rating(31, true), prolific)
+    expect(refused.status).toBe(409)
+    const answer = (await refused.json()) as { error: { code: string; message: string } }
+    expect(answer.error.code).toBe('conflict')
+    expect(answer.error.message).toContain('5,000')
+    expect(await prisma.rating.count({ where: { userId, latentHash: latentHash(rating(31, true).latent) } })).toBe(0)
+
+    // changing a rating it already has is fine: the count stays at the cap
+    const changed = await put(rating(30, false), prolific)
+    expect(changed.status).toBe(200)
+    expect(((await changed.json()) as { count: number }).count).toBe(RATING_CAP)
+    expect((await put({ modelId: MODEL, checkpoint: 1, latent: [7], liked: false }, prolific)).status).toBe(200)
+    // the cap is per user
+    expect((await put(rating(31, true), other)).status).toBe(200)
+    // and forgetting makes room again
+    const del = await ratings.DELETE(new Request(url(), { method: 'DELETE', headers: { cookie: prolific } }), {})
+    expect(await del.json()).toEqual({ deleted: RATING_CAP })
+    expect((await put(rating(31, true), prolific)).status).toBe(200)
   })
 })
