@@ -46,6 +46,11 @@ const NAMES: Record<number, { seed: number; samples: number; names: Record<numbe
     samples: 4000,
     names: { 0: 'no outline ↔ black outline', 1: 'faint ↔ bold round face', 2: 'brown ↔ yellow face' },
   },
+  16000: {
+    seed: 1,
+    samples: 4000,
+    names: { 0: 'face ↔ outlined bust', 1: 'faint ↔ bold yellow face', 2: 'yellow ↔ dark face' },
+  },
 };
 
 const OFFSETS = [-3, -2, -1, 0, 1, 2, 3];
