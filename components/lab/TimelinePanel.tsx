@@ -125,7 +125,7 @@ export function TimelinePanel({ series, seed, onReroll, index, onIndex }: Props)
       </div>
 
       <div className="grid gap-5 lg:grid-cols-[auto_1fr]">
-        <div role="group" aria-label={`Samples at step ${ckpt ? formatStep(ckpt.step) : ''}`} data-testid="timeline-grid" data-seed={seed} className="grid w-fit grid-cols-4 gap-1.5">
+        <div role="group" aria-label={`Samples at step ${ckpt ? formatStep(ckpt.step) : ''}`} data-testid="timeline-grid" data-seed={seed} className="grid w-fit grid-cols-[repeat(4,auto)] gap-1.5">
           {(latents.length ? latents : Array.from({ length: 16 })).map((_, k) => (
             <button key={k} type="button" onClick={() => setPicked(k)} aria-pressed={picked === k} aria-label={`Sample ${k + 1}`} className={`rounded-md p-0.5 focus-visible:outline focus-visible:outline-2 focus-visible:outline-violet-700 ${picked === k ? 'ring-2 ring-violet-600' : 'ring-1 ring-black/10'}`}>
               <PixelCanvas pixels={frame?.[k]} size={88} testId={`timeline-sample-${k}`} pixelated className="rounded" />
