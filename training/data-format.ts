@@ -31,3 +31,54 @@ export interface DatasetIndex {
   heldOutFraction: number;
   images: DatasetImage[];
 }
+
+/**
+ * Doodle pairs (`npm run dataset:doodles`, issue 8): OpenMoji line art and colour versions of the
+ * same emoji, cropped with one box, as two atlases with the same tile order plus an index.
+ * The line atlas is 8-bit greyscale (1 channel; OpenMoji line art is black strokes only), the
+ * colour atlas 8-bit RGB; both flattened on white.
+ */
+export const DOODLE_TILE = 64;
+export const doodleFiles = (tile: number = DOODLE_TILE): { line: string; color: string; index: string } => ({
+  line: `doodles${tile}-line.png`,
+  color: `doodles${tile}-color.png`,
+  index: `doodles${tile}.json`,
+});
+export const DOODLE_LINE_ATLAS = doodleFiles().line;
+export const DOODLE_COLOR_ATLAS = doodleFiles().color;
+export const DOODLE_INDEX_FILE = doodleFiles().index;
+
+export interface DoodlePair {
+  /** Tile number in both atlases, row-major. */
+  i: number;
+  /** OpenMoji hexcode = file name without `.svg` in `black/svg` and `color/svg`, e.g. "1F600". */
+  hexcode: string;
+  /** The emoji character(s), '' when openmoji.json has no entry. */
+  emoji: string;
+  /** OpenMoji annotation, e.g. "grinning face" ('' when unknown). */
+  annotation: string;
+  /** OpenMoji group and subgroup, e.g. "smileys-emotion" / "face-smiling" ('' when unknown). */
+  group: string;
+  subgroup: string;
+  split: 'train' | 'heldout';
+}
+
+export interface DoodleIndex {
+  version: 1;
+  tile: number;
+  columns: number;
+  rows: number;
+  count: number;
+  /** File names in training/data. Line atlas: greyscale (1 channel); colour atlas: RGB. */
+  lineAtlas: string;
+  colorAtlas: string;
+  lineChannels: 1;
+  colorChannels: 3;
+  source: DatasetSource;
+  /** The unit of the held-out split: all pairs of one `group/subgroup` go to the same side. */
+  splitBy: 'group/subgroup';
+  heldOutFraction: number;
+  /** How many openmoji.json entries each exclusion rule dropped. */
+  dropped: Record<string, number>;
+  pairs: DoodlePair[];
+}

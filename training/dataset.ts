@@ -3,10 +3,8 @@
  * held-out split, licences and credits) from exact npm package versions, which are installed
  * on demand into .cache/dataset (not project dependencies). Deterministic for a given sharp.
  */
-import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import sharp from 'sharp';
 import {
   SOURCE_PACKAGES,
@@ -17,32 +15,15 @@ import {
   type OpenmojiEntry,
 } from './dataset-select';
 import { ATLAS_FILE, INDEX_FILE, type DatasetIndex } from './data-format';
+import { PROJECT_ROOT, cacheDir, ensurePackages, packageLicenceText } from './dataset-cache';
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const CACHE = path.join(ROOT, '.cache', 'dataset');
+const ROOT = PROJECT_ROOT;
+const CACHE = cacheDir('dataset');
 const MODULES = path.join(CACHE, 'node_modules');
 const OUT = path.join(ROOT, 'training', 'data');
 const SIZE = 64;
 const PAD = 3;
 const INNER = SIZE - 2 * PAD;
-
-function ensurePackages(): void {
-  const missing = SOURCE_PACKAGES.filter((p) => {
-    const pj = path.join(MODULES, p.name, 'package.json');
-    if (!existsSync(pj)) return true;
-    const v = (JSON.parse(readFileSync(pj, 'utf8')) as { version?: string }).version;
-    return v !== p.version;
-  });
-  if (missing.length === 0) return;
-  mkdirSync(CACHE, { recursive: true });
-  const specs = SOURCE_PACKAGES.map((p) => `${p.name}@${p.version}`);
-  console.log(`installing ${specs.join(' ')} into ${path.relative(ROOT, CACHE)}`);
-  execFileSync(
-    'npm',
-    ['install', '--prefix', CACHE, '--no-save', '--no-audit', '--no-fund', '--ignore-scripts', '--no-package-lock', ...specs],
-    { stdio: 'inherit' },
-  );
-}
 
 /** Renders one emoji file to SIZE x SIZE RGB on white: trim transparent border, fit, pad. */
 async function render(file: string): Promise<Buffer> {
@@ -65,15 +46,11 @@ async function render(file: string): Promise<Buffer> {
 }
 
 function licenceText(pkg: string): string {
-  for (const f of ['LICENSE', 'LICENSE.txt', 'LICENSE.md']) {
-    const p = path.join(MODULES, pkg, f);
-    if (existsSync(p)) return readFileSync(p, 'utf8');
-  }
-  return '(no licence file in package)';
+  return packageLicenceText(MODULES, pkg);
 }
 
 async function main(): Promise<void> {
-  ensurePackages();
+  ensurePackages(CACHE, SOURCE_PACKAGES);
   const ds = JSON.parse(readFileSync(path.join(MODULES, 'emoji-datasource-google', 'emoji.json'), 'utf8')) as EmojiDatasourceEntry[];
   const om = JSON.parse(readFileSync(path.join(MODULES, 'openmoji', 'data', 'openmoji.json'), 'utf8')) as OpenmojiEntry[];
   const faces = selectFaces(ds, om, (rel) => existsSync(path.join(MODULES, rel)));
@@ -146,7 +123,11 @@ async function main(): Promise<void> {
     '',
     ...SOURCE_PACKAGES.flatMap((p) => [`## ${p.name}@${p.version} licence file`, '', '```', licenceText(p.name).trim(), '```', '']),
   ].join('\n');
-  writeFileSync(path.join(OUT, 'LICENSES.md'), credits);
+  // keep the section that `npm run dataset:doodles` maintains in the same file
+  const licPath = path.join(OUT, 'LICENSES.md');
+  const previous = existsSync(licPath) ? readFileSync(licPath, 'utf8') : '';
+  const doodles = /\n?<!-- doodle-pairs:begin[\s\S]*?<!-- doodle-pairs:end -->\n?/.exec(previous)?.[0];
+  writeFileSync(licPath, doodles ? `${credits.replace(/\n*$/, '\n')}${doodles.startsWith('\n') ? doodles : `\n${doodles}`}` : credits);
   const counts: Record<string, number> = {};
   for (const im of index.images) counts[`${im.vendor}/${im.split}`] = (counts[`${im.vendor}/${im.split}`] ?? 0) + 1;
   console.log(JSON.stringify({ images: n, failed, heldOutFraction: +index.heldOutFraction.toFixed(3), atlas: `${cols}x${rows}`, counts }));
