@@ -9,6 +9,7 @@ import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync 
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import type { GanConfig } from '../lib/gan/architecture';
+import type { Ema } from '../lib/gan/ema';
 import { Rng, type RngState } from '../lib/gan/rng';
 import type { LoaderState } from './data-loader';
 import type { GanTrainer, TrainHyper } from '../lib/gan/trainer';
@@ -19,15 +20,33 @@ export interface TensorEntry {
   offset: number;
 }
 
-export interface CheckpointState {
+/**
+ * What a checkpoint holds of a trainer: GanTrainer (the GAN) and Pix2PixTrainer (the doodle
+ * model) both fit; C and H are the config and hyper-parameter types stored in state.json.
+ */
+export interface CheckpointableTrainer<C = GanConfig, H = TrainHyper> {
+  readonly G: tf.LayersModel;
+  readonly D: tf.LayersModel;
+  readonly ema: Ema;
+  readonly gOpt: tf.Optimizer;
+  readonly dOpt: tf.Optimizer;
+  rng: Rng;
+  step: number;
+  readonly config: C;
+  readonly hyper: H;
+}
+
+export interface CheckpointState<C = GanConfig, H = TrainHyper> {
   version: 1;
+  /** Which model the checkpoint is of; absent for the GAN's (written before the field existed). */
+  kind?: string;
   runId: string;
   step: number;
   seed: number;
   rng: RngState;
   loader: LoaderState;
-  config: GanConfig;
-  hyper: TrainHyper;
+  config: C;
+  hyper: H;
   savedAt: string;
   /** Elapsed training wall time (s) over all sessions. */
   trainSeconds: number;
@@ -57,10 +76,10 @@ function unpack(entries: TensorEntry[], file: string): { name: string; tensor: t
   });
 }
 
-export async function saveCheckpoint(
+export async function saveCheckpoint<C = GanConfig, H = TrainHyper>(
   dir: string,
-  t: GanTrainer,
-  meta: { runId: string; seed: number; loader: LoaderState; trainSeconds: number },
+  t: GanTrainer | CheckpointableTrainer<C, H>,
+  meta: { runId: string; seed: number; loader: LoaderState; trainSeconds: number; kind?: string },
 ): Promise<void> {
   const tmp = `${dir}.tmp`;
   rmSync(tmp, { recursive: true, force: true });
@@ -78,8 +97,9 @@ export async function saveCheckpoint(
   const dw = await t.dOpt.getWeights();
   write('gopt', gw);
   write('dopt', dw);
-  const state: CheckpointState = {
+  const state: CheckpointState<C | GanConfig, H | TrainHyper> = {
     version: 1,
+    ...(meta.kind === undefined ? {} : { kind: meta.kind }),
     runId: meta.runId,
     step: t.step,
     seed: meta.seed,
@@ -101,15 +121,18 @@ export async function saveCheckpoint(
   rmSync(old, { recursive: true, force: true });
 }
 
-export function readCheckpointState(dir: string): CheckpointState | null {
+export function readCheckpointState<C = GanConfig, H = TrainHyper>(dir: string): CheckpointState<C, H> | null {
   const f = path.join(dir, 'state.json');
   if (!existsSync(f)) return null;
-  return JSON.parse(readFileSync(f, 'utf8')) as CheckpointState;
+  return JSON.parse(readFileSync(f, 'utf8')) as CheckpointState<C, H>;
 }
 
 /** Restores a trainer built with the checkpoint's config/hyper. */
-export async function loadCheckpoint(dir: string, t: GanTrainer): Promise<CheckpointState> {
-  const st = readCheckpointState(dir);
+export async function loadCheckpoint<C = GanConfig, H = TrainHyper>(
+  dir: string,
+  t: GanTrainer | CheckpointableTrainer<C, H>,
+): Promise<CheckpointState<C, H>> {
+  const st = readCheckpointState<C, H>(dir);
   if (!st) throw new Error(`no checkpoint in ${dir}`);
   const load = (g: GroupName): { name: string; tensor: tf.Tensor }[] => unpack(st.groups[g], path.join(dir, `${g}.bin`));
   const setModel = (m: tf.LayersModel, named: { name: string; tensor: tf.Tensor }[]): void => {

@@ -163,3 +163,31 @@ export function updateManifest(
   writeFileSync(file, `${JSON.stringify(m, null, 1)}\n`);
   return m;
 }
+
+/** A manifest of any shape (e.g. the pix2pix one) with the checkpoint list updateManifest keeps. */
+export type ManifestWith<B extends object> = B & { checkpoints: ManifestCheckpoint[]; totalBytes: number; updatedAt: string };
+
+/**
+ * updateManifest for manifests other than the GAN's (`kind: 'pix2pix'`, lib/gan/manifest.ts
+ * pix2pixManifestSchema): adds (or replaces) a checkpoint entry, keeping metrics already filled in.
+ */
+export function updateManifestOf<B extends object>(
+  modelDir: string,
+  base: B,
+  entry: Omit<ManifestCheckpoint, 'metrics'> & { metrics?: Record<string, number> | null },
+): ManifestWith<B> {
+  const file = path.join(modelDir, 'manifest.json');
+  const prev = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as { checkpoints?: ManifestCheckpoint[] }) : null;
+  const old = prev?.checkpoints?.find((c) => c.step === entry.step);
+  const checkpoints = (prev?.checkpoints ?? []).filter((c) => c.step !== entry.step);
+  checkpoints.push({ ...entry, metrics: entry.metrics ?? old?.metrics ?? null });
+  checkpoints.sort((a, b) => a.step - b.step);
+  const m: ManifestWith<B> = {
+    ...base,
+    checkpoints,
+    totalBytes: checkpoints.reduce((s, c) => s + c.bytes, 0),
+    updatedAt: new Date().toISOString(),
+  };
+  writeFileSync(file, `${JSON.stringify(m, null, 1)}\n`);
+  return m;
+}

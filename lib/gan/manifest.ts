@@ -3,6 +3,7 @@
  * browser reads it: validated, since a stale or hand-edited file must not break the studio.
  */
 import { z } from 'zod';
+import { pix2pixConfigSchema } from './pix2pix-config';
 
 /** A model's id: also a folder name under public/models and part of URLs. */
 export const modelIdSchema = z.string().regex(/^[a-z0-9-]{1,64}$/, 'a model id is 1-64 lowercase letters, digits or -');
@@ -35,6 +36,29 @@ export const modelManifestSchema = z.object({
 });
 
 export type ModelManifest = z.infer<typeof modelManifestSchema>;
+
+/**
+ * The manifest of a conditional (pix2pix) model, public/models/<id>/manifest.json (written by
+ * training/train-doodles.ts): a line image [R, R, inChannels] in [-1, 1] in, colour [R, R, 3] out;
+ * no latent. Each checkpoint folder holds a LayersModel of built-in layers only.
+ */
+export const pix2pixManifestSchema = z.object({
+  kind: z.literal('pix2pix'),
+  id: modelIdSchema,
+  runId: z.string().max(128).optional(),
+  description: z.string(),
+  resolution: z.number().int().positive(),
+  inChannels: z.union([z.literal(1), z.literal(3)]),
+  outChannels: z.literal(3),
+  architecture: pix2pixConfigSchema,
+  dataset: z.object({ name: z.string(), pairs: z.number(), heldOut: z.number(), sources: z.array(datasetSourceSchema).min(1) }),
+  checkpoints: z.array(checkpointSchema).min(1),
+});
+
+export type Pix2PixManifest = z.infer<typeof pix2pixManifestSchema>;
+
+/** The doodle -> colour model's id (public/models/doodles-64). */
+export const DOODLE_MODEL_ID = 'doodles-64';
 export type ManifestCheckpoint = z.infer<typeof checkpointSchema>;
 
 export const DEFAULT_MODEL_ID = 'emoji-faces-64';

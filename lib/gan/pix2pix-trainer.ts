@@ -1,0 +1,217 @@
+/**
+ * One pix2pix training step (Isola et al. 2017): the PatchGAN D learns to tell (line, real
+ * colour) from (line, G(line)) with sigmoid cross-entropy on every patch logit; G minimises the
+ * non-saturating adversarial loss plus lambdaL1 * L1(G(line), colour) (lambda 100 as in the
+ * paper). Adam (2e-4, beta1 0.5), EMA of G's weights. Deterministic from a seed: weight
+ * initialisation and dropout masks draw from the project's Rng. Browser-safe: no Node imports.
+ *
+ * Order within a step: G is updated first from one forward pass, whose output (a constant for D)
+ * is then reused for the D update, which saves a second generator forward pass per step.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { z } from 'zod';
+import { Ema } from './ema';
+import { buildPix2PixDiscriminator, buildPix2PixGenerator, toExportPix2PixGenerator, type Pix2PixConfig } from './pix2pix';
+import { Rng } from './rng';
+
+export const pix2pixHyperSchema = z.object({
+  batch: z.number().int().positive(),
+  lrG: z.number().positive(),
+  lrD: z.number().positive(),
+  beta1: z.number().min(0).max(1),
+  beta2: z.number().min(0).max(1),
+  /** Weight of the L1 reconstruction term (pix2pix: 100). */
+  lambdaL1: z.number().min(0),
+  /** EMA decay of G's weights; 0 = no averaging (the EMA copy is G). */
+  emaDecay: z.number().min(0).max(1),
+});
+
+export type Pix2PixHyper = z.infer<typeof pix2pixHyperSchema>;
+
+export const DEFAULT_PIX2PIX_HYPER: Pix2PixHyper = {
+  batch: 16,
+  lrG: 2e-4,
+  lrD: 2e-4,
+  beta1: 0.5,
+  beta2: 0.999,
+  lambdaL1: 100,
+  emaDecay: 0.999,
+};
+
+export interface Pix2PixStats {
+  /** D's loss: (BCE(real, 1) + BCE(fake, 0)) / 2, averaged over patches (pix2pix halves it). */
+  lossD: number;
+  /** G's non-saturating adversarial loss BCE(D(line, G(line)), 1). */
+  lossGAdv: number;
+  /** mean |G(line) - colour| (the G loss is lossGAdv + lambdaL1 * lossL1). */
+  lossL1: number;
+  /** mean sigmoid of D's patch logits on real and fake pairs. */
+  dReal: number;
+  dFake: number;
+}
+
+/** A batch of pairs, NHWC float32 in [-1, 1]: line [B, R, R, inChannels], colour [B, R, R, 3]. */
+export interface PairBatch {
+  line: Float32Array;
+  colour: Float32Array;
+}
+
+export class Pix2PixTrainer {
+  readonly G: tf.LayersModel;
+  readonly D: tf.LayersModel;
+  readonly ema: Ema;
+  readonly gOpt: tf.AdamOptimizer;
+  readonly dOpt: tf.AdamOptimizer;
+  rng: Rng;
+  step = 0;
+  private readonly gVars: tf.Variable[];
+  private readonly dVars: tf.Variable[];
+
+  constructor(
+    readonly config: Pix2PixConfig,
+    readonly hyper: Pix2PixHyper,
+    seed: number,
+  ) {
+    this.rng = new Rng(seed);
+    const G = withSeed(seed, () => buildPix2PixGenerator(config));
+    let D: tf.LayersModel | undefined;
+    try {
+      D = withSeed(seed + 1, () => buildPix2PixDiscriminator(config));
+      this.ema = new Ema(G, hyper.emaDecay);
+    } catch (e) {
+      G.dispose();
+      D?.dispose();
+      throw e;
+    }
+    this.G = G;
+    this.D = D;
+    this.gOpt = tf.train.adam(hyper.lrG, hyper.beta1, hyper.beta2);
+    this.dOpt = tf.train.adam(hyper.lrD, hyper.beta1, hyper.beta2);
+    this.gVars = this.G.trainableWeights.map((w) => w.read() as tf.Variable);
+    this.dVars = this.D.trainableWeights.map((w) => w.read() as tf.Variable);
+  }
+
+  private inputs(batch: PairBatch, n: number): { x: tf.Tensor4D; y: tf.Tensor4D } {
+    const R = this.config.resolution;
+    const C = this.config.inChannels;
+    if (batch.line.length !== n * R * R * C) throw new Error(`pix2pix: line batch has ${batch.line.length} values, want ${n}x${R}x${R}x${C}`);
+    if (batch.colour.length !== n * R * R * 3) throw new Error(`pix2pix: colour batch has ${batch.colour.length} values, want ${n}x${R}x${R}x3`);
+    return { x: tf.tensor4d(batch.line, [n, R, R, C]), y: tf.tensor4d(batch.colour, [n, R, R, 3]) };
+  }
+
+  /** One G update and one D update on a batch of `hyper.batch` pairs. */
+  trainStep(batch: PairBatch): Pix2PixStats {
+    const B = this.hyper.batch;
+    const bce = (logits: tf.Tensor, label: 0 | 1): tf.Scalar =>
+      tf.losses.sigmoidCrossEntropy(label ? tf.onesLike(logits) : tf.zerosLike(logits), logits) as tf.Scalar;
+    const kept: tf.Tensor[] = [];
+    const keep = <T extends tf.Tensor>(t: T): T => {
+      kept.push(tf.keep(t));
+      return t;
+    };
+    // dropout masks come from tf's random ops, seeded from Math.random: route it through our Rng
+    const savedRandom = Math.random;
+    Math.random = () => this.rng.uniform();
+    try {
+      const { x, y } = this.inputs(batch, B);
+      keep(x);
+      keep(y);
+      let fake: tf.Tensor4D | undefined;
+      let adv: tf.Scalar | undefined;
+      let l1: tf.Scalar | undefined;
+      const lossG = tf.tidy(() =>
+        this.gOpt.minimize(
+          () => {
+            const f = this.G.apply(x, { training: true }) as tf.Tensor4D;
+            fake = keep(f);
+            const a = bce(this.D.apply(tf.concat([x, f], 3), { training: true }) as tf.Tensor, 1);
+            const l = tf.mean(tf.abs(tf.sub(f, y))) as tf.Scalar;
+            adv = keep(a);
+            l1 = keep(l);
+            return tf.add(a, tf.mul(l, this.hyper.lambdaL1)) as tf.Scalar;
+          },
+          true,
+          this.gVars,
+        ) as tf.Scalar,
+      );
+      kept.push(lossG);
+      let dReal: tf.Scalar | undefined;
+      let dFake: tf.Scalar | undefined;
+      const f = fake;
+      if (!f) throw new Error('pix2pix: no generator output');
+      const lossD = tf.tidy(() => {
+        const realPair = tf.concat([x, y], 3);
+        const fakePair = tf.concat([x, f], 3);
+        return this.dOpt.minimize(
+          () => {
+            const lr = this.D.apply(realPair, { training: true }) as tf.Tensor;
+            const lf = this.D.apply(fakePair, { training: true }) as tf.Tensor;
+            dReal = keep(tf.mean(tf.sigmoid(lr)) as tf.Scalar);
+            dFake = keep(tf.mean(tf.sigmoid(lf)) as tf.Scalar);
+            return tf.mul(tf.add(bce(lr, 1), bce(lf, 0)), 0.5) as tf.Scalar;
+          },
+          true,
+          this.dVars,
+        ) as tf.Scalar;
+      });
+      kept.push(lossD);
+      const num = (t: tf.Tensor | undefined | null): number => t?.dataSync()[0] ?? NaN;
+      const stats: Pix2PixStats = { lossD: num(lossD), lossGAdv: num(adv), lossL1: num(l1), dReal: num(dReal), dFake: num(dFake) };
+      this.step++;
+      this.ema.update(this.step);
+      return stats;
+    } finally {
+      Math.random = savedRandom;
+      tf.dispose(kept);
+    }
+  }
+
+  /** G(line) in inference mode (no dropout, BatchNorm moving statistics); `ema` uses the EMA copy. Caller disposes. */
+  translate(line: tf.Tensor4D, ema = false): tf.Tensor4D {
+    if (!ema) return this.G.predict(line) as tf.Tensor4D;
+    const g = this.emaGenerator();
+    try {
+      return g.predict(line) as tf.Tensor4D;
+    } finally {
+      g.dispose();
+    }
+  }
+
+  /** mean |G(line) - colour| in inference mode over a set of pairs (n pairs). */
+  l1(pairs: PairBatch, n: number, ema = false): number {
+    const { x, y } = this.inputs(pairs, n);
+    try {
+      const out = this.translate(x, ema);
+      const v = tf.tidy(() => tf.mean(tf.abs(tf.sub(out, y))).dataSync()[0] ?? NaN);
+      out.dispose();
+      return v;
+    } finally {
+      tf.dispose([x, y]);
+    }
+  }
+
+  /** The shippable generator (built-in layers only) with the EMA weights (caller disposes). */
+  emaGenerator(): tf.LayersModel {
+    return toExportPix2PixGenerator(this.config, this.ema.shadow);
+  }
+
+  dispose(): void {
+    this.G.dispose();
+    this.D.dispose();
+    this.ema.dispose();
+    this.gOpt.dispose();
+    this.dOpt.dispose();
+  }
+}
+
+/** tfjs initialisers draw from Math.random: replace it by a seeded stream while building. */
+function withSeed<T>(seed: number, f: () => T): T {
+  const saved = Math.random;
+  const rng = new Rng(seed);
+  Math.random = () => rng.uniform();
+  try {
+    return f();
+  } finally {
+    Math.random = saved;
+  }
+}

@@ -1,0 +1,120 @@
+/**
+ * pix2pix (Isola et al. 2017, "Image-to-Image Translation with Conditional Adversarial
+ * Networks") for the doodle -> colour model: a U-Net generator and a PatchGAN discriminator,
+ * built with the tf.layers functional API (tf.model) so that a saved generator is a plain
+ * LayersModel. One definition for training (Node) and the browser; no Node imports.
+ *
+ * G: depth x [4x4 stride-2 conv, BatchNorm (not on the first), LeakyReLU 0.2] down to
+ *    resolution / 2^depth; then depth-1 x [nearest 2x + 3x3 conv (ResizeConv2D: tied
+ *    transposed conv, no checkerboard), BatchNorm, dropout (three innermost), ReLU, concatenate
+ *    with the encoder map of the same size] and a last nearest 2x + 3x3 conv to 3 channels, tanh.
+ * D: the (line, colour) pair concatenated on channels; dDown x [4x4 stride-2 conv, BatchNorm
+ *    (not on the first), LeakyReLU 0.2]; a 4x4 stride-1 conv to one logit per patch.
+ */
+import * as tf from '@tensorflow/tfjs';
+import {
+  PIX2PIX_CONFIG,
+  PIX2PIX_SMOKE_CONFIG,
+  patchGrid,
+  patchReceptiveField,
+  pix2pixConfigSchema,
+  pix2pixDiscriminatorChannels,
+  pix2pixEncoderChannels,
+  validatePix2PixConfig,
+  type Pix2PixConfig,
+} from './pix2pix-config';
+import { ResizeConv2D, resizeConvToTransposedKernel } from './resize-conv';
+
+export {
+  PIX2PIX_CONFIG,
+  PIX2PIX_SMOKE_CONFIG,
+  patchGrid,
+  patchReceptiveField,
+  pix2pixConfigSchema,
+  pix2pixDiscriminatorChannels,
+  pix2pixEncoderChannels,
+  type Pix2PixConfig,
+};
+
+/** Up blocks (counted from the bottleneck) that get dropout, as in pix2pix. */
+const DROPOUT_BLOCKS = 3;
+
+/**
+ * The U-Net generator, [n, R, R, inChannels] in [-1, 1] -> [n, R, R, 3] in [-1, 1].
+ * mode 'train': upsampling as the trainable ResizeConv2D (3x3 kernels); mode 'export': the same
+ * function with built-in conv2dTranspose layers (tied 4x4 kernels), see toExportPix2PixGenerator.
+ * With upsample 'transposed' both modes are the same built-in model.
+ */
+export function buildPix2PixGenerator(cfg: Pix2PixConfig, name = 'p2p_g', mode: 'train' | 'export' = 'train'): tf.LayersModel {
+  validatePix2PixConfig(cfg);
+  const R = cfg.resolution;
+  const enc = pix2pixEncoderChannels(cfg);
+  const input = tf.input({ shape: [R, R, cfg.inChannels], name: `${name}_in` });
+  const up = (filters: number, id: string, last: boolean): tf.layers.Layer =>
+    cfg.upsample === 'nearest' && mode === 'train'
+      ? new ResizeConv2D({ filters, useBias: last, activation: last ? 'tanh' : 'linear', name: `${name}_${id}` })
+      : tf.layers.conv2dTranspose({ filters, kernelSize: 4, strides: 2, padding: 'same', useBias: last, activation: last ? 'tanh' : 'linear', name: `${name}_${id}` });
+
+  const skips: tf.SymbolicTensor[] = [];
+  let h: tf.SymbolicTensor = input;
+  enc.forEach((filters, i) => {
+    h = tf.layers.conv2d({ filters, kernelSize: 4, strides: 2, padding: 'same', useBias: i === 0, name: `${name}_down${i}` }).apply(h) as tf.SymbolicTensor;
+    if (i > 0) h = tf.layers.batchNormalization({ name: `${name}_down${i}_bn` }).apply(h) as tf.SymbolicTensor;
+    h = tf.layers.leakyReLU({ alpha: 0.2, name: `${name}_down${i}_lrelu` }).apply(h) as tf.SymbolicTensor;
+    skips.push(h);
+  });
+  for (let i = cfg.depth - 2; i >= 0; i--) {
+    h = up(enc[i] ?? cfg.gWidth, `up${i}`, false).apply(h) as tf.SymbolicTensor;
+    h = tf.layers.batchNormalization({ name: `${name}_up${i}_bn` }).apply(h) as tf.SymbolicTensor;
+    if (cfg.dropout > 0 && cfg.depth - 2 - i < DROPOUT_BLOCKS) {
+      h = tf.layers.dropout({ rate: cfg.dropout, name: `${name}_up${i}_drop` }).apply(h) as tf.SymbolicTensor;
+    }
+    h = tf.layers.reLU({ name: `${name}_up${i}_relu` }).apply(h) as tf.SymbolicTensor;
+    h = tf.layers.concatenate({ axis: -1, name: `${name}_skip${i}` }).apply([h, skips[i] as tf.SymbolicTensor]) as tf.SymbolicTensor;
+  }
+  const out = up(3, 'out', true).apply(h) as tf.SymbolicTensor;
+  return tf.model({ inputs: input, outputs: out, name });
+}
+
+/**
+ * The PatchGAN discriminator: input [n, R, R, inChannels + 3] (line and colour concatenated on
+ * channels), output [n, G, G, 1] logits with G = patchGrid(cfg) (8x8 at 64 px, dDown 3; each
+ * logit sees patchReceptiveField(cfg) = 46 px).
+ */
+export function buildPix2PixDiscriminator(cfg: Pix2PixConfig, name = 'p2p_d'): tf.LayersModel {
+  validatePix2PixConfig(cfg);
+  const R = cfg.resolution;
+  const input = tf.input({ shape: [R, R, cfg.inChannels + 3], name: `${name}_in` });
+  let h: tf.SymbolicTensor = input;
+  pix2pixDiscriminatorChannels(cfg).forEach((filters, i) => {
+    h = tf.layers.conv2d({ filters, kernelSize: 4, strides: 2, padding: 'same', useBias: i === 0, name: `${name}_conv${i}` }).apply(h) as tf.SymbolicTensor;
+    if (i > 0) h = tf.layers.batchNormalization({ name: `${name}_bn${i}` }).apply(h) as tf.SymbolicTensor;
+    h = tf.layers.leakyReLU({ alpha: 0.2, name: `${name}_lrelu${i}` }).apply(h) as tf.SymbolicTensor;
+  });
+  const out = tf.layers.conv2d({ filters: 1, kernelSize: 4, strides: 1, padding: 'same', name: `${name}_out` }).apply(h) as tf.SymbolicTensor;
+  return tf.model({ inputs: input, outputs: out, name });
+}
+
+/**
+ * The shippable generator (built-in layers only) from a training generator's weights
+ * (G.getWeights() or the EMA copy, in G.weights order): ResizeConv2D 3x3 kernels become tied 4x4
+ * conv2dTranspose kernels. The caller keeps `weights` and disposes the returned model.
+ */
+export function toExportPix2PixGenerator(cfg: Pix2PixConfig, weights: readonly tf.Tensor[], name = 'p2p_g'): tf.LayersModel {
+  const g = buildPix2PixGenerator(cfg, name, 'export');
+  const target = g.weights;
+  if (target.length !== weights.length) {
+    g.dispose();
+    throw new Error(`pix2pix export: ${weights.length} weights for ${target.length}`);
+  }
+  const converted = tf.tidy(() =>
+    weights.map((w, i) => {
+      const want = target[i]?.shape ?? [];
+      if (w.rank === 4 && w.shape[0] === 3 && want[0] === 4) return resizeConvToTransposedKernel(w as tf.Tensor4D);
+      return w.clone();
+    }),
+  );
+  g.setWeights(converted);
+  tf.dispose(converted);
+  return g;
+}

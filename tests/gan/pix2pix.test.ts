@@ -1,0 +1,158 @@
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import * as tf from '@tensorflow/tfjs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { setupBackend } from '../../lib/gan/backend';
+import { pix2pixManifestSchema } from '../../lib/gan/manifest';
+import {
+  PIX2PIX_CONFIG,
+  PIX2PIX_SMOKE_CONFIG,
+  buildPix2PixDiscriminator,
+  buildPix2PixGenerator,
+  patchGrid,
+  patchReceptiveField,
+  toExportPix2PixGenerator,
+  type Pix2PixConfig,
+} from '../../lib/gan/pix2pix';
+import { syntheticPairs } from '../../lib/gan/pix2pix-synthetic';
+import { DEFAULT_PIX2PIX_HYPER, Pix2PixTrainer } from '../../lib/gan/pix2pix-trainer';
+import { exportModel, fileLoadHandler } from '../../training/export';
+import { parseOptions, trainDoodles } from '../../training/train-doodles';
+
+const maxAbs = (a: tf.Tensor, b: tf.Tensor): number => tf.tidy(() => tf.max(tf.abs(tf.sub(a, b))).dataSync()[0] ?? NaN);
+
+describe('pix2pix model', () => {
+  beforeAll(async () => {
+    await setupBackend('wasm');
+  });
+
+  it('G maps [n,64,64,1] to [n,64,64,3] in [-1,1]; D gives an 8x8 patch grid', () => {
+    const cfg = PIX2PIX_CONFIG;
+    const g = buildPix2PixGenerator(cfg);
+    const d = buildPix2PixDiscriminator(cfg);
+    const x = tf.randomUniform([2, 64, 64, 1], -1, 1, 'float32', 3);
+    const y = g.predict(x) as tf.Tensor;
+    expect(y.shape).toEqual([2, 64, 64, 3]);
+    const [lo, hi] = tf.tidy(() => [tf.min(y).dataSync()[0] ?? NaN, tf.max(y).dataSync()[0] ?? NaN]);
+    expect(lo).toBeGreaterThanOrEqual(-1);
+    expect(hi).toBeLessThanOrEqual(1);
+    const logits = d.predict(tf.concat([x, y], 3)) as tf.Tensor;
+    expect(logits.shape).toEqual([2, 8, 8, 1]);
+    expect(patchGrid(cfg)).toBe(8);
+    expect(patchReceptiveField(cfg)).toBe(46);
+    // pix2pix's 70x70 PatchGAN: three stride-2 and two stride-1 4x4 convs; ours has one stride-1
+    expect(patchReceptiveField({ ...cfg, dDown: 3 })).toBe(46);
+    tf.dispose([x, y, logits]);
+    g.dispose();
+    d.dispose();
+  });
+
+  it('has skip connections: concatenate layers, and one input pixel changes the output near it only', () => {
+    const cfg: Pix2PixConfig = { ...PIX2PIX_SMOKE_CONFIG, dropout: 0 };
+    const g = buildPix2PixGenerator(cfg);
+    const concats = g.layers.filter((l) => l.getClassName() === 'Concatenate');
+    expect(concats).toHaveLength(cfg.depth - 1);
+    const base = new Float32Array(64 * 64).fill(1);
+    const poked = base.slice();
+    poked[40 * 64 + 20] = -1; // one ink pixel at (y 40, x 20)
+    const a = g.predict(tf.tensor4d(base, [1, 64, 64, 1])) as tf.Tensor;
+    const b = g.predict(tf.tensor4d(poked, [1, 64, 64, 1])) as tf.Tensor;
+    const diff = tf.tidy(() => tf.sum(tf.abs(tf.sub(a, b)), 3).squeeze().arraySync() as number[][]);
+    const at = (y0: number, y1: number, x0: number, x1: number): number => {
+      let m = 0;
+      for (let y = y0; y < y1; y++) for (let x = x0; x < x1; x++) m = Math.max(m, diff[y]?.[x] ?? 0);
+      return m;
+    };
+    const near = at(38, 43, 18, 23);
+    expect(near).toBeGreaterThan(1e-4);
+    // far corner: the change there (through the bottleneck) is much smaller than near the pixel
+    expect(at(0, 8, 56, 64)).toBeLessThan(near / 2);
+    tf.dispose([a, b]);
+    g.dispose();
+  });
+
+  it('the export form (built-in layers only) reproduces the train form, also after uint8 quantization', async () => {
+    const cfg: Pix2PixConfig = { ...PIX2PIX_SMOKE_CONFIG, gWidth: 8 };
+    const g = buildPix2PixGenerator(cfg);
+    expect(g.layers.some((l) => l.getClassName() === 'GanvasResizeConv2D')).toBe(true);
+    const e = toExportPix2PixGenerator(cfg, g.getWeights());
+    expect(e.layers.some((l) => l.getClassName() === 'GanvasResizeConv2D')).toBe(false);
+    const pairs = syntheticPairs(5, 0, 3, 64);
+    const x = tf.tensor4d(pairs.line, [3, 64, 64, 1]);
+    const a = g.predict(x) as tf.Tensor;
+    const b = e.predict(x) as tf.Tensor;
+    expect(maxAbs(a, b)).toBeLessThan(1e-4);
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'ganvas-p2p-export-'));
+    await exportModel(e, dir, true);
+    const loaded = await tf.loadLayersModel(fileLoadHandler(dir));
+    const c = loaded.predict(x) as tf.Tensor;
+    expect(maxAbs(a, c)).toBeLessThan(0.1);
+    tf.dispose([x, a, b, c]);
+    g.dispose();
+    e.dispose();
+    loaded.dispose();
+  });
+
+  it('training steps reduce L1 on a fixed synthetic pair set, deterministically and without leaking tensors', () => {
+    const cfg: Pix2PixConfig = PIX2PIX_SMOKE_CONFIG;
+    const hyper = { ...DEFAULT_PIX2PIX_HYPER, batch: 4, lrG: 2e-3, lrD: 2e-4, emaDecay: 0 };
+    const pairs = syntheticPairs(11, 0, 4, 64);
+    const batch = { line: pairs.line, colour: pairs.color };
+    const run = (steps: number): { first: number; last: number; stats: number[]; tensors: number[] } => {
+      const t = new Pix2PixTrainer(cfg, hyper, 7);
+      const first = t.l1(batch, 4);
+      const tensors: number[] = [];
+      let stats: number[] = [];
+      for (let i = 0; i < steps; i++) {
+        const s = t.trainStep(batch);
+        stats = [s.lossD, s.lossGAdv, s.lossL1, s.dReal, s.dFake];
+        tensors.push(tf.memory().numTensors);
+      }
+      const last = t.l1(batch, 4);
+      t.dispose();
+      return { first, last, stats, tensors };
+    };
+    const before = tf.memory().numTensors;
+    const r = run(12);
+    expect(tf.memory().numTensors).toBe(before);
+    for (const v of r.stats) expect(Number.isFinite(v)).toBe(true);
+    expect(new Set(r.tensors.slice(1)).size).toBe(1);
+    expect(r.last).toBeLessThan(r.first * 0.8);
+    // same seed, same losses (dropout masks and initialisation come from the seed)
+    const r2 = run(3);
+    const r3 = run(3);
+    expect(r3.stats).toEqual(r2.stats);
+  });
+});
+
+describe('train-doodles smoke run', () => {
+  it('trains, checkpoints, resumes at the same step, exports and logs', async () => {
+    const root = mkdtempSync(path.join(os.tmpdir(), 'ganvas-doodles-smoke-test-'));
+    const opts = parseOptions(['--smoke', '--root', root, '--steps', '6', '--print-every', '100']);
+    const first = await trainDoodles({ ...opts, stopAt: 3 });
+    expect(first.step).toBe(3);
+    expect(first.resumedFrom).toBeNull();
+    const before = tf.memory().numTensors;
+    const second = await trainDoodles(opts);
+    expect(second.resumedFrom).toBe(3);
+    expect(second.step).toBe(6);
+    expect(tf.memory().numTensors).toBe(before);
+
+    const log = readFileSync(second.logFile, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, number>);
+    expect(log.map((r) => r.step)).toEqual([1, 2, 3, 4, 5, 6]);
+    for (const r of log) {
+      for (const k of ['lossD', 'lossGAdv', 'lossL1', 'dReal', 'dFake', 'ms']) expect(Number.isFinite(r[k])).toBe(true);
+    }
+    const manifest = pix2pixManifestSchema.parse(JSON.parse(readFileSync(path.join(second.modelDir, 'manifest.json'), 'utf8')));
+    expect(manifest.kind).toBe('pix2pix');
+    expect(manifest.checkpoints.map((c) => c.step)).toEqual([0, 6]);
+    expect(manifest.dataset.sources.some((s) => s.url === 'https://openmoji.org')).toBe(true);
+    const last = manifest.checkpoints.at(-1);
+    const g = await tf.loadLayersModel(fileLoadHandler(path.join(second.modelDir, last?.path ?? '')));
+    const y = g.predict(tf.zeros([1, 64, 64, opts.config.inChannels])) as tf.Tensor;
+    expect(y.shape).toEqual([1, 64, 64, 3]);
+    expect(existsSync(path.join(second.ckptDir, 'state.json'))).toBe(true);
+    expect(JSON.parse(readFileSync(path.join(second.ckptDir, 'state.json'), 'utf8')).kind).toBe('pix2pix');
+  });
+});

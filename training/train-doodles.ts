@@ -1,0 +1,409 @@
+/**
+ * `npm run train:doodles`: trains the doodle -> colour pix2pix model (lib/gan/pix2pix.ts,
+ * lib/gan/pix2pix-trainer.ts) on the OpenMoji line/colour pairs (training/doodle-loader.ts, train
+ * split) on the wasm backend with the project's kernels. The same harness as training/train.ts:
+ * resumes automatically from training/checkpoints/<run-id>/latest, checkpoints every
+ * --ckpt-minutes and on SIGINT/SIGTERM, exports the EMA generator (uint8 kernels) at log-spaced
+ * steps to public/models/<model-id>/ckpt-<step>/ and keeps its manifest.json (pix2pixManifestSchema),
+ * logs every step to training/logs/<run-id>.jsonl and prints progress (step, steps/s, ETA, losses).
+ *
+ *   node --import tsx training/train-doodles.ts [--run-id ID] [--steps N] [--smoke] [--root DIR] [--bench N] ...
+ *
+ * Run it with `node --import tsx`, not the `tsx` CLI: the CLI relays SIGINT/SIGTERM to its child
+ * and SIGKILLs it when the child does not acknowledge within ~60 ms, which a busy training step
+ * cannot do, so the graceful stop (finish the step, checkpoint) would not happen.
+ */
+import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import * as tf from '@tensorflow/tfjs';
+import { setupBackend, type BackendName } from '../lib/gan/backend';
+import { DOODLE_MODEL_ID, type Pix2PixManifest } from '../lib/gan/manifest';
+import {
+  PIX2PIX_CONFIG,
+  PIX2PIX_SMOKE_CONFIG,
+  patchGrid,
+  patchReceptiveField,
+  pix2pixConfigSchema,
+  pix2pixDiscriminatorChannels,
+  pix2pixEncoderChannels,
+  type Pix2PixConfig,
+} from '../lib/gan/pix2pix';
+import { SyntheticPairLoader, syntheticPairs } from '../lib/gan/pix2pix-synthetic';
+import { DEFAULT_PIX2PIX_HYPER, Pix2PixTrainer, pix2pixHyperSchema, type PairBatch, type Pix2PixHyper } from '../lib/gan/pix2pix-trainer';
+import { loadCheckpoint, readCheckpointState, saveCheckpoint } from './checkpoint';
+import { doodleFiles, type DatasetSource, type DoodleIndex } from './data-format';
+import { DoodleBatchLoader, doodleBatch, downsampleDoodles, loadDoodleSet } from './doodle-loader';
+import { dirBytes, exportModel, exportSteps, updateManifestOf } from './export';
+
+const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const KIND = 'pix2pix';
+/** Pairs of the fixed held-out batch whose L1 (EMA generator) is recorded at each export. */
+const HELDOUT_PAIRS = 16;
+
+/** OpenMoji credit (also in the data set's index; used when the index lacks it, e.g. synthetic smoke runs). */
+export const OPENMOJI_SOURCE: DatasetSource = {
+  package: 'openmoji',
+  version: '17.0.0',
+  licence: 'CC-BY-SA-4.0',
+  credit: 'OpenMoji, the open-source emoji and icon project, CC BY-SA 4.0 (https://openmoji.org)',
+  url: 'https://openmoji.org',
+};
+
+export interface TrainDoodlesOptions {
+  runId: string;
+  modelId: string;
+  steps: number;
+  root: string;
+  seed: number;
+  backend: BackendName;
+  ckptMinutes: number;
+  /** Stop (with a checkpoint) once this step is reached; the run stays resumable. */
+  stopAt: number | null;
+  /** Only time this many steps and print ms/step; writes nothing. */
+  bench: number | null;
+  printEvery: number;
+  config: Pix2PixConfig;
+  hyper: Pix2PixHyper;
+  smoke: boolean;
+  dataDir: string;
+  /** 'doodles': training/data doodle pairs; 'synthetic': lib/gan/pix2pix-synthetic.ts (tests, no data). */
+  data: 'doodles' | 'synthetic';
+}
+
+function parseOptions(argv: string[]): TrainDoodlesOptions {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      'run-id': { type: 'string' },
+      'model-id': { type: 'string' },
+      steps: { type: 'string' },
+      root: { type: 'string' },
+      seed: { type: 'string' },
+      backend: { type: 'string' },
+      'ckpt-minutes': { type: 'string' },
+      'stop-at': { type: 'string' },
+      bench: { type: 'string' },
+      'print-every': { type: 'string' },
+      smoke: { type: 'boolean' },
+      'g-width': { type: 'string' },
+      'd-width': { type: 'string' },
+      depth: { type: 'string' },
+      dropout: { type: 'string' },
+      upsample: { type: 'string' },
+      batch: { type: 'string' },
+      'lambda-l1': { type: 'string' },
+      'ema-decay': { type: 'string' },
+      data: { type: 'string' },
+      'data-dir': { type: 'string' },
+    },
+    strict: true,
+  });
+  const smoke = values.smoke === true || process.env.GANVAS_SMOKE === '1';
+  const num = (v: string | undefined, d: number): number => (v === undefined ? d : Number(v));
+  const base = smoke ? PIX2PIX_SMOKE_CONFIG : PIX2PIX_CONFIG;
+  const config = pix2pixConfigSchema.parse({
+    ...base,
+    gWidth: num(values['g-width'], base.gWidth),
+    dWidth: num(values['d-width'], base.dWidth),
+    depth: num(values.depth, base.depth),
+    dropout: num(values.dropout, base.dropout),
+    upsample: values.upsample ?? base.upsample,
+  });
+  const hyper = pix2pixHyperSchema.parse({
+    ...DEFAULT_PIX2PIX_HYPER,
+    batch: num(values.batch, smoke ? 4 : DEFAULT_PIX2PIX_HYPER.batch),
+    lambdaL1: num(values['lambda-l1'], DEFAULT_PIX2PIX_HYPER.lambdaL1),
+    emaDecay: num(values['ema-decay'], DEFAULT_PIX2PIX_HYPER.emaDecay),
+  });
+  const dataDir = values['data-dir'] ?? path.join(REPO, 'training', 'data');
+  const haveData = existsSync(path.join(dataDir, doodleFiles(config.resolution).index));
+  const data = values.data ?? (smoke && !haveData ? 'synthetic' : 'doodles');
+  if (data !== 'doodles' && data !== 'synthetic') throw new Error('--data must be doodles|synthetic');
+  return {
+    runId: values['run-id'] ?? (smoke ? 'doodles-smoke' : 'doodles-64-r1'),
+    modelId: values['model-id'] ?? (smoke ? 'doodles-smoke' : DOODLE_MODEL_ID),
+    steps: num(values.steps, smoke ? 6 : 20000),
+    root: values.root ?? (smoke ? mkdtempSync(path.join(os.tmpdir(), 'ganvas-doodles-smoke-')) : REPO),
+    seed: num(values.seed, 1),
+    backend: (values.backend ?? 'wasm') as BackendName,
+    ckptMinutes: num(values['ckpt-minutes'], 10),
+    stopAt: values['stop-at'] === undefined ? null : Number(values['stop-at']),
+    bench: values.bench === undefined ? null : Number(values.bench),
+    printEvery: num(values['print-every'], smoke ? 1 : 50),
+    config,
+    hyper,
+    smoke,
+    dataDir,
+    data,
+  };
+}
+
+function fmtDuration(s: number): string {
+  if (!Number.isFinite(s)) return '?';
+  const h = Math.floor(s / 3600);
+  const m = Math.floor((s % 3600) / 60);
+  return h > 0 ? `${h}h${String(m).padStart(2, '0')}m` : `${m}m${String(Math.floor(s % 60)).padStart(2, '0')}s`;
+}
+
+/** Keeps only log lines up to `step` (after a crash the log may run ahead of the checkpoint). */
+function truncateLog(file: string, step: number): void {
+  if (!existsSync(file)) return;
+  const kept = readFileSync(file, 'utf8')
+    .split('\n')
+    .filter((l) => {
+      if (!l.trim()) return false;
+      try {
+        return (JSON.parse(l) as { step: number }).step <= step;
+      } catch {
+        return false;
+      }
+    });
+  writeFileSync(file, kept.length ? `${kept.join('\n')}\n` : '');
+}
+
+interface PairSource {
+  next(batch: number): PairBatch;
+  state(): { epoch: number; position: number };
+  count: number;
+}
+
+interface Data {
+  loader: (state?: { epoch: number; position: number }) => PairSource;
+  heldout: PairBatch & { n: number };
+  dataset: Pix2PixManifest['dataset'];
+}
+
+async function openData(opt: TrainDoodlesOptions, cfg: Pix2PixConfig, seed: number): Promise<Data> {
+  const R = cfg.resolution;
+  if (cfg.inChannels !== 1) throw new Error('train-doodles: the doodle data set has 1-channel line art (inChannels 1)');
+  if (opt.data === 'synthetic') {
+    const h = syntheticPairs(seed + 7919, 1_000_000, HELDOUT_PAIRS, R);
+    return {
+      loader: (st) => {
+        const l = new SyntheticPairLoader(R, seed, st);
+        return {
+          next: (b) => {
+            const p = l.next(b);
+            return { line: p.line, colour: p.color };
+          },
+          state: () => l.state(),
+          count: Infinity,
+        };
+      },
+      heldout: { line: h.line, colour: h.color, n: HELDOUT_PAIRS },
+      dataset: { name: 'synthetic-shapes', pairs: 0, heldOut: HELDOUT_PAIRS, sources: [OPENMOJI_SOURCE] },
+    };
+  }
+  const index = JSON.parse(readFileSync(path.join(opt.dataDir, doodleFiles().index), 'utf8')) as DoodleIndex;
+  let train = await loadDoodleSet(opt.dataDir, 'train');
+  let held = await loadDoodleSet(opt.dataDir, 'heldout');
+  if (train.size !== R) train = downsampleDoodles(train, R);
+  if (held.size !== R) held = downsampleDoodles(held, R);
+  const n = Math.min(HELDOUT_PAIRS, held.count);
+  const hb = doodleBatch(held, Array.from({ length: n }, (_, i) => Math.floor((i * held.count) / n)));
+  return {
+    loader: (st) => {
+      const l = new DoodleBatchLoader(train, seed, st);
+      return {
+        next: (b) => {
+          const batch = l.next(b);
+          return { line: batch.line, colour: batch.color };
+        },
+        state: () => l.state(),
+        count: train.count,
+      };
+    },
+    heldout: { line: hb.line, colour: hb.color, n },
+    dataset: { name: `openmoji-doodles-${index.tile}`, pairs: index.count, heldOut: held.count, sources: [index.source ?? OPENMOJI_SOURCE] },
+  };
+}
+
+export interface TrainDoodlesResult {
+  step: number;
+  resumedFrom: number | null;
+  ckptDir: string;
+  logFile: string;
+  modelDir: string;
+  msPerStep: number;
+}
+
+export async function trainDoodles(opt: TrainDoodlesOptions): Promise<TrainDoodlesResult> {
+  const backend = await setupBackend(opt.backend);
+  const ckptDir = path.join(opt.root, 'training', 'checkpoints', opt.runId, 'latest');
+  const logFile = path.join(opt.root, 'training', 'logs', `${opt.runId}.jsonl`);
+  const modelDir = path.join(opt.root, 'public', 'models', opt.modelId);
+  const prev = opt.bench === null ? readCheckpointState<Pix2PixConfig, Pix2PixHyper>(ckptDir) : null;
+  if (prev && prev.kind !== KIND) throw new Error(`${ckptDir} is not a ${KIND} checkpoint (kind ${prev.kind ?? 'gan'}); pick another --run-id`);
+  const config = prev ? pix2pixConfigSchema.parse(prev.config) : opt.config;
+  const hyper = prev ? pix2pixHyperSchema.parse(prev.hyper) : opt.hyper;
+  const seed = prev?.seed ?? opt.seed;
+  const data = await openData(opt, config, seed);
+  const trainer = new Pix2PixTrainer(config, hyper, seed);
+
+  let trainSeconds = 0;
+  let loader = data.loader();
+  if (prev) {
+    const st = await loadCheckpoint(ckptDir, trainer);
+    loader = data.loader(st.loader);
+    trainSeconds = st.trainSeconds;
+    truncateLog(logFile, st.step);
+  }
+  console.log(
+    JSON.stringify({
+      runId: opt.runId,
+      backend,
+      resumedFrom: prev ? prev.step : null,
+      steps: opt.steps,
+      data: opt.data,
+      pairs: loader.count,
+      encoder: pix2pixEncoderChannels(config),
+      discriminator: pix2pixDiscriminatorChannels(config),
+      patchGrid: patchGrid(config),
+      patchReceptiveField: patchReceptiveField(config),
+      gParams: trainer.G.countParams(),
+      dParams: trainer.D.countParams(),
+      config,
+      hyper,
+    }),
+  );
+
+  if (opt.bench !== null) {
+    const times: number[] = [];
+    for (let i = 0; i < opt.bench; i++) {
+      const t0 = performance.now();
+      trainer.trainStep(loader.next(hyper.batch));
+      times.push(performance.now() - t0);
+    }
+    const sorted = times.slice(2).sort((a, b) => a - b);
+    const median = sorted[Math.floor(sorted.length / 2)] ?? NaN;
+    console.log(JSON.stringify({ bench: opt.bench, batch: hyper.batch, medianMsPerStep: Math.round(median), msPerStep: times.map(Math.round), numTensors: tf.memory().numTensors }));
+    trainer.dispose();
+    return { step: trainer.step, resumedFrom: null, ckptDir, logFile, modelDir, msPerStep: median };
+  }
+
+  mkdirSync(path.dirname(logFile), { recursive: true });
+  mkdirSync(modelDir, { recursive: true });
+  const schedule = new Set(exportSteps(opt.steps));
+  const manifestBase: Omit<Pix2PixManifest, 'checkpoints'> & { training: Record<string, unknown>; quantization: string } = {
+    kind: KIND,
+    id: opt.modelId,
+    runId: opt.runId,
+    description:
+      'pix2pix (Isola et al. 2017) doodle -> colour: U-Net generator (nearest-neighbour upsampling + 3x3 conv, skip connections), ' +
+      `${patchGrid(config)}x${patchGrid(config)} PatchGAN, L1 + adversarial loss; input a ${config.resolution}x${config.resolution} line image, output RGB`,
+    resolution: config.resolution,
+    inChannels: config.inChannels,
+    outChannels: 3,
+    architecture: config,
+    training: { ...hyper, steps: opt.steps, seed, loss: 'non-saturating BCE on PatchGAN logits + lambdaL1 * L1', ema: 'min(decay, (1+t)/(10+t))', backend: 'wasm' },
+    quantization: 'kernels uint8 affine (tfjs weightsManifest quantization), BatchNorm and biases float32',
+    dataset: data.dataset,
+  };
+  const doExport = async (): Promise<void> => {
+    const g = trainer.emaGenerator();
+    const rel = `ckpt-${String(trainer.step).padStart(6, '0')}`;
+    const dir = path.join(modelDir, rel);
+    try {
+      await exportModel(g, dir, true);
+    } finally {
+      g.dispose();
+    }
+    const heldoutL1 = trainer.l1(data.heldout, data.heldout.n, true);
+    updateManifestOf(modelDir, manifestBase, {
+      step: trainer.step,
+      path: rel,
+      bytes: dirBytes(dir),
+      createdAt: new Date().toISOString(),
+      metrics: { heldoutL1: +heldoutL1.toFixed(5) },
+    });
+    console.log(`exported ${rel}  held-out L1 (EMA) ${heldoutL1.toFixed(4)}`);
+  };
+  let savedStep = prev ? prev.step : -1;
+  const checkpoint = async (): Promise<void> => {
+    await saveCheckpoint(ckptDir, trainer, { runId: opt.runId, seed, loader: loader.state(), trainSeconds, kind: KIND });
+    savedStep = trainer.step;
+  };
+
+  if (!prev) {
+    await doExport();
+    await checkpoint();
+  }
+  const resumedFrom = prev ? prev.step : null;
+  let stop = false;
+  const onSignal = (sig: string): void => {
+    console.log(`${sig}: stopping after this step (checkpoint first)`);
+    stop = true;
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+
+  let lastCkpt = Date.now();
+  let windowStart = performance.now();
+  let windowSteps = 0;
+  let lastMs = NaN;
+  const startStep = trainer.step;
+  try {
+    while (trainer.step < opt.steps && !stop) {
+      // the step is synchronous: yield so that signal handlers (graceful stop) can run
+      await new Promise<void>((r) => setImmediate(r));
+      if (stop) break;
+      const t0 = performance.now();
+      const s = trainer.trainStep(loader.next(hyper.batch));
+      const ms = performance.now() - t0;
+      lastMs = ms;
+      trainSeconds += ms / 1000;
+      const rec = {
+        step: trainer.step,
+        lossD: +s.lossD.toFixed(5),
+        lossGAdv: +s.lossGAdv.toFixed(5),
+        lossL1: +s.lossL1.toFixed(5),
+        dReal: +s.dReal.toFixed(4),
+        dFake: +s.dFake.toFixed(4),
+        ms: Math.round(ms),
+        t: new Date().toISOString(),
+      };
+      appendFileSync(logFile, `${JSON.stringify(rec)}\n`);
+      if (![s.lossD, s.lossGAdv, s.lossL1].every(Number.isFinite)) throw new Error(`non-finite loss at step ${trainer.step}`);
+      windowSteps++;
+      if (trainer.step % opt.printEvery === 0 || trainer.step === opt.steps) {
+        const el = (performance.now() - windowStart) / 1000;
+        const sps = windowSteps / el;
+        console.log(
+          `step ${trainer.step}/${opt.steps}  ${sps.toFixed(2)} steps/s  ${Math.round(ms)} ms/step  ETA ${fmtDuration((opt.steps - trainer.step) / sps)}  ` +
+            `lossD ${s.lossD.toFixed(3)} lossG_adv ${s.lossGAdv.toFixed(3)} L1 ${s.lossL1.toFixed(4)} D(real) ${s.dReal.toFixed(3)} D(fake) ${s.dFake.toFixed(3)}  tensors ${tf.memory().numTensors}`,
+        );
+        windowStart = performance.now();
+        windowSteps = 0;
+      }
+      if (schedule.has(trainer.step)) await doExport();
+      if (opt.stopAt !== null && trainer.step >= opt.stopAt) stop = true;
+      if (Date.now() - lastCkpt > opt.ckptMinutes * 60_000 || stop || trainer.step === opt.steps) {
+        await checkpoint();
+        lastCkpt = Date.now();
+      }
+    }
+    if (savedStep !== trainer.step) await checkpoint();
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
+  const step = trainer.step;
+  trainer.dispose();
+  console.log(JSON.stringify({ done: step >= opt.steps, step, stepsThisSession: step - startStep, lastMs: Math.round(lastMs), ckptDir, logFile, modelDir }));
+  return { step, resumedFrom, ckptDir, logFile, modelDir, msPerStep: lastMs };
+}
+
+const isMain = process.argv[1] !== undefined && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url);
+if (isMain) {
+  trainDoodles(parseOptions(process.argv.slice(2)))
+    .then(() => process.exit(0))
+    .catch((e: unknown) => {
+      console.error(e);
+      process.exit(1);
+    });
+}
+
+export { parseOptions };
