@@ -177,12 +177,14 @@ export function updateManifestOf<B extends object>(
   entry: Omit<ManifestCheckpoint, 'metrics'> & { metrics?: Record<string, number> | null },
 ): ManifestWith<B> {
   const file = path.join(modelDir, 'manifest.json');
-  const prev = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as { checkpoints?: ManifestCheckpoint[] }) : null;
+  const prev = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as { checkpoints?: ManifestCheckpoint[] } & Record<string, unknown>) : null;
   const old = prev?.checkpoints?.find((c) => c.step === entry.step);
   const checkpoints = (prev?.checkpoints ?? []).filter((c) => c.step !== entry.step);
   checkpoints.push({ ...entry, metrics: entry.metrics ?? old?.metrics ?? null });
   checkpoints.sort((a, b) => a.step - b.step);
   const m: ManifestWith<B> = {
+    // fields other tools keep in the manifest (eval-doodles' baselines) survive an export
+    ...prev,
     ...base,
     checkpoints,
     totalBytes: checkpoints.reduce((s, c) => s + c.bytes, 0),

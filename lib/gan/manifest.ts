@@ -37,6 +37,12 @@ export const modelManifestSchema = z.object({
 
 export type ModelManifest = z.infer<typeof modelManifestSchema>;
 
+/** One baseline of an evaluation: what it is and its figures (same keys as a checkpoint's metrics). */
+export const baselineSchema = z.object({
+  description: z.string(),
+  metrics: z.record(z.string(), z.number()),
+});
+
 /**
  * The manifest of a conditional (pix2pix) model, public/models/<id>/manifest.json (written by
  * training/train-doodles.ts): a line image [R, R, inChannels] in [-1, 1] in, colour [R, R, 3] out;
@@ -53,6 +59,11 @@ export const pix2pixManifestSchema = z.object({
   architecture: pix2pixConfigSchema,
   dataset: z.object({ name: z.string(), pairs: z.number(), heldOut: z.number(), sources: z.array(datasetSourceSchema).min(1) }),
   checkpoints: z.array(checkpointSchema).min(1),
+  /**
+   * Reference figures the checkpoints' metrics are compared with (training/eval-doodles.ts):
+   * plainFill (outline filled with the mean colour), untrained (step 0), realTrain (real vs real).
+   */
+  baselines: z.record(z.string(), baselineSchema).optional(),
 });
 
 export type Pix2PixManifest = z.infer<typeof pix2pixManifestSchema>;

@@ -1,0 +1,116 @@
+/**
+ * The "plain fill" baseline of the doodle -> colour evaluation (issue 8): what a paint bucket
+ * with one colour does. Pure functions on float32 images in [-1, 1] (white = +1), the layouts of
+ * training/doodle-loader.ts (line [n, S, S, 1], colour [n, S, S, 3], NHWC); no tfjs, no I/O.
+ *
+ * Per line image:
+ *  - ink: pixels darker than `threshold` (default 0, i.e. 50 % grey);
+ *  - background: the white (non-ink) pixels reachable from the image border through white
+ *    pixels, 4-connected (so a one-pixel diagonal stroke closes a region), stay white;
+ *  - enclosed: every other white pixel (not reachable from the border) gets `fill`;
+ * and the line art is laid over that base like ink on paper (multiply, in [0, 1] units), so ink
+ * stays as dark as it is in the doodle (black strokes stay black, anti-aliased edges stay grey
+ * over white or tinted over the fill).
+ */
+
+/** RGB in [-1, 1]. */
+export type Rgb = readonly [number, number, number];
+
+/** Default ink threshold on the [-1, 1] scale: darker than 50 % grey is ink. */
+export const INK_THRESHOLD = 0;
+
+/**
+ * The regions of one S x S line image: 0 = ink, 1 = background (white, reachable from the border),
+ * 2 = enclosed white.
+ */
+export function doodleRegions(line: ArrayLike<number>, size: number, threshold = INK_THRESHOLD, offset = 0): Uint8Array {
+  const S = size;
+  const n = S * S;
+  const region = new Uint8Array(n);
+  for (let p = 0; p < n; p++) region[p] = (line[offset + p] as number) < threshold ? 0 : 2;
+  // flood the background from every white border pixel (explicit stack, 4-connected)
+  const stack = new Int32Array(n);
+  let top = 0;
+  const seed = (p: number): void => {
+    if (region[p] === 2) {
+      region[p] = 1;
+      stack[top++] = p;
+    }
+  };
+  for (let i = 0; i < S; i++) {
+    seed(i); // top row
+    seed((S - 1) * S + i); // bottom row
+    seed(i * S); // left column
+    seed(i * S + S - 1); // right column
+  }
+  while (top > 0) {
+    const p = stack[--top] as number;
+    const x = p % S;
+    if (x > 0) seed(p - 1);
+    if (x < S - 1) seed(p + 1);
+    if (p >= S) seed(p - S);
+    if (p < n - S) seed(p + S);
+  }
+  return region;
+}
+
+/**
+ * The plain-fill colour image of every line image in `line` ([count, S, S, 1] in [-1, 1]):
+ * background white, enclosed regions `fill`, ink multiplied over it. Returns [count, S, S, 3] in [-1, 1].
+ */
+export function plainFill(line: Float32Array, count: number, size: number, fill: Rgb, threshold = INK_THRESHOLD): Float32Array {
+  const S2 = size * size;
+  if (line.length !== count * S2) throw new Error(`plainFill: ${line.length} values for ${count} line images of ${size}x${size}`);
+  const fill01 = fill.map((v) => (v + 1) / 2);
+  const out = new Float32Array(count * S2 * 3);
+  for (let k = 0; k < count; k++) {
+    const region = doodleRegions(line, size, threshold, k * S2);
+    for (let p = 0; p < S2; p++) {
+      const ink01 = Math.min(1, Math.max(0, ((line[k * S2 + p] as number) + 1) / 2));
+      const o = (k * S2 + p) * 3;
+      for (let c = 0; c < 3; c++) {
+        const base = region[p] === 2 ? (fill01[c] as number) : 1;
+        out[o + c] = 2 * base * ink01 - 1;
+      }
+    }
+  }
+  return out;
+}
+
+/**
+ * The mean colour (RGB in [-1, 1]) of the "coloured" pixels of a set of pairs: pixels whose
+ * colour image is not white (some channel below `whiteLevel`) and that are not ink in the line
+ * image (the strokes are drawn separately, from the line art; averaging them in would only
+ * darken the fill). Falls back to mid grey (0) when there are none.
+ */
+export function meanFillColour(line: Float32Array, colour: Float32Array, pixels: number, whiteLevel = 0.96, threshold = INK_THRESHOLD): [number, number, number] {
+  if (line.length !== pixels || colour.length !== pixels * 3) throw new Error('meanFillColour: line and colour sizes differ');
+  let sr = 0;
+  let sg = 0;
+  let sb = 0;
+  let n = 0;
+  for (let p = 0; p < pixels; p++) {
+    if ((line[p] as number) < threshold) continue;
+    const r = colour[3 * p] as number;
+    const g = colour[3 * p + 1] as number;
+    const b = colour[3 * p + 2] as number;
+    if (r >= whiteLevel && g >= whiteLevel && b >= whiteLevel) continue;
+    sr += r;
+    sg += g;
+    sb += b;
+    n++;
+  }
+  return n === 0 ? [0, 0, 0] : [sr / n, sg / n, sb / n];
+}
+
+/**
+ * Mean absolute difference of two images (or image sets) given in [-1, 1], in [0, 1] pixel units:
+ * mean |a - b| / 2 over all pixels and channels (the trainer's L1 loss is the same without / 2).
+ */
+export function meanL1(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  if (a.length !== b.length) throw new Error(`meanL1: ${a.length} vs ${b.length} values`);
+  if (a.length === 0) throw new Error('meanL1: empty');
+  let s = 0;
+  for (let i = 0; i < a.length; i++) s += Math.abs((a[i] as number) - (b[i] as number));
+  return s / a.length / 2;
+}
