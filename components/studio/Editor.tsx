@@ -5,6 +5,7 @@ import Link from 'next/link'
 import { useCallback, useEffect, useRef, useState } from 'react'
 import type { CanvasObject } from '@/lib/canvas/objects'
 import type { CanvasOp } from '@/lib/canvas/ops'
+import { DoodlePanel } from './DoodlePanel'
 import { HistoryPanel } from './HistoryPanel'
 import { PresenceOverlay } from './PresenceOverlay'
 import { SharePanel } from './SharePanel'
@@ -314,6 +315,7 @@ export default function Editor({ artworkId, token }: { artworkId: string; token:
       if (e.key === '+' || e.key === '=') return setViewZoom(zoom * 1.25)
       if (e.key === '-') return setViewZoom(zoom / 1.25)
       if (e.key === '0') return setViewZoom(1)
+      if (e.shiftKey && e.key.toLowerCase() === 'p') return // Shift+P paints the doodle (DoodlePanel)
       const picked = TOOLS.find((x) => x.key.toLowerCase() === e.key.toLowerCase())
       if (picked) setTool(picked.id)
     }
@@ -405,7 +407,8 @@ export default function Editor({ artworkId, token }: { artworkId: string; token:
             <PresenceOverlay cursors={session.cursors} strokes={session.strokes} vpt={vpt} size={VIEW} />
             {!doc && <div className="absolute inset-0 flex items-center justify-center bg-white/80 text-sm text-black/60">Opening the canvas…</div>}
           </div>
-          <p className="text-xs text-black/50">
+          {/* as wide as the canvas: a longer list must wrap, not widen the column */}
+          <p className="text-xs text-black/50" style={{ maxWidth: VIEW }}>
             {SHORTCUTS.map(([k, what]) => (
               <span key={k} className="mr-3 whitespace-nowrap">
                 <kbd className="rounded bg-black/5 px-1">{k}</kbd> {what}
@@ -432,6 +435,7 @@ export default function Editor({ artworkId, token }: { artworkId: string; token:
               <input type="checkbox" checked={fillShapes} onChange={(e) => setFillShapes(e.target.checked)} /> Fill shapes
             </label>
           </fieldset>
+          <DoodlePanel doc={doc} canWrite={canWrite} artworkId={artworkId} token={token} commit={commit} />
           {role === 'owner' && <SharePanel artworkId={artworkId} />}
           <div className="flex gap-2">
             <button type="button" className={`${btn} flex-1`} onClick={() => setReplay(true)}>

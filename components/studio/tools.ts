@@ -30,6 +30,7 @@ export const SHORTCUTS: Array<[string, string]> = [
   ['[', 'Send backward'],
   ['+ / −', 'Zoom'],
   ['0', 'Fit to screen'],
+  ['Shift+P', 'Paint the doodle'],
 ]
 
 export const newObjectId = () => globalThis.crypto.randomUUID().replace(/-/g, '').slice(0, 20)

@@ -1,6 +1,7 @@
 // The drawable objects of a canvas document, one zod schema per kind. Coordinates are in canvas
 // pixels (the document's width x height), as Fabric uses them; colours are CSS colour strings.
 import { z } from 'zod'
+import { provenanceSchema } from '../gan/provenance'
 
 export const objectIdSchema = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'object ids are 1-64 characters of A-Z a-z 0-9 _ -')
 
@@ -85,6 +86,11 @@ export const imageObjectSchema = z
     locked: z.boolean().default(false),
     /** draw with smoothing when scaled up (the generator's 64x64 output) */
     smooth: z.boolean().default(true),
+    /**
+     * how the image was made (e.g. painted from a doodle), so every version and the replay
+     * record it; null after undoing an update that set it
+     */
+    provenance: provenanceSchema.nullish(),
   })
   .strict()
 

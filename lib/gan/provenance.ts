@@ -20,7 +20,22 @@ export const ganProvenanceSchema = z
   })
   .strict();
 
-export const provenanceSchema = z.discriminatedUnion('kind', [ganProvenanceSchema]);
+/** A base image painted from a doodle by the pix2pix doodle model (the studio's "Paint it"). */
+export const doodleProvenanceSchema = z
+  .object({
+    kind: z.literal('doodle'),
+    modelId: modelIdSchema,
+    /** the training step of the checkpoint */
+    checkpoint: z.number().int().min(0).max(10_000_000),
+    /** the prepared 64x64 line image the model was given, in the blob store */
+    doodle: z.string().max(200).regex(/^\/api\/blobs\/[0-9a-f]{64}$/, 'the doodle comes from the blob store'),
+    /** how many canvas objects the doodle was drawn from */
+    strokes: z.number().int().min(0).max(5_000),
+  })
+  .strict();
+
+export const provenanceSchema = z.discriminatedUnion('kind', [ganProvenanceSchema, doodleProvenanceSchema]);
 
 export type GanProvenance = z.infer<typeof ganProvenanceSchema>;
+export type DoodleProvenance = z.infer<typeof doodleProvenanceSchema>;
 export type Provenance = z.infer<typeof provenanceSchema>;
