@@ -17,6 +17,11 @@ export default function CreditsPage() {
         GANvas trains its own generator on emoji faces from these open sets. Images derived from OpenMoji are shared
         under CC BY-SA 4.0. Apple&apos;s emoji are not used: they are not licensed for this.
       </p>
+      <p className="text-black/70">
+        The doodle painter (the studio&apos;s &ldquo;Paint it&rdquo;) is trained on 2,084 pairs of OpenMoji 17.0.0 line art and
+        colour images (CC BY-SA 4.0, <a className="text-violet-700 underline-offset-2 hover:underline" href="https://openmoji.org">openmoji.org</a>); its
+        paintings are derived from them and shared under the same licence. The example doodles were drawn for GANvas.
+      </p>
       <table className="w-full border-collapse overflow-hidden rounded-xl bg-white text-left text-sm shadow-sm">
         <caption className="sr-only">Training data sets and their licences</caption>
         <thead className="bg-black/5">
