@@ -101,7 +101,7 @@ test('a view link shows the canvas live but cannot change it', async ({ browser,
   const { artwork } = (await (await owner.request.post('/api/artworks', { data: { title: 'Look only' } })).json()) as { artwork: { id: string } }
   const { link } = (await (await owner.request.post(`/api/artworks/${artwork.id}/share`, { data: { role: 'view' } })).json()) as { link: { token: string } }
   const viewer = await open(browser, `/studio/${artwork.id}?token=${link.token}`)
-  await expect(viewer.page.getByText('view only')).toBeVisible()
+  await expect(viewer.page.getByText('view only', { exact: true })).toBeVisible()
   await expect(viewer.page.getByRole('button', { name: 'Pencil (P)' })).toBeDisabled()
   await expect(viewer.page.getByRole('button', { name: 'Save version' })).toHaveCount(0)
   await owner.close()
