@@ -1,19 +1,10 @@
 // Two people in two browser contexts co-edit one artwork: strokes, shapes, cursors and strokes in
 // progress cross over; one goes offline, keeps drawing, comes back, and both converge.
 import { expect, test, type Browser, type Page } from '@playwright/test'
+import { pixelAt } from './helpers'
 
 test.describe.configure({ timeout: 180_000 })
 
-async function pixelAt(page: Page, x: number, y: number): Promise<number[]> {
-  return page.evaluate(
-    ([px, py]) => {
-      const canvas = document.querySelector<HTMLCanvasElement>('canvas[data-testid="artwork-canvas"]')!
-      const ratio = canvas.width / canvas.getBoundingClientRect().width
-      return Array.from(canvas.getContext('2d')!.getImageData(Math.round(px! * ratio), Math.round(py! * ratio), 1, 1).data)
-    },
-    [x, y],
-  )
-}
 const near = (rgba: number[], [r, g, b]: [number, number, number]) => Math.abs(rgba[0]! - r) < 60 && Math.abs(rgba[1]! - g) < 60 && Math.abs(rgba[2]! - b) < 60
 const MAGENTA: [number, number, number] = [255, 0, 255]
 const CYAN: [number, number, number] = [0, 255, 255]

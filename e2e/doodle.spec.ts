@@ -2,22 +2,11 @@
 // (Shift+P), the pix2pix model runs in the browser and its painting becomes the base layer (one
 // undoable step), saved in a version whose document records the doodle provenance.
 import { expect, test, type Page } from '@playwright/test'
+import { pixelAt, waitForEditor } from './helpers'
 
 test.describe.configure({ timeout: 240_000 })
 // wide enough to show the side column (the doodle panel) in the screenshot
 test.use({ viewport: { width: 1440, height: 1100 } })
-
-/** RGBA of the editor canvas at a point in CSS pixels from its top-left corner. */
-async function pixelAt(page: Page, x: number, y: number): Promise<number[]> {
-  return page.evaluate(
-    ([px, py]) => {
-      const canvas = document.querySelector<HTMLCanvasElement>('canvas[data-testid="artwork-canvas"]')!
-      const ratio = canvas.width / canvas.getBoundingClientRect().width
-      return Array.from(canvas.getContext('2d')!.getImageData(Math.round(px! * ratio), Math.round(py! * ratio), 1, 1).data)
-    },
-    [x, y],
-  )
-}
 
 // points inside the doodle (a circle of radius 180 around 360,360), well away from its line
 const INSIDE: Array<[number, number]> = []
@@ -25,12 +14,6 @@ for (let dx = -120; dx <= 120; dx += 60) for (let dy = -120; dy <= 120; dy += 60
 const sample = async (page: Page) => Promise.all(INSIDE.map(([x, y]) => pixelAt(page, x, y)))
 /** mean absolute RGB difference between two samples */
 const distance = (a: number[][], b: number[][]) => a.reduce((s, p, i) => s + [0, 1, 2].reduce((t, c) => t + Math.abs(p[c]! - b[i]![c]!), 0), 0) / (a.length * 3)
-
-async function waitForEditor(page: Page) {
-  await expect(page.getByTestId('connection')).toHaveAttribute('data-state', 'live', { timeout: 30_000 })
-  await expect(page.getByText('Opening the canvas…')).toBeHidden({ timeout: 30_000 })
-  await page.waitForTimeout(500) // the base image decodes
-}
 
 test('draw a doodle, paint it, undo/redo, save it in a version, reload', async ({ page }) => {
   await page.goto('/generate')

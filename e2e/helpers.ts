@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process'
 import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
-import type { APIRequestContext, BrowserContext } from '@playwright/test'
+import { expect, type APIRequestContext, type BrowserContext, type Page } from '@playwright/test'
 import { io, type Socket } from 'socket.io-client'
 
 /** Signs the browser context in as a guest through the app's real auth endpoint. */
@@ -62,4 +62,23 @@ export async function startServer(port: number, env: Record<string, string | und
     await new Promise((r) => setTimeout(r, 200))
   }
   return { url, child, output: () => out, exited }
+}
+
+/** RGBA of the editor canvas at a point in CSS pixels from its top-left corner. */
+export async function pixelAt(page: Page, x: number, y: number): Promise<number[]> {
+  return page.evaluate(
+    ([px, py]) => {
+      const canvas = document.querySelector<HTMLCanvasElement>('canvas[data-testid="artwork-canvas"]')!
+      const ratio = canvas.width / canvas.getBoundingClientRect().width
+      return Array.from(canvas.getContext('2d')!.getImageData(Math.round(px! * ratio), Math.round(py! * ratio), 1, 1).data)
+    },
+    [x, y],
+  )
+}
+
+/** Waits until the studio is live and its canvas (with the base image) is shown. */
+export async function waitForEditor(page: Page) {
+  await expect(page.getByTestId('connection')).toHaveAttribute('data-state', 'live', { timeout: 30_000 })
+  await expect(page.getByText('Opening the canvas…')).toBeHidden({ timeout: 30_000 })
+  await page.waitForTimeout(500) // the base image decodes
 }

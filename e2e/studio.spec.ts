@@ -1,34 +1,18 @@
 // The main workflow in real Chromium against the real server and database: generate, open in a
 // canvas, draw, undo/redo, save a version, reload, restore version 1, fork.
 import { expect, test, type Page } from '@playwright/test'
+import { pixelAt, waitForEditor } from './helpers'
 
 test.describe.configure({ timeout: 180_000 })
 
 const MAGENTA = '#ff00ff'
 
-/** RGBA of the editor canvas at a point in CSS pixels from its top-left corner. */
-async function pixelAt(page: Page, x: number, y: number): Promise<number[]> {
-  return page.evaluate(
-    ([px, py]) => {
-      const canvas = document.querySelector<HTMLCanvasElement>('canvas[data-testid="artwork-canvas"]')!
-      const ratio = canvas.width / canvas.getBoundingClientRect().width
-      return Array.from(canvas.getContext('2d')!.getImageData(Math.round(px! * ratio), Math.round(py! * ratio), 1, 1).data)
-    },
-    [x, y],
-  )
-}
 const isMagenta = (rgba: number[]) => rgba[0]! > 200 && rgba[1]! < 80 && rgba[2]! > 200
 
 async function canvasBox(page: Page) {
   const box = await page.getByTestId('artwork-canvas').boundingBox()
   if (!box) throw new Error('no canvas')
   return box
-}
-
-async function waitForEditor(page: Page) {
-  await expect(page.getByTestId('connection')).toHaveAttribute('data-state', 'live', { timeout: 30_000 })
-  await expect(page.getByText('Opening the canvas…')).toBeHidden({ timeout: 30_000 })
-  await page.waitForTimeout(500) // the base image decodes
 }
 
 test('generate, open in canvas, draw, undo/redo, save, reload, restore, fork', async ({ page }) => {

@@ -24,3 +24,18 @@ export async function canvasToPngBase64(canvas: HTMLCanvasElement): Promise<stri
   for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000))
   return btoa(binary)
 }
+
+/** Decodes an image URL (a file, a data URL) into its RGBA pixels through a 2D canvas. */
+export async function imageDataFromUrl(url: string): Promise<ImageData> {
+  const img = new Image()
+  img.decoding = 'async'
+  img.src = url
+  await img.decode()
+  const canvas = document.createElement('canvas')
+  canvas.width = img.naturalWidth
+  canvas.height = img.naturalHeight
+  const ctx = canvas.getContext('2d', { willReadFrequently: true })
+  if (!ctx) throw new Error('this browser cannot read images into pixels (no 2D canvas)')
+  ctx.drawImage(img, 0, 0)
+  return ctx.getImageData(0, 0, canvas.width, canvas.height)
+}

@@ -18,6 +18,13 @@ export interface GeneratorState {
   error: string | null
 }
 
+/** tfjs (loaded only on the pages that generate), the page's backend and the model's manifest. */
+export async function startGenerator() {
+  const rt = await import('@/lib/gan/runtime')
+  const [manifest, backend] = await Promise.all([fetchManifest(), rt.sharedBackend()])
+  return { rt, manifest, backend }
+}
+
 export function useGenerator() {
   const [state, setState] = useState<GeneratorState>({ manifest: null, backend: null, checkpoint: -1, progress: 0, ready: false, error: null })
   const model = useRef<tf.LayersModel | null>(null)
@@ -27,10 +34,8 @@ export function useGenerator() {
     let cancelled = false
     ;(async () => {
       try {
-        // tfjs is large: load it only on the pages that generate
-        const rt = await import('@/lib/gan/runtime')
+        const { rt, manifest, backend } = await startGenerator()
         runtime.current = rt
-        const [manifest, backend] = await Promise.all([fetchManifest(), rt.sharedBackend()])
         if (!cancelled) setState((s) => ({ ...s, manifest, backend, checkpoint: manifest.checkpoints.length - 1 }))
       } catch (e) {
         if (!cancelled) setState((s) => ({ ...s, error: e instanceof Error ? e.message : String(e) }))

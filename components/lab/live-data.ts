@@ -1,22 +1,11 @@
 'use client'
 // Real images for live training, from the browser: the subset atlas decoded with a canvas, and the
 // user's liked latents from /api/ratings (with a clear message for every way that can fail).
+import { imageDataFromUrl } from '@/components/generate/pixels'
 import { ratingListSchema } from '@/lib/taste/wire'
 
 /** Decodes a PNG atlas into RGBA pixels (lib/gan/live-data.ts cuts the tiles). */
-export async function decodeAtlas(url: string): Promise<ImageData> {
-  const img = new Image()
-  img.decoding = 'async'
-  img.src = url
-  await img.decode()
-  const canvas = document.createElement('canvas')
-  canvas.width = img.naturalWidth
-  canvas.height = img.naturalHeight
-  const ctx = canvas.getContext('2d', { willReadFrequently: true })
-  if (!ctx) throw new Error('this browser cannot read images into pixels (no 2D canvas)')
-  ctx.drawImage(img, 0, 0)
-  return ctx.getImageData(0, 0, canvas.width, canvas.height)
-}
+export const decodeAtlas = (url: string): Promise<ImageData> => imageDataFromUrl(url)
 
 export type LikedResult = { ok: true; latents: Float32Array[] } | { ok: false; message: string }
 

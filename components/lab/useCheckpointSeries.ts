@@ -5,7 +5,8 @@
 import { useEffect, useRef, useState } from 'react'
 import type * as tf from '@tensorflow/tfjs'
 import { sampleLatents, type Latent } from '@/lib/gan/latent'
-import { checkpointUrl, fetchManifest, type ManifestCheckpoint, type ModelManifest } from '@/lib/gan/manifest'
+import { startGenerator } from '@/components/generate/useGenerator'
+import { checkpointUrl, type ManifestCheckpoint, type ModelManifest } from '@/lib/gan/manifest'
 import type { BackendInfo, Pixels } from '@/lib/gan/runtime'
 
 export interface CheckpointSeries {
@@ -34,9 +35,8 @@ export function useCheckpointSeries(seed: number, count: number): CheckpointSeri
     let cancelled = false
     ;(async () => {
       try {
-        const rt = await import('@/lib/gan/runtime')
+        const { rt, manifest, backend } = await startGenerator()
         runtime.current = rt
-        const [manifest, backend] = await Promise.all([fetchManifest(), rt.sharedBackend()])
         if (cancelled) return
         setState((s) => ({ ...s, manifest, backend }))
         const checkpoints: ManifestCheckpoint[] = []

@@ -12,7 +12,7 @@ import { darkBox, DOODLE_PAD, DOODLE_SIZE, EmptyDoodleError, inputToPixels, line
 import { checkpointUrl, DOODLE_MODEL_ID, modelBaseUrl, pix2pixManifestSchema, type ManifestCheckpoint } from '@/lib/gan/manifest'
 import type { DoodleProvenance } from '@/lib/gan/provenance'
 import type { Pixels } from '@/lib/gan/runtime'
-import { drawPixels, pixelsToPngBase64 } from '@/components/generate/pixels'
+import { drawPixels, imageDataFromUrl, pixelsToPngBase64 } from '@/components/generate/pixels'
 import { EXAMPLE_DOODLES, exampleDoodleObject } from './example-doodles'
 import { renderDocumentPng } from './fabric-scene'
 import { newObjectId } from './tools'
@@ -55,17 +55,7 @@ function doodleDocument(doc: CanvasDocument, linePx: number): { doc: CanvasDocum
 }
 
 async function renderBitmap(doc: CanvasDocument): Promise<Bitmap> {
-  const url = await renderDocumentPng(doc, RENDER)
-  const img = new Image()
-  img.src = url
-  await img.decode()
-  const canvas = document.createElement('canvas')
-  canvas.width = img.naturalWidth
-  canvas.height = img.naturalHeight
-  const ctx = canvas.getContext('2d', { willReadFrequently: true })
-  if (!ctx) throw new Error('no 2D canvas')
-  ctx.drawImage(img, 0, 0)
-  const data = ctx.getImageData(0, 0, canvas.width, canvas.height)
+  const data = await imageDataFromUrl(await renderDocumentPng(doc, RENDER))
   return { width: data.width, height: data.height, data: data.data, channels: 4 }
 }
 
