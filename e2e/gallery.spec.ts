@@ -1,10 +1,11 @@
-// Publish from the studio, find it first in the gallery, open it, like it, check its provenance
-// by regenerating the base image, and remix it into a new artwork whose lineage points back.
+// Publish from the studio (and take a second piece down again from the studio's list), find it
+// first in the gallery, open it (absolute og:image), like it, check its provenance by
+// regenerating the base image, and remix it into a new artwork whose lineage points back.
 import { expect, test } from '@playwright/test'
 
 test.describe.configure({ timeout: 180_000 })
 
-test('publish, appear first in the gallery, like, regenerate, remix', async ({ page }) => {
+test('publish, appear first in the gallery, like, regenerate, remix', async ({ page, baseURL }) => {
   const title = `E2E piece ${Date.now()}`
   await page.goto('/generate')
   await expect(page.getByRole('progressbar')).toBeHidden({ timeout: 60_000 })
@@ -31,6 +32,26 @@ test('publish, appear first in the gallery, like, regenerate, remix', async ({ p
   await form.getByLabel('Tags').fill('smile, e2e')
   await form.getByRole('button', { name: 'Publish' }).click()
   await expect(page.getByText('Published.')).toBeVisible()
+  const inGallery = page.getByRole('list', { name: 'Published pieces of this artwork' })
+  await expect(inGallery.getByRole('link', { name: title })).toBeVisible()
+
+  // a second piece from version 1, taken down again from the studio's list
+  await page.getByTestId('version-1').getByRole('button', { name: 'Publish' }).click()
+  const form1 = page.getByRole('form', { name: 'Publish version 1' })
+  await form1.getByLabel('Title').fill(`${title} (v1)`)
+  await form1.getByRole('button', { name: 'Publish' }).click()
+  await expect(inGallery.getByRole('listitem')).toHaveCount(2)
+  const v1Href = await inGallery.getByRole('link', { name: `${title} (v1)` }).getAttribute('href')
+  await page.screenshot({ path: 'test-results/screens/studio-published.png' })
+  await inGallery.getByRole('button', { name: `Unpublish “${title} (v1)” (version 1)` }).click()
+  await expect(page.getByText(`Unpublished “${title} (v1)”.`)).toBeVisible()
+  await expect(inGallery.getByRole('listitem')).toHaveCount(1)
+  await expect(inGallery.getByRole('link', { name: title, exact: true })).toBeVisible()
+  expect((await page.request.get(v1Href!)).status()).toBe(404)
+  // version 2 is published: its form says so and would update that entry
+  await page.getByTestId('version-2').getByRole('button', { name: 'Publish' }).click()
+  await expect(page.getByRole('form', { name: 'Publish version 2' }).getByLabel('Title')).toHaveValue(title)
+  await expect(page.getByRole('form', { name: 'Publish version 2' }).getByRole('button', { name: 'Update' })).toBeVisible()
 
   // newest first in the gallery
   await page.goto('/gallery')
@@ -41,7 +62,11 @@ test('publish, appear first in the gallery, like, regenerate, remix', async ({ p
   await expect(page.getByRole('heading', { level: 1 })).toHaveText(title)
   // user text is shown as text, never as HTML
   await expect(page.getByText('<b>not bold</b> a face with a line')).toBeVisible()
-  await expect(page.getByTestId('lineage')).toContainText('version 2')
+  await expect(page.getByTestId('lineage')).toContainText('v2')
+  await expect(page.getByTestId('lineage')).toContainText('this piece')
+  // link previews need an absolute image URL on the address the site is reached at
+  const ogImage = await page.locator('meta[property="og:image"]').getAttribute('content')
+  expect(ogImage).toMatch(new RegExp(`^${baseURL}/api/blobs/[0-9a-f]{64}$`))
 
   // likes toggle, one per person, and persist
   await expect(page.getByTestId('like-count')).toHaveText('0')
@@ -66,6 +91,8 @@ test('publish, appear first in the gallery, like, regenerate, remix', async ({ p
 
   // the author takes the piece down: it leaves the gallery and its page answers 404
   await page.goto(pieceUrl)
+  await expect(page.getByRole('list', { name: 'Remixes of this piece' })).toContainText('(fork)')
+  await page.screenshot({ path: 'test-results/screens/piece-lineage.png', fullPage: true })
   await page.getByRole('button', { name: 'Unpublish' }).click()
   await page.waitForURL(/\/gallery$/)
   await expect(page.getByText(title)).toHaveCount(0)

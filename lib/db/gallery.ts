@@ -24,13 +24,54 @@ export type PublishInput = z.infer<typeof publishSchema>
 export type GallerySort = 'newest' | 'liked'
 export const PAGE_SIZE = 24
 
+export type PublishOutcome = 'created' | 'updated' | 'republished'
+
+/**
+ * Publishes a version, at most one gallery entry per version: publishing an already published
+ * version updates that entry's title, description and tags (idempotent); publishing a version
+ * whose entry was unpublished brings that entry back (same id, links and likes) with the new
+ * text. The version row is locked (FOR NO KEY UPDATE, which forks' foreign-key checks do not
+ * wait for) so that concurrent publishes of one version queue and the second finds the first's
+ * row. Without a unique index this lock is the guarantee: every insert goes through here.
+ */
 export async function publishVersion(prisma: PrismaClient, artworkId: string, authorId: string, input: PublishInput) {
-  const version = await prisma.version.findUnique({ where: { artworkId_number: { artworkId, number: input.version } }, select: { id: true, pngKey: true } })
-  if (!version) return null
-  return prisma.publication.create({
-    data: { versionId: version.id, artworkId, authorId, title: input.title, description: input.description, tags: [...new Set(input.tags)] },
-    select: { id: true, title: true, publishedAt: true },
+  const text = { title: input.title, description: input.description, tags: [...new Set(input.tags)] }
+  return prisma.$transaction(async (tx) => {
+    const [version] = await tx.$queryRaw<Array<{ id: string }>>`
+      SELECT id FROM "Version" WHERE "artworkId" = ${artworkId} AND number = ${input.version} FOR NO KEY UPDATE`
+    if (!version) return null
+    const select = { id: true, title: true, publishedAt: true } as const
+    // the live entry if there is one (the most liked, should older data hold several), else the latest taken down
+    const existing = await tx.publication.findFirst({
+      where: { artworkId, versionId: version.id },
+      orderBy: [{ unpublishedAt: { sort: 'desc', nulls: 'first' } }, { likeCount: 'desc' }, { publishedAt: 'asc' }],
+      select: { id: true, unpublishedAt: true },
+    })
+    if (!existing) {
+      const created = await tx.publication.create({ data: { versionId: version.id, artworkId, authorId, ...text }, select })
+      return { ...created, outcome: 'created' as PublishOutcome }
+    }
+    const republish = existing.unpublishedAt !== null
+    const updated = await tx.publication.update({
+      where: { id: existing.id },
+      data: { ...text, ...(republish ? { unpublishedAt: null, publishedAt: new Date() } : {}) },
+      select,
+    })
+    // duplicates left by older code: one live entry per version from now on (rows stay, as for unpublish)
+    await tx.publication.updateMany({ where: { artworkId, versionId: version.id, unpublishedAt: null, id: { not: existing.id } }, data: { unpublishedAt: new Date() } })
+    return { ...updated, outcome: (republish ? 'republished' : 'updated') as PublishOutcome }
   })
+}
+
+/** The live gallery entries of one artwork, newest first (the studio lists them to unpublish). */
+export async function listArtworkPublications(prisma: PrismaClient, artworkId: string) {
+  const rows = await prisma.publication.findMany({
+    where: { artworkId, unpublishedAt: null },
+    orderBy: [{ publishedAt: 'desc' }, { id: 'desc' }],
+    take: 100,
+    select: { id: true, title: true, description: true, tags: true, likeCount: true, publishedAt: true, version: { select: { number: true } } },
+  })
+  return rows.map((p) => ({ id: p.id, title: p.title, description: p.description, tags: p.tags, likeCount: p.likeCount, publishedAt: p.publishedAt.toISOString(), version: p.version.number }))
 }
 
 export async function unpublish(prisma: PrismaClient, publicationId: string, authorId: string): Promise<boolean> {
@@ -158,9 +199,11 @@ export async function listGallery(prisma: PrismaClient, q: GalleryQuery) {
   }
 }
 
-/** One published piece with what its page shows: image, artist, likes, lineage, provenance. */
+const PUBLICATION_ID = /^[a-z0-9]{20,40}$/
+
+/** One published piece with what its page shows: image, artist, likes, provenance (lineage: getLineage). */
 export async function getPublication(prisma: PrismaClient, id: string, viewerId: string | null) {
-  if (!/^[a-z0-9]{20,40}$/.test(id)) return null
+  if (!PUBLICATION_ID.test(id)) return null
   const p = await prisma.publication.findFirst({
     where: { id, unpublishedAt: null },
     select: {
@@ -180,14 +223,7 @@ export async function getPublication(prisma: PrismaClient, id: string, viewerId:
           pngKey: true,
           thumbKey: true,
           parent: { select: { number: true } },
-          forks: { select: { id: true, title: true, owner: { select: { name: true } } }, take: 20 },
-          artwork: {
-            select: {
-              title: true,
-              forkedFrom: { select: { number: true, artwork: { select: { id: true, title: true, publications: { where: { unpublishedAt: null }, select: { id: true }, take: 1 } } } } },
-              versions: { where: { number: 1 }, select: { provenance: true, pngKey: true } },
-            },
-          },
+          artwork: { select: { versions: { where: { number: 1 }, select: { provenance: true, pngKey: true } } } },
         },
       },
     },
@@ -206,18 +242,134 @@ export async function getPublication(prisma: PrismaClient, id: string, viewerId:
     author: p.author.name,
     authorId: p.authorId,
     artworkId: p.artworkId,
+    versionId: p.version.id,
     version: p.version.number,
+    /** the version this one was saved after, in the same artwork */
+    parentVersion: p.version.parent?.number ?? null,
     imageUrl: p.version.pngKey ? blobUrl(p.version.pngKey) : null,
-    lineage: {
-      parentVersion: p.version.parent?.number ?? null,
-      forkedFrom: p.version.artwork.forkedFrom
-        ? { title: p.version.artwork.forkedFrom.artwork.title, version: p.version.artwork.forkedFrom.number, publicationId: p.version.artwork.forkedFrom.artwork.publications[0]?.id ?? null }
-        : null,
-      forks: p.version.forks.map((f) => ({ title: f.title, owner: f.owner.name })),
-    },
+    thumbUrl: p.version.thumbKey ? blobUrl(p.version.thumbKey) : p.version.pngKey ? blobUrl(p.version.pngKey) : null,
     provenance: base?.provenance ?? null,
     baseImageUrl: base?.pngKey ? blobUrl(base.pngKey) : null,
   }
+}
+/** Ancestors walked up from a piece (fork after fork); older ones are left out, with `truncated`. */
+export const LINEAGE_DEPTH = 8
+/** Remixes shown under a piece; `remixCount` has them all. */
+export const LINEAGE_REMIXES = 24
+
+/**
+ * A version in a piece's lineage, as the viewer may see it. A version with a live gallery entry
+ * is public (its entry's title, links to its page); otherwise the artwork is shown (title, link to
+ * the studio) only to whom may read it, else as `hidden` with no title, author or image.
+ */
+export interface LineageNode {
+  key: string
+  hidden: boolean
+  title: string | null
+  version: number | null
+  author: string | null
+  thumbUrl: string | null
+  href: string | null
+}
+export interface Lineage {
+  /** oldest first, ending with the version this piece's artwork was forked from */
+  ancestors: LineageNode[]
+  /** there are older ancestors than the LINEAGE_DEPTH shown */
+  truncated: boolean
+  /** artworks forked from this piece's version, oldest first */
+  remixes: LineageNode[]
+  remixCount: number
+}
+
+interface LineageRow {
+  versionId: string
+  /** null only for a remix with no version at all */
+  number: number | null
+  imageKey: string | null
+  artworkId: string
+  artworkTitle: string
+  visibility: string
+  ownerId: string
+  owner: string
+  publicationId: string | null
+  publicationTitle: string | null
+}
+
+/**
+ * Who may read an artwork without a share link: lib/auth/permissions.ts' artworkRole (owner, or a
+ * public artwork) minus the token, which a gallery page never carries. Kept here as a predicate
+ * because it runs on every node of a lineage query (one query, not one per node).
+ */
+const readableWithoutLink = (row: { ownerId: string; visibility: string }, viewerId: string | null) =>
+  (viewerId !== null && row.ownerId === viewerId) || row.visibility === 'public'
+
+function lineageNode(row: LineageRow, viewerId: string | null): LineageNode {
+  if (row.publicationId) {
+    return { key: row.versionId, hidden: false, title: row.publicationTitle, version: row.number, author: row.owner, thumbUrl: row.imageKey ? blobUrl(row.imageKey) : null, href: `/gallery/${row.publicationId}` }
+  }
+  if (readableWithoutLink(row, viewerId)) {
+    return { key: row.versionId, hidden: false, title: row.artworkTitle, version: row.number, author: row.owner, thumbUrl: row.imageKey ? blobUrl(row.imageKey) : null, href: `/studio/${row.artworkId}` }
+  }
+  return { key: row.versionId, hidden: true, title: null, version: null, author: null, thumbUrl: null, href: null }
+}
+
+// The image of a version: its thumbnail, else its full render.
+const IMAGE_KEY = (v: string) => `COALESCE(NULLIF(${v}."thumbKey", ''), NULLIF(${v}."pngKey", ''))`
+// A version's live gallery entry, newest first; by artworkId too, for Publication's artworkId index.
+const LIVE_PUBLICATION = (v: string) =>
+  `SELECT p.id, p.title FROM "Publication" p WHERE p."artworkId" = ${v}."artworkId" AND p."versionId" = ${v}.id AND p."unpublishedAt" IS NULL ORDER BY p."publishedAt" DESC, p.id DESC LIMIT 1`
+
+/**
+ * A piece's lineage in two queries: its ancestors (a recursive walk up Artwork.forkedFromId, one
+ * row per fork, LINEAGE_DEPTH + 1 deep to know whether there is more) and its remixes (artworks
+ * forked from its version; each shown by its newest live entry, else its head version).
+ */
+export async function getLineage(prisma: PrismaClient, versionId: string, viewerId: string | null): Promise<Lineage> {
+  const up = await prisma.$queryRawUnsafe<Array<LineageRow & { depth: number }>>(
+    `WITH RECURSIVE chain(depth, "versionId") AS (
+       SELECT 0, $1::text
+       UNION ALL
+       SELECT c.depth + 1, a."forkedFromId"
+       FROM chain c JOIN "Version" v ON v.id = c."versionId" JOIN "Artwork" a ON a.id = v."artworkId"
+       WHERE a."forkedFromId" IS NOT NULL AND c.depth <= $2::int4
+     )
+     SELECT c.depth, v.id AS "versionId", v.number, ${IMAGE_KEY('v')} AS "imageKey",
+       a.id AS "artworkId", a.title AS "artworkTitle", a.visibility::text AS visibility, a."ownerId", u.name AS owner,
+       pub.id AS "publicationId", pub.title AS "publicationTitle"
+     FROM chain c
+     JOIN "Version" v ON v.id = c."versionId"
+     JOIN "Artwork" a ON a.id = v."artworkId"
+     JOIN "User" u ON u.id = a."ownerId"
+     LEFT JOIN LATERAL (${LIVE_PUBLICATION('v')}) pub ON true
+     WHERE c.depth > 0
+     ORDER BY c.depth DESC`,
+    versionId,
+    LINEAGE_DEPTH,
+  )
+  const truncated = up.some((r) => r.depth > LINEAGE_DEPTH)
+  const ancestors = up.filter((r) => r.depth <= LINEAGE_DEPTH).map((r) => lineageNode(r, viewerId))
+
+  const down = await prisma.$queryRawUnsafe<Array<LineageRow & { total: number }>>(
+    `SELECT COALESCE(pv.id, hv.id, a.id) AS "versionId", COALESCE(pv.number, hv.number) AS number,
+       COALESCE(${IMAGE_KEY('pv')}, ${IMAGE_KEY('hv')}) AS "imageKey",
+       a.id AS "artworkId", a.title AS "artworkTitle", a.visibility::text AS visibility, a."ownerId", u.name AS owner,
+       pub.id AS "publicationId", pub.title AS "publicationTitle",
+       (count(*) OVER ())::int4 AS total
+     FROM "Artwork" a
+     JOIN "User" u ON u.id = a."ownerId"
+     LEFT JOIN "Version" hv ON hv.id = a."headVersionId"
+     LEFT JOIN LATERAL (
+       SELECT p.id, p.title, p."versionId" FROM "Publication" p
+       WHERE p."artworkId" = a.id AND p."unpublishedAt" IS NULL ORDER BY p."publishedAt" DESC, p.id DESC LIMIT 1
+     ) pub ON true
+     LEFT JOIN "Version" pv ON pv.id = pub."versionId"
+     WHERE a."forkedFromId" = $1::text
+     ORDER BY a."createdAt", a.id
+     LIMIT $2::int4`,
+    versionId,
+    LINEAGE_REMIXES,
+  )
+  return { ancestors, truncated, remixes: down.map((r) => lineageNode(r, viewerId)), remixCount: down[0]?.total ?? 0 }
 }
 
 /** Likes are idempotent: liking twice is one like; the count moves only when a row does. */

@@ -1,38 +1,36 @@
 import type { Metadata } from 'next'
 import Link from 'next/link'
+import { cache } from 'react'
 import { notFound } from 'next/navigation'
 import { headers } from 'next/headers'
 import { sessionUser } from '@/lib/auth/auth'
-import { getPublication } from '@/lib/db/gallery'
+import { getLineage, getPublication } from '@/lib/db/gallery'
 import { ganProvenanceSchema } from '@/lib/gan/provenance'
 import { getDatabase } from '@/lib/server/runtime'
 import { PieceActions } from '@/components/gallery/PieceActions'
+import { LineageTree } from '@/components/gallery/LineageTree'
 import { RegenerateCheck } from '@/components/gallery/RegenerateCheck'
+import { pieceMetadata, publicOrigin } from './piece-metadata'
 
 export const dynamic = 'force-dynamic'
 type Params = Promise<{ id: string }>
 
-async function load(id: string) {
+// cache(): generateMetadata and the page share one lookup per request
+const load = cache(async (id: string) => {
   const { prisma } = await getDatabase()
   const viewer = await sessionUser(await headers()).catch(() => null)
   const piece = await getPublication(prisma, id, viewer?.id ?? null)
-  return piece && { ...piece, isAuthor: !!viewer && viewer.id === piece.authorId }
-}
+  return piece && { ...piece, viewerId: viewer?.id ?? null, isAuthor: !!viewer && viewer.id === piece.authorId }
+})
 
 export async function generateMetadata({ params }: { params: Params }): Promise<Metadata> {
-  const piece = await load((await params).id)
-  if (!piece) return { title: 'Not found' }
-  const description = piece.description || `By ${piece.author}, made with GANvas.`
-  return {
-    title: piece.title,
-    description,
-    openGraph: { title: piece.title, description, type: 'article', images: piece.imageUrl ? [{ url: piece.imageUrl, width: 1024, height: 1024 }] : [] },
-  }
+  return pieceMetadata(await load((await params).id), publicOrigin(await headers()))
 }
 
 export default async function PiecePage({ params }: { params: Params }) {
   const piece = await load((await params).id)
   if (!piece) notFound()
+  const lineage = await getLineage((await getDatabase()).prisma, piece.versionId, piece.viewerId)
   const gan = ganProvenanceSchema.safeParse(piece.provenance)
   return (
     <article className="grid gap-8 lg:grid-cols-[minmax(0,1fr)_360px]">
@@ -65,28 +63,11 @@ export default async function PiecePage({ params }: { params: Params }) {
           <h2 id="lineage" className="text-sm font-semibold uppercase tracking-wide text-black/60">
             Lineage
           </h2>
-          <ol className="space-y-1 border-l-2 border-violet-200 pl-4 text-sm" data-testid="lineage">
-            {piece.lineage.forkedFrom && (
-              <li>
-                forked from{' '}
-                {piece.lineage.forkedFrom.publicationId ? (
-                  <Link className="text-violet-700 underline" href={`/gallery/${piece.lineage.forkedFrom.publicationId}`}>
-                    {piece.lineage.forkedFrom.title}
-                  </Link>
-                ) : (
-                  <span>{piece.lineage.forkedFrom.title}</span>
-                )}{' '}
-                v{piece.lineage.forkedFrom.version}
-              </li>
-            )}
-            {piece.lineage.parentVersion && <li className="text-black/60">after version {piece.lineage.parentVersion}</li>}
-            <li className="font-medium">this piece: version {piece.version}</li>
-            {piece.lineage.forks.map((f, i) => (
-              <li key={i} className="pl-4 text-black/70">
-                ↳ remixed as “{f.title}” by {f.owner}
-              </li>
-            ))}
-          </ol>
+          <LineageTree
+            lineage={lineage}
+            self={{ key: piece.versionId, hidden: false, title: piece.title, version: piece.version, author: piece.author, thumbUrl: piece.thumbUrl, href: null }}
+            parentVersion={piece.parentVersion}
+          />
         </section>
 
         {gan.success && piece.baseImageUrl && (

@@ -1,5 +1,5 @@
 import { NextResponse } from 'next/server'
-import { getPublication, unpublish } from '@/lib/db/gallery'
+import { getLineage, getPublication, unpublish } from '@/lib/db/gallery'
 import { sessionUser } from '@/lib/auth/auth'
 import { requireUser } from '@/lib/server/access'
 import { getDatabase } from '@/lib/server/runtime'
@@ -13,7 +13,8 @@ export const GET = withErrors(async (req: Request, ctx: Ctx) => {
   const viewer = await sessionUser(req.headers)
   const publication = await getPublication(prisma, (await ctx.params).id, viewer?.id ?? null)
   if (!publication) throw new HttpError(404, 'not_found', 'No such published piece.')
-  return NextResponse.json({ publication })
+  const lineage = await getLineage(prisma, publication.versionId, viewer?.id ?? null)
+  return NextResponse.json({ publication: { ...publication, lineage } })
 })
 
 /** The author takes a piece out of the gallery (likes and links keep their rows). */
