@@ -1,5 +1,6 @@
 // Two people in two browser contexts co-edit one artwork: strokes, shapes, cursors and strokes in
-// progress cross over; one goes offline, keeps drawing, comes back, and both converge.
+// progress cross over; one goes offline, keeps drawing, comes back, and both converge. A guest who
+// joined by an edit link uses the version history; a view link cannot edit.
 import { expect, test, type Browser, type Page } from '@playwright/test'
 import { pixelAt } from './helpers'
 
@@ -84,6 +85,32 @@ test('two people co-edit live, and an offline editor catches up without losing e
   expect(ops.every((o) => o.kind === 'add')).toBe(true)
   await alice.context.close()
   await bob.context.close()
+})
+
+test('a guest who joined by an edit link saves, sees and restores versions', async ({ browser, baseURL }) => {
+  const owner = await browser.newContext()
+  await owner.request.post('/api/auth/sign-in/anonymous', { data: {}, headers: { origin: baseURL! } })
+  const { artwork } = (await (await owner.request.post('/api/artworks', { data: { title: 'Shared history' } })).json()) as { artwork: { id: string } }
+  const { link } = (await (await owner.request.post(`/api/artworks/${artwork.id}/share`, { data: { role: 'edit' } })).json()) as { link: { token: string } }
+  await owner.close()
+
+  // the history panel's requests carry the link's token: the guest sees version 1
+  const guest = await open(browser, `/studio/${artwork.id}?token=${link.token}`)
+  const panel = guest.page.getByRole('region', { name: 'Versions' })
+  await expect(guest.page.getByTestId('version-1')).toContainText('Blank canvas')
+
+  await stroke(guest.page, '#ff00ff', [100, 100], [300, 120])
+  await expect.poll(async () => near(await pixelAt(guest.page, 200, 110), MAGENTA)).toBe(true)
+  await guest.page.getByLabel('What changed?').fill('the guest was here')
+  await guest.page.getByRole('button', { name: 'Save version' }).click()
+  await expect(guest.page.getByTestId('version-2')).toContainText('the guest was here', { timeout: 30_000 })
+  await expect(panel.getByRole('alert')).toHaveCount(0)
+
+  await guest.page.getByTestId('version-1').getByRole('button', { name: 'Restore' }).click()
+  await expect(guest.page.getByTestId('version-3')).toContainText('Restored version 1', { timeout: 30_000 })
+  await expect.poll(async () => near(await pixelAt(guest.page, 200, 110), MAGENTA)).toBe(false)
+  await expect(panel.getByRole('list', { name: 'Version history' }).getByRole('listitem')).toHaveCount(3)
+  await guest.context.close()
 })
 
 test('a view link shows the canvas live but cannot change it', async ({ browser, baseURL }) => {

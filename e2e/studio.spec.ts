@@ -1,5 +1,6 @@
 // The main workflow in real Chromium against the real server and database: generate, open in a
-// canvas, draw, undo/redo, save a version, reload, restore version 1, fork.
+// canvas, draw, undo/redo, erase (objects, with Escape to cancel), save a version, reload,
+// restore version 1, fork.
 import { expect, test, type Page } from '@playwright/test'
 import { pixelAt, waitForEditor } from './helpers'
 
@@ -8,6 +9,9 @@ test.describe.configure({ timeout: 180_000 })
 const MAGENTA = '#ff00ff'
 
 const isMagenta = (rgba: number[]) => rgba[0]! > 200 && rgba[1]! < 80 && rgba[2]! > 200
+const near = (a: number[], b: number[], tolerance = 16) => [0, 1, 2].every((i) => Math.abs(a[i]! - b[i]!) <= tolerance)
+/** magenta drawn at `alpha` over `under` */
+const magentaOver = (under: number[], alpha: number) => [255, 0, 255].map((c, i) => c * alpha + under[i]! * (1 - alpha))
 
 async function canvasBox(page: Page) {
   const box = await page.getByTestId('artwork-canvas').boundingBox()
@@ -15,7 +19,7 @@ async function canvasBox(page: Page) {
   return box
 }
 
-test('generate, open in canvas, draw, undo/redo, save, reload, restore, fork', async ({ page }) => {
+test('generate, open in canvas, draw, undo/redo, erase, save, reload, restore, fork', async ({ page }) => {
   await page.goto('/generate')
   await expect(page.getByTestId('backend')).toContainText('Running on', { timeout: 60_000 })
   await expect(page.getByRole('progressbar')).toBeHidden({ timeout: 60_000 })
@@ -26,6 +30,9 @@ test('generate, open in canvas, draw, undo/redo, save, reload, restore, fork', a
   const studioUrl = page.url()
   await waitForEditor(page)
   await expect(page.getByTestId('version-1')).toContainText('Base image from the generator')
+  // the base image where the stroke will go, to compare with after erasing
+  const baseAt200 = await pixelAt(page, 200, 110)
+  const baseAt250 = await pixelAt(page, 250, 115)
 
   // a magenta pencil stroke
   await page.keyboard.press('p')
@@ -51,6 +58,32 @@ test('generate, open in canvas, draw, undo/redo, save, reload, restore, fork', a
   await expect.poll(async () => isMagenta(await pixelAt(page, 400, 450))).toBe(false)
   await page.keyboard.press('Control+Shift+z')
   await expect.poll(async () => isMagenta(await pixelAt(page, 400, 450))).toBe(true)
+
+  // the eraser marks (fades) the stroke it touches; Escape cancels and nothing is erased
+  await page.keyboard.press('e')
+  await expect(page.getByRole('button', { name: 'Eraser (E)' })).toHaveAttribute('aria-pressed', 'true')
+  await page.mouse.move(box.x + 200, box.y + 60)
+  await page.mouse.down()
+  await page.mouse.move(box.x + 200, box.y + 160, { steps: 10 })
+  await expect.poll(async () => near(await pixelAt(page, 250, 115), magentaOver(baseAt250, 0.25))).toBe(true)
+  await page.keyboard.press('Escape')
+  await page.mouse.up()
+  await expect.poll(async () => isMagenta(await pixelAt(page, 250, 115))).toBe(true)
+  await page.waitForTimeout(300)
+  expect(isMagenta(await pixelAt(page, 200, 110))).toBe(true)
+
+  // erasing across one point of the stroke removes the whole stroke: the base image shows again
+  // (not white paper), the rectangle it did not touch stays
+  await page.mouse.move(box.x + 200, box.y + 60)
+  await page.mouse.down()
+  await page.mouse.move(box.x + 200, box.y + 160, { steps: 10 })
+  await page.mouse.up()
+  await expect.poll(async () => near(await pixelAt(page, 200, 110), baseAt200)).toBe(true)
+  expect(near(await pixelAt(page, 250, 115), baseAt250)).toBe(true)
+  expect(isMagenta(await pixelAt(page, 400, 450))).toBe(true)
+  // one undo brings it back
+  await page.keyboard.press('Control+z')
+  await expect.poll(async () => isMagenta(await pixelAt(page, 200, 110))).toBe(true)
 
   // save a version
   await page.getByLabel('What changed?').fill('a stroke and a box')

@@ -13,6 +13,7 @@ import { checkpointUrl, DOODLE_MODEL_ID, modelBaseUrl, pix2pixManifestSchema, ty
 import type { DoodleProvenance } from '@/lib/gan/provenance'
 import type { Pixels } from '@/lib/gan/runtime'
 import { drawPixels, imageDataFromUrl, pixelsToPngBase64 } from '@/components/generate/pixels'
+import { postJsonWithAccess } from './artwork-fetch'
 import { EXAMPLE_DOODLES, exampleDoodleObject } from './example-doodles'
 import { renderDocumentPng } from './fabric-scene'
 import { newObjectId } from './tools'
@@ -135,14 +136,12 @@ export function DoodlePanel({ doc, canWrite, artworkId, token, commit }: { doc: 
 
   const upload = useCallback(
     async (pixels: Pixels) => {
-      const res = await fetch(`/api/artworks/${artworkId}/blobs`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', ...(token ? { 'x-share-token': token } : {}) },
-        body: JSON.stringify({ png: await pixelsToPngBase64(pixels) }),
-      })
-      const body = (await res.json().catch(() => null)) as { src?: string; error?: { message?: string } } | null
-      if (!res.ok || !body?.src) throw new Error(body?.error?.message ?? `Could not store the image (${res.status}).`)
-      return body.src
+      const png = await pixelsToPngBase64(pixels)
+      try {
+        return (await postJsonWithAccess<{ src: string }>(token, `/api/artworks/${artworkId}/blobs`, { png })).src
+      } catch (e) {
+        throw new Error(`Could not store the image: ${e instanceof Error ? e.message : String(e)}`)
+      }
     },
     [artworkId, token],
   )

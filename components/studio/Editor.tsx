@@ -11,6 +11,8 @@ import { PresenceOverlay } from './PresenceOverlay'
 import { SharePanel } from './SharePanel'
 import { ToolIcon } from './ToolIcon'
 import { ReplayDialog } from './ReplayDialog'
+import { eraserCursor, eraserRadius } from './eraser'
+import { EraserTool } from './eraser-tool'
 import { FabricScene, PAPER, pathFromBrush, placementOf, renderDocumentPng } from './fabric-scene'
 import { BRUSH_TOOLS, newObjectId, SHAPE_TOOLS, SHORTCUTS, TOOLS, type ToolId } from './tools'
 import { useCollab } from './useCollab'
@@ -25,6 +27,7 @@ export default function Editor({ artworkId, token }: { artworkId: string; token:
   const canvasEl = useRef<HTMLCanvasElement>(null)
   const fabric = useRef<Canvas | null>(null)
   const scene = useRef<FabricScene | null>(null)
+  const eraser = useRef<EraserTool | null>(null)
   const [tool, setTool] = useState<ToolId>('pencil')
   const [color, setColor] = useState('#1f2937')
   const [size, setSize] = useState(8)
@@ -56,11 +59,15 @@ export default function Editor({ artworkId, token }: { artworkId: string; token:
     scene.current = sc
     canvas.setZoom(VIEW / 1024)
 
+    // the object eraser: drag over objects to mark them, release to remove them in one action
+    const er = new EraserTool({ canvas, scene: sc, document: () => live.current.engine?.document ?? live.current.doc, commit })
+    eraser.current = er
+
     canvas.on('path:created', ({ path }) => {
       const { tool: t, opacity: o } = live.current
-      const brush = (BRUSH_TOOLS.includes(t) ? t : 'pencil') as 'pencil' | 'marker' | 'eraser'
+      const brush = t === 'marker' ? 'marker' : 'pencil'
       const id = newObjectId()
-      const obj = pathFromBrush(path as Path, id, brush, brush === 'marker' ? Math.min(o, 0.6) : brush === 'eraser' ? 1 : o)
+      const obj = pathFromBrush(path as Path, id, brush, brush === 'marker' ? Math.min(o, 0.6) : o)
       sc.adopt(id, path)
       if (!commit([{ kind: 'add', objectId: id, data: { object: obj } }])) canvas.remove(path)
     })
@@ -106,7 +113,7 @@ export default function Editor({ artworkId, token }: { artworkId: string; token:
     const flushStroke = (done: boolean) => {
       if (!stroke) return
       const { tool: t, color: c, size: s } = live.current
-      live.current.emitVolatile('stroke', { strokeId: stroke.id, points: stroke.buffer, color: t === 'eraser' ? PAPER : c, width: t === 'marker' ? s * 2.5 : t === 'eraser' ? s * 2 : s, ...(done ? { done: true } : {}) })
+      live.current.emitVolatile('stroke', { strokeId: stroke.id, points: stroke.buffer, color: c, width: t === 'marker' ? s * 2.5 : s, ...(done ? { done: true } : {}) })
       stroke.buffer = []
       stroke.last = Date.now()
     }
@@ -137,6 +144,10 @@ export default function Editor({ artworkId, token }: { artworkId: string; token:
         return
       }
       if (!w) return
+      if (t === 'eraser') {
+        if ((opt.e as MouseEvent).button === 0) er.down(p, eraserRadius(s))
+        return
+      }
       if (SHAPE_TOOLS.includes(t)) {
         const style = { stroke: c, strokeWidth: s, fill: f && t !== 'line' ? c : 'transparent', selectable: false, evented: false, strokeUniform: true }
         const preview = t === 'rect' ? new Rect({ ...style, left: p.x, top: p.y, width: 1, height: 1 }) : t === 'ellipse' ? new Ellipse({ ...style, left: p.x, top: p.y, rx: 1, ry: 1 }) : new Line([p.x, p.y, p.x, p.y], style)
@@ -166,6 +177,7 @@ export default function Editor({ artworkId, token }: { artworkId: string; token:
         syncVpt()
         return
       }
+      if (er.active) return er.move(opt.scenePoint)
       if (!draft) return
       const { start, preview } = draft
       const p = opt.scenePoint
@@ -178,6 +190,7 @@ export default function Editor({ artworkId, token }: { artworkId: string; token:
     })
     canvas.on('mouse:up', (opt: TPointerEventInfo) => {
       panning = null
+      er.up()
       if (!draft) return
       const { kind, start, preview } = draft
       draft = null
@@ -206,6 +219,8 @@ export default function Editor({ artworkId, token }: { artworkId: string; token:
       syncVpt()
     })
     return () => {
+      er.cancel()
+      eraser.current = null
       fabric.current = null
       scene.current = null
       void canvas.dispose()
@@ -229,21 +244,25 @@ export default function Editor({ artworkId, token }: { artworkId: string; token:
     const drawing = canWrite && BRUSH_TOOLS.includes(tool)
     canvas.isDrawingMode = drawing
     canvas.selection = tool === 'select'
-    canvas.defaultCursor = tool === 'pan' ? 'grab' : SHAPE_TOOLS.includes(tool) || tool === 'text' ? 'crosshair' : 'default'
+    // a drag in progress belongs to the tool it started with
+    if (tool !== 'eraser') eraser.current?.cancel()
+    canvas.defaultCursor =
+      tool === 'pan' ? 'grab' : tool === 'eraser' && canWrite ? eraserCursor(eraserRadius(size) * canvas.getZoom()) : SHAPE_TOOLS.includes(tool) || tool === 'text' ? 'crosshair' : 'default'
+    canvas.setCursor(canvas.defaultCursor)
     canvas.forEachObject((o) => {
       const locked = o.evented === false && o.selectable === false && o.type === 'image'
       if (!locked) o.set({ selectable: tool === 'select' && canWrite, evented: tool === 'select' })
     })
     if (drawing) {
       const brush = new PencilBrush(canvas)
-      brush.width = tool === 'marker' ? size * 2.5 : tool === 'eraser' ? size * 2 : size
-      brush.color = tool === 'eraser' ? PAPER : color
+      brush.width = tool === 'marker' ? size * 2.5 : size
+      brush.color = color
       brush.strokeLineCap = tool === 'marker' ? 'square' : 'round'
       canvas.freeDrawingBrush = brush
     }
     if (tool !== 'select') canvas.discardActiveObject()
     canvas.requestRenderAll()
-  }, [tool, color, size, canWrite, doc])
+  }, [tool, color, size, canWrite, doc, zoom])
 
   // ---- actions
   const undo = useCallback(() => engine?.undo(), [engine])
@@ -300,6 +319,7 @@ export default function Editor({ artworkId, token }: { artworkId: string; token:
       if (t && (t.tagName === 'INPUT' || t.tagName === 'TEXTAREA' || t.tagName === 'SELECT' || t.isContentEditable)) return
       const active = fabric.current?.getActiveObject()
       if (active instanceof Textbox && active.isEditing) return
+      if (e.key === 'Escape' && eraser.current?.active) return void (e.preventDefault(), eraser.current.cancel())
       const mod = e.ctrlKey || e.metaKey
       if (mod && e.key.toLowerCase() === 'z') {
         e.preventDefault()
@@ -408,9 +428,9 @@ export default function Editor({ artworkId, token }: { artworkId: string; token:
             {!doc && <div className="absolute inset-0 flex items-center justify-center bg-white/80 text-sm text-black/60">Opening the canvas…</div>}
           </div>
           {/* as wide as the canvas: a longer list must wrap, not widen the column */}
-          <p className="text-xs text-black/50" style={{ maxWidth: VIEW }}>
+          <p className="flex flex-wrap gap-x-3 gap-y-1 text-xs text-black/50" style={{ maxWidth: VIEW }}>
             {SHORTCUTS.map(([k, what]) => (
-              <span key={k} className="mr-3 whitespace-nowrap">
+              <span key={k} className="whitespace-nowrap">
                 <kbd className="rounded bg-black/5 px-1">{k}</kbd> {what}
               </span>
             ))}
@@ -446,11 +466,11 @@ export default function Editor({ artworkId, token }: { artworkId: string; token:
             </button>
           </div>
           <div className="h-[430px] rounded-xl border border-black/10 bg-black/[0.02] p-3">
-            <HistoryPanel artworkId={artworkId} canWrite={canWrite} isOwner={role === 'owner'} title={session.artwork?.title ?? ''} prepareSave={prepareSave} refreshKey={savedTick} onRestored={session.catchUpTo} />
+            <HistoryPanel artworkId={artworkId} token={token} canWrite={canWrite} isOwner={role === 'owner'} title={session.artwork?.title ?? ''} prepareSave={prepareSave} refreshKey={savedTick} onRestored={session.catchUpTo} />
           </div>
         </aside>
       </div>
-      {replay && <ReplayDialog src={`/api/artworks/${artworkId}/replay${token ? `?token=${token}` : ''}`} onClose={() => setReplay(false)} />}
+      {replay && <ReplayDialog src={`/api/artworks/${artworkId}/replay`} token={token} onClose={() => setReplay(false)} />}
     </div>
   )
 }

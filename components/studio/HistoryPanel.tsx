@@ -1,7 +1,8 @@
 'use client'
 
 import { useRouter } from 'next/navigation'
-import { useCallback, useEffect, useState } from 'react'
+import { useEffect, useState } from 'react'
+import { getJsonWithAccess, postJsonWithAccess } from './artwork-fetch'
 import { PublishForm } from './PublishForm'
 
 export interface VersionRow {
@@ -17,6 +18,8 @@ export interface VersionRow {
 
 interface Props {
   artworkId: string
+  /** the share token the studio was opened with: a link's collaborator has no other access */
+  token: string | null
   canWrite: boolean
   /** the owner may publish versions */
   isOwner: boolean
@@ -30,7 +33,7 @@ interface Props {
 }
 
 /** Versions with thumbnails; save (with a message), restore and fork. History is never rewritten. */
-export function HistoryPanel({ artworkId, canWrite, isOwner, title, prepareSave, refreshKey, onRestored }: Props) {
+export function HistoryPanel({ artworkId, token, canWrite, isOwner, title, prepareSave, refreshKey, onRestored }: Props) {
   const [publishing, setPublishing] = useState<number | null>(null)
   const router = useRouter()
   const [versions, setVersions] = useState<VersionRow[]>([])
@@ -41,21 +44,15 @@ export function HistoryPanel({ artworkId, canWrite, isOwner, title, prepareSave,
 
   useEffect(() => {
     let cancelled = false
-    fetch(`/api/artworks/${artworkId}/versions`)
-      .then((r) => r.json() as Promise<{ versions?: VersionRow[] }>)
-      .then((b) => !cancelled && setVersions(b.versions ?? []))
-      .catch(() => {})
+    getJsonWithAccess<{ versions: VersionRow[] }>(token, `/api/artworks/${artworkId}/versions`)
+      .then((b) => !cancelled && setVersions(b.versions))
+      .catch((e: unknown) => !cancelled && setError(`Could not load the versions: ${e instanceof Error ? e.message : String(e)}`))
     return () => {
       cancelled = true
     }
-  }, [artworkId, refreshKey, reloads])
+  }, [artworkId, token, refreshKey, reloads])
 
-  const post = useCallback(async (url: string, body: unknown) => {
-    const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) })
-    const json = (await res.json()) as { error?: { message: string }; artwork?: { id: string }; seq?: number }
-    if (!res.ok) throw new Error(json.error?.message ?? `request failed (${res.status})`)
-    return json
-  }, [])
+  const post = (url: string) => postJsonWithAccess<{ artwork?: { id: string }; seq?: number }>(token, url, {})
 
   const run = async (label: string, action: () => Promise<void>) => {
     setBusy(label)
@@ -74,7 +71,7 @@ export function HistoryPanel({ artworkId, canWrite, isOwner, title, prepareSave,
     run('save', async () => {
       const rendered = await prepareSave()
       if (!rendered) throw new Error('Some edits are not stored yet; try again in a moment.')
-      await post(`/api/artworks/${artworkId}/versions`, { message: message.trim() || 'Saved version', ...rendered })
+      await postJsonWithAccess(token, `/api/artworks/${artworkId}/versions`, { message: message.trim() || 'Saved version', ...rendered })
       setMessage('')
     })
 
@@ -125,7 +122,7 @@ export function HistoryPanel({ artworkId, canWrite, isOwner, title, prepareSave,
               <div className="mt-1 flex gap-2">
                 {canWrite && (
                   <button type="button" disabled={busy !== null} onClick={() => run(`restore-${v.number}`, async () => {
-                        const { seq } = await post(`/api/artworks/${artworkId}/versions/${v.number}/restore`, {})
+                        const { seq } = await post(`/api/artworks/${artworkId}/versions/${v.number}/restore`)
                         if (seq !== undefined) onRestored(seq)
                       })} className="rounded border border-black/15 px-2 py-0.5 hover:border-black/40 disabled:opacity-50">
                     {busy === `restore-${v.number}` ? 'Restoring…' : 'Restore'}
@@ -141,7 +138,7 @@ export function HistoryPanel({ artworkId, canWrite, isOwner, title, prepareSave,
                   disabled={busy !== null}
                   onClick={() =>
                     run(`fork-${v.number}`, async () => {
-                      const r = await post(`/api/artworks/${artworkId}/versions/${v.number}/fork`, {})
+                      const r = await post(`/api/artworks/${artworkId}/versions/${v.number}/fork`)
                       if (r.artwork) router.push(`/studio/${r.artwork.id}`)
                     })
                   }

@@ -6,12 +6,16 @@ import { canvasDocumentSchema, type CanvasDocument } from '@/lib/canvas/document
 import { applyOpInPlace, cloneDocument } from '@/lib/canvas/ops'
 import { toCanvasOp } from '@/lib/collab/op-codec'
 import type { StoredOp } from '@/lib/collab/protocol'
+import { getJsonWithAccess } from './artwork-fetch'
 import { FabricScene, PAPER } from './fabric-scene'
 
 const SIZE = 480
 
-/** The refinement as a time-lapse: the first version, then every stored op in order. */
-export function ReplayDialog({ src, onClose }: { src: string; onClose: () => void }) {
+/**
+ * The refinement as a time-lapse: the first version, then every stored op in order. `token` is
+ * the share token the studio was opened with, if any (the replay API needs read access).
+ */
+export function ReplayDialog({ src, token = null, onClose }: { src: string; token?: string | null; onClose: () => void }) {
   const canvasEl = useRef<HTMLCanvasElement>(null)
   const scene = useRef<FabricScene | null>(null)
   const [frames, setFrames] = useState<CanvasDocument[] | null>(null)
@@ -20,8 +24,7 @@ export function ReplayDialog({ src, onClose }: { src: string; onClose: () => voi
   const [error, setError] = useState<string | null>(null)
 
   useEffect(() => {
-    fetch(src)
-      .then((r) => r.json() as Promise<{ base: unknown; ops: StoredOp[] }>)
+    getJsonWithAccess<{ base: unknown; ops: StoredOp[] }>(token, src)
       .then(({ base, ops }) => {
         let doc = canvasDocumentSchema.parse(base)
         const out = [doc]
@@ -32,7 +35,7 @@ export function ReplayDialog({ src, onClose }: { src: string; onClose: () => voi
         setFrames(out)
       })
       .catch((e: unknown) => setError(e instanceof Error ? e.message : String(e)))
-  }, [src])
+  }, [src, token])
 
   useEffect(() => {
     if (!canvasEl.current) return

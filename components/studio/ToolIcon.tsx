@@ -6,7 +6,8 @@ const PATHS: Record<ToolId, string> = {
   pan: 'M12 3v18M3 12h18M12 3l-3 3M12 3l3 3M12 21l-3-3M12 21l3-3M3 12l3-3M3 12l3 3M21 12l-3-3M21 12l-3 3',
   pencil: 'M4 20l4-1 11-11-3-3L5 16zM14 6l3 3',
   marker: 'M6 14l8-8 4 4-8 8H6zM4 20h16',
-  eraser: 'M8 20h12M5 15l8-8 5 5-6 6H8z',
+  // a block eraser: body, the band at its tip, and the line it leaves clean
+  eraser: 'M14.5 4.5l5 5L10 19H6.5l-3-3a1.5 1.5 0 010-2.1zM9 10l5 5M10 19h10',
   rect: 'M4 6h16v12H4z',
   ellipse: 'M12 5c5 0 8 3 8 7s-3 7-8 7-8-3-8-7 3-7 8-7z',
   line: 'M5 19L19 5',

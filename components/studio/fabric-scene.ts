@@ -39,8 +39,8 @@ function fabricOptions(obj: CanvasObject): Record<string, unknown> {
       return {
         ...base,
         fill: null,
-        // the eraser paints the paper back over everything below it (the canvas is one flat
-        // picture, so this is what erasing shows, and exported PNGs stay opaque)
+        // strokes of the old painting eraser (before the object eraser) stay as they were drawn:
+        // paper-coloured, so documents and versions that hold them look the same
         stroke: obj.brush === 'eraser' ? PAPER : (obj.stroke ?? '#000000'),
         strokeWidth: obj.strokeWidth,
         strokeLineCap: obj.brush === 'marker' ? 'square' : 'round',
@@ -90,14 +90,14 @@ export function placementOf(fo: FabricObject) {
 }
 
 /** A freehand path drawn by a Fabric brush, as a document object. */
-export function pathFromBrush(fo: Path, id: string, brush: 'pencil' | 'marker' | 'eraser', opacity: number): CanvasObject {
+export function pathFromBrush(fo: Path, id: string, brush: 'pencil' | 'marker', opacity: number): CanvasObject {
   const path = (fo.path as unknown as Array<Array<string | number>>).map((cmd) => cmd.map((v) => (typeof v === 'number' ? round(v) : v)) as PathCommand)
   return {
     id,
     type: 'path',
     brush,
     path,
-    stroke: brush === 'eraser' ? null : String(fo.stroke ?? '#000000'),
+    stroke: String(fo.stroke ?? '#000000'),
     strokeWidth: fo.strokeWidth,
     left: round(fo.left),
     top: round(fo.top),

@@ -19,7 +19,8 @@ export const TOOLS: Tool[] = [
   { id: 'text', label: 'Text', key: 'T' },
 ]
 
-export const BRUSH_TOOLS: ToolId[] = ['pencil', 'marker', 'eraser']
+/** Tools that draw with Fabric's free-drawing brush (the eraser removes whole objects instead). */
+export const BRUSH_TOOLS: ToolId[] = ['pencil', 'marker']
 export const SHAPE_TOOLS: ToolId[] = ['rect', 'ellipse', 'line']
 
 export const SHORTCUTS: Array<[string, string]> = [
@@ -30,6 +31,7 @@ export const SHORTCUTS: Array<[string, string]> = [
   ['[', 'Send backward'],
   ['+ / −', 'Zoom'],
   ['0', 'Fit to screen'],
+  ['Esc', 'Cancel erasing'],
   ['Shift+P', 'Paint the doodle'],
 ]
 

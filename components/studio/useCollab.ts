@@ -8,6 +8,7 @@ import { ensureSession } from '@/lib/auth/client'
 import { ArtworkConnection } from '@/lib/collab/client'
 import { EVENTS, type CursorUpdate, type Member, type PeerInfo, type StrokePreview } from '@/lib/collab/protocol'
 import type { SyncEngine } from '@/lib/collab/sync'
+import { fetchWithAccess } from './artwork-fetch'
 
 export type ConnectionState = 'connecting' | 'live' | 'offline'
 
@@ -87,8 +88,7 @@ export function useCollab(artworkId: string, token: string | null): CollabSessio
     ;(async () => {
       try {
         const me = await ensureSession()
-        const headers: Record<string, string> = token ? { 'x-share-token': token } : {}
-        const res = await fetch(`/api/artworks/${artworkId}`, { headers })
+        const res = await fetchWithAccess(token, `/api/artworks/${artworkId}`)
         const body = (await res.json()) as { artwork?: ArtworkInfo; role?: CollabSession['role']; error?: { message: string } }
         if (!res.ok || !body.artwork) throw new Error(body.error?.message ?? `could not open the artwork (${res.status})`)
         update({ artwork: body.artwork, role: body.role ?? null, me })

@@ -27,6 +27,35 @@ export const canvasDocumentSchema = z
 
 export type CanvasDocument = z.infer<typeof canvasDocumentSchema>
 
+/**
+ * The largest document stored, as UTF-8 bytes of its JSON (issue 4: document <= 5 MB). Ops are
+ * capped one by one (ops.ts' MAX_OP_BYTES), but 5,000 objects of up to 256 KB each could add up to
+ * far more, so whatever stores a whole document (a version, a restore, a fork) checks it too.
+ */
+export const MAX_DOCUMENT_BYTES = 5 * 1024 * 1024
+
+/** Thrown when a document is over MAX_DOCUMENT_BYTES; route handlers answer it with 413. */
+export class DocumentTooLargeError extends Error {
+  override readonly name = 'DocumentTooLargeError'
+  constructor(readonly bytes: number) {
+    super(
+      `The canvas document is ${(bytes / 1024 / 1024).toFixed(1)} MB, over the ${MAX_DOCUMENT_BYTES / 1024 / 1024} MB limit: ` +
+        'remove or simplify some objects (long freehand strokes are the largest), then try again.',
+    )
+  }
+}
+
+/** The document's size as it is stored: UTF-8 bytes of its JSON. */
+export function documentBytes(doc: CanvasDocument): number {
+  return new TextEncoder().encode(JSON.stringify(doc)).byteLength
+}
+
+/** Throws DocumentTooLargeError when doc is over MAX_DOCUMENT_BYTES; the one size check. */
+export function assertDocumentSize(doc: CanvasDocument): void {
+  const bytes = documentBytes(doc)
+  if (bytes > MAX_DOCUMENT_BYTES) throw new DocumentTooLargeError(bytes)
+}
+
 export function emptyDocument(width = DEFAULT_CANVAS_SIZE, height = DEFAULT_CANVAS_SIZE): CanvasDocument {
   return { schema: DOCUMENT_SCHEMA_VERSION, width, height, background: '#ffffff', objects: {}, order: [] }
 }

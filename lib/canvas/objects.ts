@@ -42,7 +42,11 @@ export const pathObjectSchema = z
     ...transformShape,
     ...strokeShape,
     path: z.array(pathCommandSchema).min(1).max(MAX_PATH_COMMANDS),
-    /** which brush drew it: affects caps and blending */
+    /**
+     * which brush drew it: affects caps and blending. 'eraser' strokes come from the old
+     * paper-painting eraser (the studio's eraser now removes objects); documents and versions
+     * that hold them still load and show them as they were.
+     */
     brush: z.enum(['pencil', 'marker', 'eraser']),
   })
   .strict()

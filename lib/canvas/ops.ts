@@ -5,7 +5,12 @@ import { z } from 'zod'
 import { canvasObjectSchema, objectIdSchema, updatableKeys, type CanvasObject } from './objects'
 import { MAX_OBJECTS, type CanvasDocument } from './document'
 
-/** The largest op accepted, as JSON bytes (a long freehand stroke is well under this). */
+/**
+ * The largest op accepted, as the length of its JSON (UTF-16 code units, so up to ~3x that in
+ * UTF-8 bytes: still under socket.io's 1,000,000-byte message cap, MAX_MESSAGE_BYTES in
+ * lib/collab/protocol.ts). parseOp checks it for every op a socket sends; a long freehand stroke
+ * is well under it. Whole documents have their own limit (document.ts' MAX_DOCUMENT_BYTES).
+ */
 export const MAX_OP_BYTES = 256 * 1024
 
 const index = z.number().int().min(0).max(MAX_OBJECTS)

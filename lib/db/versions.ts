@@ -2,7 +2,7 @@
 // + thumbnail, content-addressed), restore (new ops + a new version: history is never
 // rewritten), fork (a new artwork whose lineage points at a version), and replay data.
 import { randomUUID } from 'node:crypto'
-import { canvasDocumentSchema, emptyDocument, type CanvasDocument } from '../canvas/document'
+import { assertDocumentSize, canvasDocumentSchema, emptyDocument, type CanvasDocument } from '../canvas/document'
 import { diffDocuments } from '../canvas/diff'
 import { canvasObjectSchema, type CanvasObject } from '../canvas/objects'
 import { currentDocument, submitOp } from '../collab/op-log'
@@ -78,11 +78,15 @@ export interface SaveVersionInput {
 const blobKeyOf = async (prisma: PrismaClient, b: Uint8Array | { key: string } | null) =>
   b === null ? null : 'key' in b ? b.key : putBlob(prisma, b, PNG)
 
-/** Saves the artwork's current document (all ops so far) as the next version. */
+/**
+ * Saves the artwork's current document (all ops so far) as the next version. A document over
+ * MAX_DOCUMENT_BYTES throws DocumentTooLargeError before anything (not even the PNGs) is stored.
+ */
 export async function saveVersion(prisma: PrismaClient, input: SaveVersionInput) {
+  const { seq, doc } = await currentDocument(prisma, input.artworkId)
+  assertDocumentSize(doc)
   const pngKey = await blobKeyOf(prisma, input.png)
   const thumbKey = await blobKeyOf(prisma, input.thumb)
-  const { seq, doc } = await currentDocument(prisma, input.artworkId)
   return prisma.$transaction(async (tx) => {
     // serialise version numbering per artwork
     await tx.$queryRaw`SELECT 1 FROM "Artwork" WHERE "id" = ${input.artworkId} FOR UPDATE`
@@ -148,11 +152,14 @@ async function findVersion(prisma: PrismaClient, artworkId: string, number: numb
 
 /**
  * Makes the canvas equal to version `number` again: the difference goes through the op log as
- * ordinary ops (collaborators receive them), then a new version records the result.
+ * ordinary ops (collaborators receive them), then a new version records the result. Restoring a
+ * small version is also the way back from a document that grew over the size limit.
  */
 export async function restoreVersion(prisma: PrismaClient, input: { artworkId: string; number: number; authorId: string }) {
   const target = await findVersion(prisma, input.artworkId, input.number)
   const targetDoc = canvasDocumentSchema.parse(target.document)
+  // a version stored before the limit existed: refuse before any op is written
+  assertDocumentSize(targetDoc)
   const stored: StoredOp[] = []
   for (let attempt = 0; attempt < 3; attempt++) {
     const { doc } = await currentDocument(prisma, input.artworkId)
@@ -183,6 +190,7 @@ export async function forkVersion(prisma: PrismaClient, input: { artworkId: stri
   const original = await prisma.artwork.findUniqueOrThrow({ where: { id: input.artworkId }, select: { title: true } })
   const base = await prisma.version.findUnique({ where: { artworkId_number: { artworkId: input.artworkId, number: 1 } }, select: { provenance: true } })
   const document = canvasDocumentSchema.parse(source.document)
+  assertDocumentSize(document)
   const title = `${original.title} (fork)`.slice(0, 120)
   return prisma.$transaction(async (tx) => {
     const artwork = await tx.artwork.create({

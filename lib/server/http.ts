@@ -2,6 +2,7 @@
 // {error: {code, message}} with a 4xx/5xx status, and a rejected body changes nothing.
 import { NextResponse } from 'next/server'
 import { z } from 'zod'
+import { DocumentTooLargeError } from '../canvas/document'
 
 export type ErrorCode =
   | 'bad_json'
@@ -93,6 +94,8 @@ export function withErrors<C>(handler: Handler<C>): Handler<C> {
       return await handler(req, ctx)
     } catch (e) {
       if (e instanceof HttpError) return jsonError(e.status, e.code, e.message, e.issues)
+      // a version, restore or fork would store a document over the limit; checked before storing
+      if (e instanceof DocumentTooLargeError) return jsonError(413, 'too_large', e.message)
       if (e instanceof Error && e.name === 'DatabaseUnavailableError') {
         return jsonError(503, 'unavailable', 'The database is unavailable; try again shortly.')
       }
