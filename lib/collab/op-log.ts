@@ -1,16 +1,41 @@
 // The server's op log: gives each accepted op the artwork's next seq in the database (under the
 // artwork row's lock, so ops of one artwork are strictly ordered even across server processes),
-// stores it, and folds snapshots every SNAPSHOT_EVERY ops with the same apply function the clients
-// use. PostgreSQL is the only source of order and truth. Ops of one artwork queue in this process
-// and are committed in batches: in one conditional statement when this process's cached document
-// is current (the usual case), else in a transaction that locks the row (see submitBatch).
-import { canvasDocumentSchema, type CanvasDocument } from '../canvas/document'
+// stores it, and folds snapshots (see startFold) with the same apply function the clients
+// use. PostgreSQL is the only source of order and truth. Ops queue in this process and are
+// committed in rounds (see Writer): the ops of every artwork whose cached document is current (the
+// usual case) in one conditional statement, the others each in a transaction that locks the row
+// (see submitBatch).
+import type { CanvasDocument } from '../canvas/document'
 import { applyOpInPlace, cloneDocument, type CanvasOp } from '../canvas/ops'
 import type { PrismaClient } from '../db/client'
 import type { StoredOp } from './protocol'
 import { toCanvasOp } from './op-codec'
+import { latestSnapshot, snapshotSeqSql, writeSnapshot } from './snapshots'
 
+/** A snapshot is written after at least this many ops... */
 export const SNAPSHOT_EVERY = 100
+
+/**
+ * ...and once the ops since the last one weigh as much as the document did then (JSON bytes):
+ * writing a snapshot costs in proportion to the document, so this keeps that cost a constant
+ * share of the op traffic, and a joiner never receives more than about twice the document.
+ */
+interface FoldBudget {
+  /** JSON bytes of the ops this process stored since the last snapshot it wrote */
+  opBytes: number
+  /** JSON bytes of that snapshot's document (0 before the first) */
+  docBytes: number
+}
+const foldBudgets = new Map<string, FoldBudget>()
+
+function budgetOf(artworkId: string): FoldBudget {
+  let b = foldBudgets.get(artworkId)
+  if (!b) {
+    if (foldBudgets.size >= MAX_CACHED) foldBudgets.delete(foldBudgets.keys().next().value as string)
+    foldBudgets.set(artworkId, (b = { opBytes: 0, docBytes: 0 }))
+  }
+  return b
+}
 
 export type SubmitResult =
   | { ok: true; duplicate: boolean; op: StoredOp }
@@ -21,6 +46,8 @@ interface CachedDoc {
   doc: CanvasDocument
   /** the artwork's snapshotSeq at `seq`, when this process wrote or read it under the lock */
   snapshotSeq?: number
+  /** a round's ops are applied to `doc` but not yet stored (readers must not use it meanwhile) */
+  pending?: boolean
 }
 
 /** Per-process cache of folded documents; behind the database, it catches up by folding. */
@@ -28,6 +55,9 @@ const MAX_CACHED = 256
 const cache = new Map<string, CachedDoc>()
 
 function remember(artworkId: string, entry: CachedDoc) {
+  // a snapshot written while this entry's ops were in flight is not in the entry yet
+  const before = cache.get(artworkId)?.snapshotSeq
+  if (entry.snapshotSeq !== undefined && before !== undefined && before > entry.snapshotSeq && before <= entry.seq) entry.snapshotSeq = before
   cache.delete(artworkId)
   cache.set(artworkId, entry)
   if (cache.size > MAX_CACHED) cache.delete(cache.keys().next().value as string)
@@ -40,9 +70,10 @@ type Tx = Parameters<Parameters<PrismaClient['$transaction']>[0]>[0]
 /** The document at `seq` (the artwork's current seq, read under the row lock). */
 async function documentAt(tx: Tx, artworkId: string, seq: number): Promise<CanvasDocument> {
   let base = cache.get(artworkId)
-  if (!base || base.seq > seq) {
-    const art = await tx.artwork.findUniqueOrThrow({ where: { id: artworkId }, select: { snapshot: true, snapshotSeq: true } })
-    base = { seq: art.snapshotSeq, doc: canvasDocumentSchema.parse(art.snapshot) }
+  if (!base || base.seq > seq || base.pending) {
+    const snapshot = await latestSnapshot(tx, artworkId, seq)
+    if (!snapshot) throw new Error(`op log: no snapshot of ${artworkId} at or before ${seq}`)
+    base = { seq: snapshot.seq, doc: snapshot.document }
   }
   if (base.seq === seq) return cloneDocument(base.doc)
   const doc = cloneDocument(base.doc)
@@ -62,7 +93,7 @@ export interface SubmitInput {
   op: CanvasOp
 }
 
-/** At most this many queued ops of one artwork go into one transaction. */
+/** At most this many queued ops of one artwork go into one round. */
 const MAX_BATCH = 32
 
 interface Queued {
@@ -72,13 +103,29 @@ interface Queued {
 }
 
 /**
- * Ops waiting for their artwork's transaction, per database client and artwork. One transaction
- * per artwork at a time in this process: the others queue here (in arrival order) instead of
- * each holding a pooled connection while it waits on the row lock, and when the running one
- * commits, everything that queued meanwhile is ordered, stored and committed together (group
- * commit). Across processes the row lock still orders the transactions.
+ * The ops waiting to be stored, per database client. One writer per client and process commits
+ * in rounds: every round takes what queued meanwhile from every artwork (up to MAX_BATCH each,
+ * in arrival order) and stores the ops of all artworks whose cached document is current in ONE
+ * statement (group commit across rooms: at 1,000 ops/s in 20 rooms that is a few statements per
+ * round trip instead of one per room, and PostgreSQL plans, locks and flushes its WAL once).
+ * Artworks that need the locked path (cold cache, a refused op, a duplicate opId, a write from
+ * another node) take it in the same round, each in its own transaction. The statement skips an
+ * artwork whose row someone else holds locked (its snapshot being written, another node's
+ * transaction): that artwork's ops go back to the front of its queue for the next round, so no
+ * round waits on one busy row.
  */
-const queues = new WeakMap<PrismaClient, Map<string, Queued[]>>()
+interface Writer {
+  queues: Map<string, Queued[]>
+  /** artworks whose snapshot is being written (one write at a time per artwork) */
+  folding: Set<string>
+  running: boolean
+}
+
+/** Pause before a round that would only retry busy rows (instead of spinning on them), doubling up to the max. */
+const BUSY_RETRY_MS = 2
+const BUSY_RETRY_MAX_MS = 20
+
+const writers = new WeakMap<PrismaClient, Writer>()
 
 /**
  * Orders and stores one op: the artwork's next seq, or the stored seq of an opId seen before
@@ -86,93 +133,254 @@ const queues = new WeakMap<PrismaClient, Map<string, Queued[]>>()
  */
 export function submitOp(prisma: PrismaClient, input: SubmitInput): Promise<SubmitResult> {
   return new Promise<SubmitResult>((resolve, reject) => {
-    let perArtwork = queues.get(prisma)
-    if (!perArtwork) queues.set(prisma, (perArtwork = new Map()))
-    const waiting = perArtwork.get(input.artworkId)
-    if (waiting) {
-      waiting.push({ input, resolve, reject })
-      return
-    }
-    const queue: Queued[] = [{ input, resolve, reject }]
-    perArtwork.set(input.artworkId, queue)
-    void drainQueue(prisma, perArtwork, input.artworkId, queue)
+    let writer = writers.get(prisma)
+    if (!writer) writers.set(prisma, (writer = { queues: new Map(), folding: new Set(), running: false }))
+    let queue = writer.queues.get(input.artworkId)
+    if (!queue) writer.queues.set(input.artworkId, (queue = []))
+    queue.push({ input, resolve, reject })
+    wake(prisma, writer)
   })
 }
 
-async function drainQueue(prisma: PrismaClient, perArtwork: Map<string, Queued[]>, artworkId: string, queue: Queued[]) {
-  while (queue.length > 0) {
-    const batch = queue.splice(0, MAX_BATCH)
+function wake(prisma: PrismaClient, writer: Writer) {
+  if (writer.running) return
+  writer.running = true
+  void drain(prisma, writer).finally(() => {
+    writer.running = false
+    if (writer.queues.size > 0) wake(prisma, writer)
+  })
+}
+
+async function drain(prisma: PrismaClient, writer: Writer) {
+  let busyWait = 0
+  for (;;) {
+    const round = new Map<string, Queued[]>()
+    for (const [artworkId, queue] of writer.queues) {
+      round.set(artworkId, queue.splice(0, MAX_BATCH))
+      if (queue.length === 0) writer.queues.delete(artworkId)
+    }
+    if (round.size === 0) return
+    if (busyWait > 0) await new Promise((r) => setTimeout(r, busyWait))
+    const busy = await runRound(prisma, round)
+    // busy artworks keep their place: their batch goes back before what queued meanwhile
+    for (const artworkId of busy) writer.queues.set(artworkId, [...(round.get(artworkId) as Queued[]), ...(writer.queues.get(artworkId) ?? [])])
+    busyWait = busy.size > 0 && busy.size === round.size ? Math.min(BUSY_RETRY_MAX_MS, Math.max(BUSY_RETRY_MS, busyWait * 2)) : 0
+    for (const artworkId of round.keys()) if (!busy.has(artworkId)) startFold(prisma, writer, artworkId)
+  }
+}
+
+/**
+ * One round: the fast artworks in one statement, the others on the locked path, concurrently.
+ * Returns the artworks whose rows were busy (nothing of theirs was stored or answered).
+ */
+async function runRound(prisma: PrismaClient, round: Map<string, Queued[]>): Promise<Set<string>> {
+  const fast = new Map<string, PreparedBatch & { batch: Queued[] }>()
+  const locked: Array<[string, Queued[]]> = []
+  for (const [artworkId, batch] of round) {
+    const prepared = prepareFast(artworkId, batch.map((q) => q.input))
+    if (prepared) fast.set(artworkId, { ...prepared, batch })
+    else locked.push([artworkId, batch])
+  }
+  const busy = new Set<string>()
+  const commitFastOnes = async () => {
+    if (fast.size === 0) return
+    let outcome: FastOutcome | null = null
     try {
-      const results = await submitBatch(prisma, artworkId, batch.map((q) => q.input))
-      batch.forEach((q, i) => q.resolve(results[i] as SubmitResult))
-      // after the answers, before the next batch of this artwork
-      await foldSnapshot(prisma, artworkId)
+      outcome = await commitFast(prisma, fast)
     } catch (e) {
-      if (batch.length === 1) {
-        ;(batch[0] as Queued).reject(e)
-        continue
-      }
-      // one op must not fail the others: each on its own, in order
-      for (const q of batch) {
-        try {
-          q.resolve((await submitBatch(prisma, artworkId, [q.input]))[0] as SubmitResult)
-        } catch (single) {
-          q.reject(single)
-        }
+      // e.g. a deadlock with another node's round, or an opId raced in by another node: each
+      // artwork again on its own, where the locked path sorts it out
+      console.warn('[op-log] one-statement round failed, retrying per artwork:', e instanceof Error ? e.message : e)
+    }
+    const again: Array<[string, Queued[]]> = []
+    for (const [artworkId, { batch }] of fast) {
+      const results = outcome?.stored.get(artworkId)
+      if (results) batch.forEach((q, i) => q.resolve(results[i] as SubmitResult))
+      else if (outcome?.busy.has(artworkId)) busy.add(artworkId)
+      else again.push([artworkId, batch])
+    }
+    await Promise.all(again.map(([artworkId, batch]) => settleAlone(prisma, artworkId, batch)))
+  }
+  await Promise.all([commitFastOnes(), ...locked.map(([artworkId, batch]) => settleAlone(prisma, artworkId, batch))])
+  return busy
+}
+
+/** One artwork's batch on its own (one-statement tries, then the locked transaction). */
+async function settleAlone(prisma: PrismaClient, artworkId: string, batch: Queued[]) {
+  try {
+    const results = await submitBatch(prisma, artworkId, batch.map((q) => q.input))
+    batch.forEach((q, i) => q.resolve(results[i] as SubmitResult))
+  } catch (e) {
+    if (batch.length === 1) return (batch[0] as Queued).reject(e)
+    // one op must not fail the others: each on its own, in order
+    for (const q of batch) {
+      try {
+        q.resolve((await submitBatch(prisma, artworkId, [q.input]))[0] as SubmitResult)
+      } catch (single) {
+        q.reject(single)
       }
     }
   }
-  perArtwork.delete(artworkId)
 }
 
 const opSelect = { seq: true, opId: true, authorId: true, kind: true, objectId: true, payload: true } as const
 
 type StoredRow = Omit<StoredOp, 'payload'> & { payload: unknown }
 
+interface PreparedBatch {
+  /** the artwork's seq the batch was applied on (the cached one) and the seq after it */
+  from: number
+  to: number
+  /** the cache entry, its document already holding the batch (pending until stored or undone) */
+  entry: CachedDoc
+  /** puts the entry's document back as it was before the batch (no-op once kept) */
+  undo: () => void
+  /** the batch is stored: the entry is at `to` */
+  keep: () => void
+  rows: Array<{ artworkId: string; seq: number; opId: string; authorId: string; kind: CanvasOp['kind']; objectId: string; payload: CanvasOp['data'] }>
+}
+
 /**
- * The common case in one statement (one round trip, no explicit transaction): when this
- * process's cached document is at the artwork's current seq and every op applies to it, the
- * statement advances the artwork's seq only if it still is the cached one and no opId of the
- * batch is stored yet, and inserts the ops. Its UPDATE takes the same row lock as the locked path,
- * and a writer on another node that got there first has changed seq, so the statement then
- * changes nothing. Returns 'unchanged' when it changed nothing, and 'locked' without trying when
- * an op is refused or the cache is cold: the locked path decides those.
+ * The batch applied to this process's cached document in place, when the cache is warm and
+ * every op applies with no opId repeated; null (and the document untouched) sends the batch to
+ * the locked path, which decides refusals, duplicates and cold caches. In place because a
+ * document of hundreds of objects is costly to copy for every round; what the batch replaced is
+ * kept for undo, which restores the very same objects (an inverse op might not: it writes null
+ * for a property that was absent).
  */
-async function submitFast(prisma: PrismaClient, artworkId: string, inputs: SubmitInput[]): Promise<SubmitResult[] | 'unchanged' | 'locked'> {
-  const cached = cache.get(artworkId)
-  if (!cached || cached.snapshotSeq === undefined) return 'locked'
-  const doc = cloneDocument(cached.doc)
-  const opIds = new Set<string>()
-  const rows: Array<{ seq: number; opId: string; authorId: string; kind: CanvasOp['kind']; objectId: string; payload: CanvasOp['data'] }> = []
-  let seq = cached.seq
-  for (const input of inputs) {
-    if (opIds.has(input.opId.toLowerCase())) return 'locked'
-    opIds.add(input.opId.toLowerCase())
-    if (!applyOpInPlace(doc, input.op).ok) return 'locked'
-    seq++
-    rows.push({ seq, opId: input.opId, authorId: input.authorId, kind: input.op.kind, objectId: input.op.objectId, payload: input.op.data })
+function prepareFast(artworkId: string, inputs: SubmitInput[]): PreparedBatch | null {
+  const entry = cache.get(artworkId)
+  if (!entry || entry.snapshotSeq === undefined || entry.pending) return null
+  const doc = entry.doc
+  const order = doc.order.slice()
+  const replaced = new Map<string, CanvasDocument['objects'][string] | undefined>()
+  let settled = false
+  const undo = () => {
+    if (settled) return
+    settled = true
+    for (const [id, object] of replaced) {
+      if (object === undefined) delete doc.objects[id]
+      else doc.objects[id] = object
+    }
+    doc.order = order
+    entry.pending = false
   }
-  const stored = await prisma.$queryRaw<StoredRow[]>`
+  const opIds = new Set<string>()
+  const rows: PreparedBatch['rows'] = []
+  let seq = entry.seq
+  for (const input of inputs) {
+    const key = input.opId.toLowerCase() // the database's form of a uuid
+    if (!replaced.has(input.op.objectId)) replaced.set(input.op.objectId, doc.objects[input.op.objectId])
+    if (opIds.has(key) || !applyOpInPlace(doc, input.op).ok) {
+      undo()
+      return null
+    }
+    opIds.add(key)
+    seq++
+    rows.push({ artworkId, seq, opId: input.opId, authorId: input.authorId, kind: input.op.kind, objectId: input.op.objectId, payload: input.op.data })
+  }
+  entry.pending = true
+  const keep = () => {
+    if (settled) return
+    settled = true
+    entry.seq = seq
+    entry.pending = false
+  }
+  return { from: entry.seq, to: seq, entry, undo, keep, rows }
+}
+
+interface FastOutcome {
+  /** the answers of the artworks whose ops were stored */
+  stored: Map<string, SubmitResult[]>
+  /** artworks whose row another transaction held locked: skipped, nothing stored */
+  busy: Set<string>
+}
+
+/**
+ * The prepared batches of several artworks in one statement (one round trip, no explicit
+ * transaction). The statement locks the artworks' rows in id order (so two nodes' rounds cannot
+ * deadlock), skipping rows another transaction holds (busy). Per locked artwork, it advances the
+ * seq only if it still is the cached one and no opId of its batch is stored yet, and inserts that
+ * artwork's ops; an artwork whose condition fails (a writer on another node got there first, or a
+ * resend) changes nothing and is in neither set of the answer, for the caller to retry on its
+ * own. Throws when the statement fails as a whole.
+ */
+async function commitFast(prisma: PrismaClient, batches: ReadonlyMap<string, PreparedBatch>): Promise<FastOutcome> {
+  let outcome: FastOutcome
+  try {
+    outcome = await storeBatches(prisma, batches)
+  } catch (e) {
+    for (const b of batches.values()) b.undo()
+    throw e
+  }
+  for (const [artworkId, b] of batches) if (!outcome.stored.has(artworkId)) b.undo()
+  return outcome
+}
+
+async function storeBatches(prisma: PrismaClient, batches: ReadonlyMap<string, PreparedBatch>): Promise<FastOutcome> {
+  // each artwork's rows as JSON once: the statement's input, and the size its fold budget counts
+  const rowsJson = new Map([...batches].map(([id, b]) => [id, JSON.stringify(b.rows)]))
+  const input = `[${[...rowsJson.values()].map((j) => j.slice(1, -1)).filter((j) => j.length > 0).join(',')}]`
+  const arts = [...batches].map(([id, b]) => ({ id, from: b.from, to: b.to }))
+  const answer = await prisma.$queryRaw<Array<StoredRow & { artworkId: string; busy: boolean }>>`
     WITH input AS (
-      SELECT * FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb)
-        AS i("seq" integer, "opId" uuid, "authorId" text, "kind" "OpKind", "objectId" varchar(64), "payload" jsonb)
+      SELECT * FROM jsonb_to_recordset(${input}::jsonb)
+        AS i("artworkId" text, "seq" integer, "opId" uuid, "authorId" text, "kind" "OpKind", "objectId" varchar(64), "payload" jsonb)
+    ), arts AS (
+      SELECT * FROM jsonb_to_recordset(${JSON.stringify(arts)}::jsonb) AS a("id" text, "from" integer, "to" integer)
+    ), free AS (
+      SELECT w."id" FROM "Artwork" w WHERE w."id" IN (SELECT "id" FROM arts) ORDER BY w."id" FOR NO KEY UPDATE SKIP LOCKED
     ), advanced AS (
-      UPDATE "Artwork" SET "seq" = ${seq}, "updatedAt" = ${new Date()}
-      WHERE "id" = ${artworkId} AND "seq" = ${cached.seq}
-        AND NOT EXISTS (SELECT 1 FROM "Op" o JOIN input i ON o."opId" = i."opId")
-      RETURNING "id"
+      UPDATE "Artwork" w SET "seq" = a."to", "updatedAt" = ${new Date()}
+      FROM arts a JOIN free f ON f."id" = a."id"
+      WHERE w."id" = a."id" AND w."seq" = a."from"
+        AND NOT EXISTS (SELECT 1 FROM "Op" o JOIN input i ON o."opId" = i."opId" WHERE i."artworkId" = a."id")
+      RETURNING w."id"
+    ), inserted AS (
+      INSERT INTO "Op" ("artworkId", "seq", "opId", "authorId", "kind", "objectId", "payload")
+      SELECT i."artworkId", i."seq", i."opId", i."authorId", i."kind", i."objectId", i."payload" FROM input i JOIN advanced a ON a."id" = i."artworkId"
+      RETURNING "artworkId", "seq", "opId", "authorId", "kind", "objectId", "payload"
     )
-    INSERT INTO "Op" ("artworkId", "seq", "opId", "authorId", "kind", "objectId", "payload")
-    SELECT a."id", i."seq", i."opId", i."authorId", i."kind", i."objectId", i."payload" FROM advanced a CROSS JOIN input i
-    RETURNING "seq", "opId", "authorId", "kind", "objectId", "payload"`
-  if (stored.length === 0) return 'unchanged'
-  if (stored.length !== rows.length) throw new Error(`op log: stored ${stored.length} of ${rows.length} ops in one statement`)
-  remember(artworkId, { seq, doc, snapshotSeq: cached.snapshotSeq })
-  const bySeq = new Map(stored.map((r) => [r.seq, r]))
-  return rows.map((row): SubmitResult => {
-    const r = bySeq.get(row.seq) as StoredRow
-    return { ok: true, duplicate: false, op: { seq: r.seq, opId: r.opId, authorId: r.authorId, kind: r.kind, objectId: r.objectId, payload: r.payload } }
-  })
+    SELECT "artworkId", "seq", "opId", "authorId", "kind", "objectId", "payload", false AS "busy" FROM inserted
+    UNION ALL
+    SELECT a."id", NULL, NULL, NULL, NULL, NULL, NULL, true FROM arts a
+    WHERE a."id" NOT IN (SELECT "id" FROM free) AND EXISTS (SELECT 1 FROM "Artwork" w WHERE w."id" = a."id")`
+  const busy = new Set<string>()
+  const byArtwork = new Map<string, Map<number, StoredRow>>()
+  for (const r of answer) {
+    if (r.busy) {
+      busy.add(r.artworkId)
+      continue
+    }
+    let m = byArtwork.get(r.artworkId)
+    if (!m) byArtwork.set(r.artworkId, (m = new Map()))
+    m.set(r.seq, r)
+  }
+  const out = new Map<string, SubmitResult[]>()
+  for (const [artworkId, b] of batches) {
+    const got = byArtwork.get(artworkId)
+    if (!got) continue
+    if (got.size !== b.rows.length) throw new Error(`op log: stored ${got.size} of ${b.rows.length} ops of ${artworkId} in one statement`)
+    b.keep()
+    remember(artworkId, b.entry)
+    budgetOf(artworkId).opBytes += (rowsJson.get(artworkId) as string).length
+    out.set(
+      artworkId,
+      b.rows.map((row): SubmitResult => {
+        const r = got.get(row.seq) as StoredRow
+        return { ok: true, duplicate: false, op: { seq: r.seq, opId: r.opId, authorId: r.authorId, kind: r.kind, objectId: r.objectId, payload: r.payload } }
+      }),
+    )
+  }
+  return { stored: out, busy }
+}
+
+/** One artwork's batch in one statement; 'unchanged' when it changed nothing, 'locked' without trying. */
+async function submitFast(prisma: PrismaClient, artworkId: string, inputs: SubmitInput[]): Promise<SubmitResult[] | 'unchanged' | 'locked'> {
+  const prepared = prepareFast(artworkId, inputs)
+  if (!prepared) return 'locked'
+  // a busy row here (outside the writer's rounds) counts as unchanged: the caller catches up or locks
+  return (await commitFast(prisma, new Map([[artworkId, prepared]]))).stored.get(artworkId) ?? 'unchanged'
 }
 
 /**
@@ -183,9 +391,9 @@ async function submitFast(prisma: PrismaClient, artworkId: string, inputs: Submi
  */
 async function catchUpCache(prisma: PrismaClient, artworkId: string): Promise<boolean> {
   const cached = cache.get(artworkId)
-  if (!cached || cached.snapshotSeq === undefined) return false
+  if (!cached || cached.snapshotSeq === undefined || cached.pending) return false
   const rows = await prisma.$queryRaw<Array<{ artworkSeq: number; snapshotSeq: number; seq: number | null; kind: StoredOp['kind'] | null; objectId: string | null; payload: unknown }>>`
-    SELECT a."seq" AS "artworkSeq", a."snapshotSeq", o."seq", o."kind", o."objectId", o."payload"
+    SELECT a."seq" AS "artworkSeq", ${snapshotSeqSql('a')} AS "snapshotSeq", o."seq", o."kind", o."objectId", o."payload"
     FROM "Artwork" a LEFT JOIN "Op" o ON o."artworkId" = a."id" AND o."seq" > ${cached.seq} AND o."seq" <= a."seq"
     WHERE a."id" = ${artworkId}
     ORDER BY o."seq"`
@@ -200,20 +408,33 @@ async function catchUpCache(prisma: PrismaClient, artworkId: string): Promise<bo
 }
 
 /**
- * Stores the cached document as the artwork's snapshot when SNAPSHOT_EVERY ops have been added
- * since the last one: after the ops are committed and answered, in its own statement (a large
- * document is slow to write, and the ops need not wait for it). The snapshot and its seq are
- * written together and only forward, so readers always see a document folded exactly up to
- * snapshotSeq. A failure only postpones the snapshot.
+ * Stores the cached document as the artwork's snapshot when at least SNAPSHOT_EVERY ops, weighing
+ * at least the last snapshot's document (FoldBudget), were added since the last one, after the
+ * ops are committed and answered, in its own statement in the
+ * background, into the Snapshot table (lib/collab/snapshots.ts): a large document takes
+ * PostgreSQL tens of milliseconds to parse and write, and the artwork's ops go on meanwhile. A
+ * snapshot and its seq are written together, so readers always see a document folded exactly up
+ * to its seq. A failure only postpones the snapshot.
  */
-async function foldSnapshot(prisma: PrismaClient, artworkId: string) {
+function startFold(prisma: PrismaClient, writer: Writer, artworkId: string) {
   const cached = cache.get(artworkId)
-  if (!cached || cached.snapshotSeq === undefined || cached.seq - cached.snapshotSeq < SNAPSHOT_EVERY) return
+  if (writer.folding.has(artworkId) || !cached || cached.snapshotSeq === undefined || cached.seq - cached.snapshotSeq < SNAPSHOT_EVERY) return
+  const budget = budgetOf(artworkId)
+  if (budget.opBytes < budget.docBytes) return
+  writer.folding.add(artworkId)
+  void foldSnapshot(prisma, artworkId, cached).finally(() => writer.folding.delete(artworkId))
+}
+
+async function foldSnapshot(prisma: PrismaClient, artworkId: string, cached: CachedDoc) {
+  const json = JSON.stringify(cached.doc)
+  const budget = budgetOf(artworkId)
+  budget.opBytes = 0
+  budget.docBytes = json.length
   try {
-    await prisma.$executeRaw`
-      UPDATE "Artwork" SET "snapshot" = ${JSON.stringify(cached.doc)}::jsonb, "snapshotSeq" = ${cached.seq}
-      WHERE "id" = ${artworkId} AND "snapshotSeq" < ${cached.seq}`
-    if (cache.get(artworkId) === cached) cached.snapshotSeq = cached.seq
+    await writeSnapshot(prisma, artworkId, cached.seq, json)
+    // the cache has usually moved on meanwhile: its entry learns the new snapshotSeq
+    const now = cache.get(artworkId)
+    if (now && now.snapshotSeq !== undefined && now.seq >= cached.seq && now.snapshotSeq < cached.seq) now.snapshotSeq = cached.seq
   } catch (e) {
     console.warn(`[op-log] snapshot of ${artworkId} at ${cached.seq} postponed:`, e instanceof Error ? e.message : e)
   }
@@ -232,9 +453,11 @@ async function submitBatch(prisma: PrismaClient, artworkId: string, inputs: Subm
   }
   try {
     const outcome = await prisma.$transaction(async (tx) => {
-      // lock the artwork row: concurrent submitters of this artwork wait here, on every node
+      // lock the artwork row: concurrent submitters of this artwork wait here, on every node (the
+      // same lock mode as the one-statement path's UPDATE; a snapshot insert's key-share lock
+      // does not conflict with it)
       const locked = await tx.$queryRaw<Array<{ seq: number; snapshotSeq: number }>>`
-        SELECT "seq", "snapshotSeq" FROM "Artwork" WHERE "id" = ${artworkId} FOR UPDATE`
+        SELECT a."seq", ${snapshotSeqSql('a')} AS "snapshotSeq" FROM "Artwork" a WHERE a."id" = ${artworkId} FOR NO KEY UPDATE OF a`
       const row = locked[0]
       if (!row) return { results: inputs.map((): SubmitResult => ({ ok: false, code: 'not_found', message: 'no such artwork' })), doc: null }
       // opIds stored before (resends; also one that waited on the lock behind its own first copy)
@@ -330,4 +553,5 @@ export async function currentDocument(prisma: PrismaClient, artworkId: string): 
 /** For tests: forget the cached documents, as a fresh process would. */
 export function clearDocumentCache() {
   cache.clear()
+  foldBudgets.clear()
 }

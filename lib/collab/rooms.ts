@@ -6,11 +6,11 @@ import { z } from 'zod'
 import { artworkRole, type ArtworkRole } from '../auth/permissions'
 import type { SessionUser } from '../auth/auth'
 import type { PrismaClient } from '../db/client'
-import { canvasDocumentSchema } from '../canvas/document'
 import { parseOp } from '../canvas/ops'
 import { canWrite } from '../auth/permissions'
 import { cursorSchema, EVENTS, joinRequestSchema, opRequestSchema, strokePreviewSchema, roomName, type JoinAck, type Member, type OpAck, type OpBroadcast, type ProtocolError, type StoredOp } from './protocol'
 import { submitOp } from './op-log'
+import { latestSnapshot } from './snapshots'
 import { colorFor } from './presence-colors'
 
 /** Per-socket state; plain JSON so that other nodes can read it through the Redis adapter. */
@@ -160,13 +160,12 @@ export function registerRooms(io: Server, deps: RoomDeps): Rooms {
 
 /** A client without sinceSeq (a fresh tab) or too far behind gets the snapshot plus the ops after it. */
 async function loadCatchUp(prisma: PrismaClient, artworkId: string, sinceSeq: number | undefined) {
-  const artwork = await prisma.artwork.findUniqueOrThrow({
-    where: { id: artworkId },
-    select: { seq: true, snapshot: true, snapshotSeq: true },
-  })
+  const artwork = await prisma.artwork.findUniqueOrThrow({ where: { id: artworkId }, select: { seq: true } })
+  const latest = await latestSnapshot(prisma, artworkId, artwork.seq)
+  if (!latest) throw new Error(`no snapshot of ${artworkId}`)
   const needsSnapshot =
-    sinceSeq === undefined || sinceSeq < artwork.snapshotSeq || sinceSeq > artwork.seq || artwork.seq - sinceSeq > MAX_CATCH_UP_OPS
-  const from = needsSnapshot ? artwork.snapshotSeq : sinceSeq
+    sinceSeq === undefined || sinceSeq < latest.seq || sinceSeq > artwork.seq || artwork.seq - sinceSeq > MAX_CATCH_UP_OPS
+  const from = needsSnapshot ? latest.seq : sinceSeq
   const rows = await prisma.op.findMany({
     where: { artworkId, seq: { gt: from } },
     orderBy: { seq: 'asc' },
@@ -174,7 +173,7 @@ async function loadCatchUp(prisma: PrismaClient, artworkId: string, sinceSeq: nu
   })
   const ops: StoredOp[] = rows.map((r) => ({ ...r, payload: r.payload }))
   return {
-    snapshot: needsSnapshot ? { document: canvasDocumentSchema.parse(artwork.snapshot), seq: artwork.snapshotSeq } : null,
+    snapshot: needsSnapshot ? { document: latest.document, seq: latest.seq } : null,
     ops,
     seq: artwork.seq,
   }
