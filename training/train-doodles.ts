@@ -95,6 +95,7 @@ function parseOptions(argv: string[]): TrainDoodlesOptions {
       upsample: { type: 'string' },
       batch: { type: 'string' },
       'lambda-l1': { type: 'string' },
+      'lambda-adv': { type: 'string' },
       'ema-decay': { type: 'string' },
       data: { type: 'string' },
       'data-dir': { type: 'string' },
@@ -116,6 +117,7 @@ function parseOptions(argv: string[]): TrainDoodlesOptions {
     ...DEFAULT_PIX2PIX_HYPER,
     batch: num(values.batch, smoke ? 4 : DEFAULT_PIX2PIX_HYPER.batch),
     lambdaL1: num(values['lambda-l1'], DEFAULT_PIX2PIX_HYPER.lambdaL1),
+    lambdaAdv: num(values['lambda-adv'], DEFAULT_PIX2PIX_HYPER.lambdaAdv),
     emaDecay: num(values['ema-decay'], DEFAULT_PIX2PIX_HYPER.emaDecay),
   });
   const dataDir = values['data-dir'] ?? path.join(REPO, 'training', 'data');
@@ -298,7 +300,7 @@ export async function trainDoodles(opt: TrainDoodlesOptions): Promise<TrainDoodl
     inChannels: config.inChannels,
     outChannels: 3,
     architecture: config,
-    training: { ...hyper, steps: opt.steps, seed, loss: 'non-saturating BCE on PatchGAN logits + lambdaL1 * L1', ema: 'min(decay, (1+t)/(10+t))', backend: 'wasm' },
+    training: { ...hyper, steps: opt.steps, seed, loss: 'lambdaAdv * non-saturating BCE on PatchGAN logits + lambdaL1 * L1', ema: 'min(decay, (1+t)/(10+t))', backend: 'wasm' },
     quantization: 'kernels uint8 affine (tfjs weightsManifest quantization), BatchNorm and biases float32',
     dataset: data.dataset,
   };

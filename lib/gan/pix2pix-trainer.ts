@@ -22,6 +22,12 @@ export const pix2pixHyperSchema = z.object({
   beta2: z.number().min(0).max(1),
   /** Weight of the L1 reconstruction term (pix2pix: 100). */
   lambdaL1: z.number().min(0),
+  /**
+   * Weight of the adversarial term (pix2pix: 1). Lowering it trades realism (SWD) for pixel
+   * accuracy (L1): with 0 the generator regresses towards the per-pixel median colour. Checkpoints
+   * written before the field existed trained with 1.
+   */
+  lambdaAdv: z.number().min(0).default(1),
   /** EMA decay of G's weights; 0 = no averaging (the EMA copy is G). */
   emaDecay: z.number().min(0).max(1),
 });
@@ -35,6 +41,7 @@ export const DEFAULT_PIX2PIX_HYPER: Pix2PixHyper = {
   beta1: 0.5,
   beta2: 0.999,
   lambdaL1: 100,
+  lambdaAdv: 1,
   emaDecay: 0.999,
 };
 
@@ -43,7 +50,7 @@ export interface Pix2PixStats {
   lossD: number;
   /** G's non-saturating adversarial loss BCE(D(line, G(line)), 1). */
   lossGAdv: number;
-  /** mean |G(line) - colour| (the G loss is lossGAdv + lambdaL1 * lossL1). */
+  /** mean |G(line) - colour| (the G loss is lambdaAdv * lossGAdv + lambdaL1 * lossL1). */
   lossL1: number;
   /** mean sigmoid of D's patch logits on real and fake pairs. */
   dReal: number;
@@ -128,7 +135,7 @@ export class Pix2PixTrainer {
             const l = tf.mean(tf.abs(tf.sub(f, y))) as tf.Scalar;
             adv = keep(a);
             l1 = keep(l);
-            return tf.add(a, tf.mul(l, this.hyper.lambdaL1)) as tf.Scalar;
+            return tf.add(tf.mul(a, this.hyper.lambdaAdv), tf.mul(l, this.hyper.lambdaL1)) as tf.Scalar;
           },
           true,
           this.gVars,
