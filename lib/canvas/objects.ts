@@ -113,6 +113,21 @@ export type ObjectProps = Omit<CanvasObject, 'id' | 'type'>
 
 /** The properties an update may change, per kind (all but id and type). */
 export function updatableKeys(type: CanvasObjectType): string[] {
-  const schema = canvasObjectSchema.options.find((o) => o.shape.type.value === type)
-  return schema ? Object.keys(schema.shape).filter((k) => k !== 'id' && k !== 'type') : []
+  return Object.keys(propertySchemas(type))
 }
+
+/**
+ * The schema of each updatable property of a kind. The object schemas have no cross-property
+ * rules, so checking only the properties an update sets is the same as checking the merged
+ * object, without re-checking, say, every command of a long path when it is moved.
+ */
+export function propertySchemas(type: CanvasObjectType): Readonly<Record<string, z.ZodType>> {
+  let schemas = propertySchemaCache.get(type)
+  if (!schemas) {
+    const shape: Record<string, z.ZodType> = canvasObjectSchema.options.find((o) => o.shape.type.value === type)?.shape ?? {}
+    schemas = Object.fromEntries(Object.entries(shape).filter(([k]) => k !== 'id' && k !== 'type'))
+    propertySchemaCache.set(type, schemas)
+  }
+  return schemas
+}
+const propertySchemaCache = new Map<CanvasObjectType, Readonly<Record<string, z.ZodType>>>()

@@ -2,7 +2,7 @@
 // runs in the editor (optimistically), on the server (folding snapshots) and in tests, and every
 // applied op yields its inverse, which is how undo works (undo sends the inverse as a new op).
 import { z } from 'zod'
-import { canvasObjectSchema, objectIdSchema, updatableKeys, type CanvasObject } from './objects'
+import { canvasObjectSchema, objectIdSchema, propertySchemas, type CanvasObject } from './objects'
 import { MAX_OBJECTS, type CanvasDocument } from './document'
 
 /**
@@ -69,15 +69,20 @@ export function applyOpInPlace(doc: CanvasDocument, op: CanvasOp): ApplyResult {
     }
     case 'update': {
       if (!current) return fail('missing', `object ${op.objectId} does not exist (removed?)`)
-      const allowed = new Set(updatableKeys(current.type))
-      const bad = Object.keys(op.data.set).filter((k) => !allowed.has(k))
+      const schemas = propertySchemas(current.type)
+      const bad = Object.keys(op.data.set).filter((k) => !Object.hasOwn(schemas, k))
       if (bad.length) return fail('invalid', `${current.type} has no updatable ${bad.join(', ')}`)
-      const merged = canvasObjectSchema.safeParse({ ...current, ...op.data.set })
-      if (!merged.success) return fail('invalid', z.prettifyError(merged.error))
+      const merged: Record<string, unknown> = { ...current }
+      for (const [key, value] of Object.entries(op.data.set)) {
+        const checked = (schemas[key] as z.ZodType).safeParse(value)
+        if (!checked.success) return fail('invalid', `${key}: ${z.prettifyError(checked.error)}`)
+        if (checked.data === undefined) delete merged[key]
+        else merged[key] = checked.data
+      }
       const previous: Record<string, z.core.util.JSONType> = {}
       const currentProps = current as unknown as Record<string, z.core.util.JSONType>
       for (const key of Object.keys(op.data.set)) previous[key] = currentProps[key] ?? null
-      doc.objects[op.objectId] = merged.data
+      doc.objects[op.objectId] = merged as CanvasObject
       return { ok: true, inverse: { kind: 'update', objectId: op.objectId, data: { set: previous } } }
     }
     case 'remove': {
