@@ -75,8 +75,11 @@ export interface DoodleIndex {
   lineChannels: 1;
   colorChannels: 3;
   source: DatasetSource;
-  /** The unit of the held-out split: all pairs of one `group/subgroup` go to the same side. */
-  splitBy: 'group/subgroup';
+  /**
+   * The unit of the held-out split: clusters of near-duplicate line art (training/doodle-split.ts)
+   * go to one side whole.
+   */
+  splitBy: 'line-clusters';
   heldOutFraction: number;
   /** How many openmoji.json entries each exclusion rule dropped. */
   dropped: Record<string, number>;

@@ -9,7 +9,7 @@
  *   64x64 centred and flattened on white;
  * - doodles64-line.png (8-bit greyscale) and doodles64-color.png (8-bit RGB): atlases with the
  *   same tile order; doodles64.json: the index (schema `DoodleIndex` in data-format.ts) with a
- *   ~10% held-out split by OpenMoji group/subgroup; the CC BY-SA 4.0 credit in LICENSES.md.
+ *   ~10% held-out split by clusters of near-duplicate line art (training/doodle-split.ts); the CC BY-SA 4.0 credit in LICENSES.md.
  *
  * Deterministic: running it twice gives identical files (for a given sharp).
  * Options: --size N (tile size, default 64; e.g. 128), --out DIR, --limit N (first N pairs,
@@ -22,7 +22,7 @@ import { pathToFileURL } from 'node:url';
 import sharp from 'sharp';
 import { DOODLE_TILE, doodleFiles, type DatasetSource, type DoodleIndex, type DoodlePair } from './data-format';
 import { PROJECT_ROOT, cacheDir, ensurePackages } from './dataset-cache';
-import { splitByGroup } from './dataset-select';
+import { heldOutByCluster, lineClusters } from './doodle-split';
 
 export const OPENMOJI_PACKAGE = { name: 'openmoji', version: '17.0.0' } as const;
 
@@ -119,23 +119,13 @@ export function pairDoodles(
 }
 
 /**
- * The unit of the held-out split: `group/subgroup` (e.g. "smileys-emotion/face-smiling"), so
- * near-duplicates (gender and hair variants of a role, the faces of one subgroup) never straddle
- * the split; the hexcode when the metadata has no group.
+ * The held-out pairs (indices into `lines`): clusters of near-duplicate line art held out whole,
+ * ~10% of the pairs (training/doodle-split.ts).
  */
-export const splitKey = (p: Pick<DoodleCandidate, 'hexcode' | 'group' | 'subgroup'>): string =>
-  p.group || p.subgroup ? `${p.group}/${p.subgroup}` : p.hexcode;
-
-/**
- * The held-out split keys: whole subgroups in FNV-1a hash order (salted) until ~`fraction` of the
- * pairs are held out (the same rule as the face data set's `splitByGroup`).
- */
-export function heldOutKeys(pairs: readonly DoodleCandidate[], fraction = 0.1, salt = 'ganvas-doodles-v1'): Set<string> {
-  return splitByGroup(
-    pairs.map((p) => ({ id: p.hexcode, vendor: 'openmoji' as const, unified: p.hexcode, group: splitKey(p), name: p.annotation, file: '' })),
-    fraction,
-    salt,
-  );
+export function heldOutPairs(lines: readonly Uint8Array[], hexcodes: readonly string[], size: number): Set<number> {
+  const all = new Uint8Array(lines.length * size * size);
+  lines.forEach((l, i) => all.set(l, i * size * size));
+  return heldOutByCluster(lineClusters(all, lines.length, size), hexcodes);
 }
 
 export interface RawImage {
@@ -327,7 +317,7 @@ async function main(): Promise<void> {
     const r = results[k];
     return r ? [{ p, r }] : [];
   });
-  const held = heldOutKeys(kept.map((x) => x.p));
+  const held = heldOutPairs(kept.map((x) => x.r.line), kept.map((x) => x.p.hexcode), size);
 
   const n = kept.length;
   const columns = Math.ceil(Math.sqrt(n));
@@ -346,7 +336,7 @@ async function main(): Promise<void> {
     .png(png)
     .toFile(path.join(out, files.color));
 
-  const pairs: DoodlePair[] = kept.map(({ p }, i) => ({ i, ...p, split: held.has(splitKey(p)) ? 'heldout' : 'train' }));
+  const pairs: DoodlePair[] = kept.map(({ p }, i) => ({ i, ...p, split: held.has(i) ? 'heldout' : 'train' }));
   const heldCount = pairs.filter((p) => p.split === 'heldout').length;
   const index: DoodleIndex = {
     version: 1,
@@ -359,7 +349,7 @@ async function main(): Promise<void> {
     lineChannels: 1,
     colorChannels: 3,
     source: DOODLE_SOURCE,
-    splitBy: 'group/subgroup',
+    splitBy: 'line-clusters',
     heldOutFraction: n ? heldCount / n : 0,
     dropped: Object.fromEntries(Object.entries(dropped).sort(([a], [b]) => (a < b ? -1 : 1))),
     pairs,
@@ -376,7 +366,6 @@ async function main(): Promise<void> {
       pairs: n,
       train: n - heldCount,
       heldout: heldCount,
-      heldOutSubgroups: held.size,
       heldOutFraction: +index.heldOutFraction.toFixed(3),
       dropped: index.dropped,
       atlas: `${columns}x${rows} tiles of ${size}`,

@@ -3,16 +3,15 @@ import path from 'node:path';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { DOODLE_INDEX_FILE, DOODLE_TILE, doodleFiles, type DoodleIndex } from '../../training/data-format';
+import { inkThumbnails, lineClusters, SPLIT_CELL, SPLIT_THRESHOLD } from '../../training/doodle-split';
 import { DoodleBatchLoader, doodleBatch, loadDoodleSet, type DoodleBatch, type DoodleSet } from '../../training/doodle-loader';
 import {
   alphaBox,
   cropPair,
   exclusionReason,
-  heldOutKeys,
+  heldOutPairs,
   pairDoodles,
-  splitKey,
   withDoodleCredits,
-  type DoodleCandidate,
   type OpenmojiMeta,
   type RawImage,
 } from '../../training/doodles-dataset';
@@ -62,25 +61,52 @@ describe('doodle pairing', () => {
     expect(pairDoodles([...line].reverse(), [...color].reverse(), meta).pairs).toEqual(pairs);
   });
 
-  it('holds out ~10% by whole subgroups, deterministically', () => {
-    const pairs: DoodleCandidate[] = Array.from({ length: 600 }, (_, i) => ({
-      hexcode: (0x1f000 + i).toString(16).toUpperCase(),
-      emoji: '',
-      annotation: `e${i}`,
-      group: `g${i % 7}`,
-      subgroup: `s${i % 41}`,
-      // a few without metadata: their own split unit
-      ...(i % 100 === 0 ? { group: '', subgroup: '' } : {}),
-    }));
-    const held = heldOutKeys(pairs);
-    expect([...heldOutKeys(pairs)]).toEqual([...held]);
-    const heldPairs = pairs.filter((p) => held.has(splitKey(p)));
-    expect(heldPairs.length / pairs.length).toBeGreaterThan(0.07);
-    expect(heldPairs.length / pairs.length).toBeLessThan(0.13);
-    const trainKeys = new Set(pairs.filter((p) => !held.has(splitKey(p))).map(splitKey));
-    for (const p of heldPairs) expect(trainKeys.has(splitKey(p))).toBe(false);
-    expect(splitKey({ hexcode: '1F600', group: 'smileys-emotion', subgroup: 'face-smiling' })).toBe('smileys-emotion/face-smiling');
-    expect(splitKey({ hexcode: 'E001', group: '', subgroup: '' })).toBe('E001');
+  it('holds out ~10% by whole clusters of near-duplicate line art, deterministically', () => {
+    const S = 64;
+    const n = 400;
+    // 200 distinct random doodles, each with a near-duplicate twin (a few pixels changed) and
+    // one big family of 20 near-identical ones
+    const rand = (() => {
+      let x = 12345;
+      return () => ((x = (Math.imul(x, 1103515245) + 12345) >>> 0) / 2 ** 32);
+    })();
+    const lines: Uint8Array[] = [];
+    for (let i = 0; i < 190; i++) {
+      const a = Uint8Array.from({ length: S * S }, () => (rand() < 0.3 ? 0 : 255));
+      const twin = a.slice();
+      for (let k = 0; k < 3; k++) twin[Math.floor(rand() * S * S)] = 0;
+      lines.push(a, twin);
+    }
+    const base = Uint8Array.from({ length: S * S }, (_, i) => (i % 3 === 0 ? 0 : 255));
+    for (let i = 0; i < 20; i++) {
+      const v = base.slice();
+      v[i] = 0;
+      lines.push(v);
+    }
+    const all = new Uint8Array(n * S * S);
+    lines.forEach((l, i) => all.set(l, i * S * S));
+    const clusters = lineClusters(all, n, S);
+    expect(new Set(clusters).size).toBe(191);
+    for (let i = 0; i < 380; i += 2) expect(clusters[i]).toBe(clusters[i + 1]);
+    const keys = lines.map((_, i) => `E${i}`);
+    const held = heldOutPairs(lines, keys, S);
+    expect([...heldOutPairs(lines, keys, S)]).toEqual([...held]);
+    expect(held.size / n).toBeGreaterThan(0.08);
+    expect(held.size / n).toBeLessThan(0.12);
+    // twins are never split, and the family (over 2% of the set) always trains
+    for (let i = 0; i < 380; i += 2) expect(held.has(i)).toBe(held.has(i + 1));
+    for (let i = 380; i < 400; i++) expect(held.has(i)).toBe(false);
+    // no held-out doodle has a training doodle within the threshold
+    const thumbs = inkThumbnails(all, n, S);
+    const D = (S / SPLIT_CELL) ** 2;
+    for (const h of held) {
+      for (let t = 0; t < n; t++) {
+        if (held.has(t)) continue;
+        let d = 0;
+        for (let i = 0; i < D; i++) d += Math.abs((thumbs[h * D + i] as number) - (thumbs[t * D + i] as number));
+        expect(d / D).toBeGreaterThanOrEqual(SPLIT_THRESHOLD);
+      }
+    }
   });
 
   it('adds the CC BY-SA credit to LICENSES.md once, replacing it on re-runs', () => {
@@ -278,15 +304,19 @@ describe('committed doodle pairs', () => {
     expect(existsSync(path.join(DATA, 'faces64.png'))).toBe(true);
   });
 
-  it('has a ~10% held-out split with no subgroup on both sides', () => {
+  it('has a ~10% held-out split, by clusters of near-duplicate line art', async () => {
     const held = index.pairs.filter((p) => p.split === 'heldout');
     const train = index.pairs.filter((p) => p.split === 'train');
     expect(held.length + train.length).toBe(index.count);
     expect(held.length / index.count).toBeGreaterThan(0.08);
     expect(held.length / index.count).toBeLessThan(0.12);
     expect(index.heldOutFraction).toBeCloseTo(held.length / index.count, 6);
-    const trainKeys = new Set(train.map(splitKey));
-    for (const p of held) expect(trainKeys.has(splitKey(p))).toBe(false);
+    expect(index.splitBy).toBe('line-clusters');
+    // the stored split is the rule applied to the stored line art
+    const all = await loadDoodleSet(DATA, 'all');
+    const lines = Array.from({ length: all.count }, (_, i) => all.line.subarray(i * all.size * all.size, (i + 1) * all.size * all.size));
+    const expected = heldOutPairs(lines, all.ids, all.size);
+    expect(index.pairs.filter((p) => expected.has(p.i)).map((p) => p.hexcode).sort()).toEqual(held.map((p) => p.hexcode).sort());
   });
 
   it('loads disjoint splits whose line strokes lie on the colour outlines', async () => {
