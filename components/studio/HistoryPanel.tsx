@@ -119,7 +119,7 @@ export function HistoryPanel({ artworkId, token, canWrite, isOwner, title, prepa
                 {v.message}
               </p>
               <p className="text-black/40">{new Date(v.createdAt).toLocaleString()}</p>
-              <div className="mt-1 flex gap-2">
+              <div className="mt-1 flex flex-wrap gap-x-2 gap-y-1">
                 {canWrite && (
                   <button type="button" disabled={busy !== null} onClick={() => run(`restore-${v.number}`, async () => {
                         const { seq } = await post(`/api/artworks/${artworkId}/versions/${v.number}/restore`)
