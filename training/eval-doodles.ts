@@ -270,11 +270,18 @@ const SHEET_ROWS = 8;
 function sheetIndices(index: DoodleIndex): number[] {
   const held = index.pairs.filter((p) => p.split === 'heldout');
   const picks: number[] = [];
+  const pick = (members: Array<{ k: number }>) => picks.push((members[Math.floor(members.length / 2)] as { k: number }).k);
   for (const sg of SHEET_SUBGROUPS) {
     const members = held.map((p, k) => ({ p, k })).filter(({ p }) => p.subgroup === sg);
     if (members.length === 0) continue;
-    picks.push((members[Math.floor(members.length / 2)] as { k: number }).k);
+    pick(members);
+    if (picks.length === SHEET_ROWS) return picks;
+  }
+  // then one per other subgroup in a fixed (sorted) order, so that the sheet always has its rows
+  const others = [...new Set(held.map((p) => p.subgroup))].filter((sg) => !SHEET_SUBGROUPS.includes(sg)).sort();
+  for (const sg of others) {
     if (picks.length === SHEET_ROWS) break;
+    pick(held.map((p, k) => ({ p, k })).filter(({ p }) => p.subgroup === sg));
   }
   return picks;
 }

@@ -125,7 +125,7 @@ function parseOptions(argv: string[]): TrainDoodlesOptions {
   const data = values.data ?? (smoke && !haveData ? 'synthetic' : 'doodles');
   if (data !== 'doodles' && data !== 'synthetic') throw new Error('--data must be doodles|synthetic');
   return {
-    runId: values['run-id'] ?? (smoke ? 'doodles-smoke' : 'doodles-64-r1'),
+    runId: values['run-id'] ?? (smoke ? 'doodles-smoke' : 'doodles-64-r2'),
     modelId: values['model-id'] ?? (smoke ? 'doodles-smoke' : DOODLE_MODEL_ID),
     steps: num(values.steps, smoke ? 6 : 20000),
     root: values.root ?? (smoke ? mkdtempSync(path.join(os.tmpdir(), 'ganvas-doodles-smoke-')) : REPO),
