@@ -2,7 +2,7 @@
 // (Shift+P), the pix2pix model runs in the browser and its painting becomes the base layer (one
 // undoable step), saved in a version whose document records the doodle provenance.
 import { expect, test, type Page } from '@playwright/test'
-import { pixelAt, waitForEditor } from './helpers'
+import { openSampleInStudio, pixelAt, waitForEditor } from './helpers'
 
 test.describe.configure({ timeout: 240_000 })
 // wide enough to show the side column (the doodle panel) in the screenshot
@@ -16,14 +16,7 @@ const sample = async (page: Page) => Promise.all(INSIDE.map(([x, y]) => pixelAt(
 const distance = (a: number[][], b: number[][]) => a.reduce((s, p, i) => s + [0, 1, 2].reduce((t, c) => t + Math.abs(p[c]! - b[i]![c]!), 0), 0) / (a.length * 3)
 
 test('draw a doodle, paint it, undo/redo, save it in a version, reload', async ({ page }) => {
-  await page.goto('/generate')
-  await expect(page.getByTestId('backend')).toContainText('Running on', { timeout: 60_000 })
-  await expect(page.getByRole('progressbar')).toBeHidden({ timeout: 60_000 })
-  await page.getByRole('button', { name: 'Sample 1', exact: true }).click()
-  await page.getByRole('button', { name: 'Open in canvas' }).click()
-  await page.waitForURL(/\/studio\/[a-z0-9]+$/, { timeout: 30_000 })
-  const artworkId = new URL(page.url()).pathname.split('/').pop()!
-  await waitForEditor(page)
+  const artworkId = await openSampleInStudio(page)
 
   const panel = page.getByTestId('doodle-panel')
   await expect(panel.getByRole('button', { name: /Paint it/ })).toBeDisabled() // nothing drawn yet
@@ -89,13 +82,7 @@ test('draw a doodle, paint it, undo/redo, save it in a version, reload', async (
 })
 
 test('an example doodle is added as one undoable path', async ({ page }) => {
-  await page.goto('/generate')
-  await expect(page.getByTestId('backend')).toContainText('Running on', { timeout: 60_000 })
-  await expect(page.getByRole('progressbar')).toBeHidden({ timeout: 60_000 })
-  await page.getByRole('button', { name: 'Sample 1', exact: true }).click()
-  await page.getByRole('button', { name: 'Open in canvas' }).click()
-  await page.waitForURL(/\/studio\/[a-z0-9]+$/, { timeout: 30_000 })
-  await waitForEditor(page)
+  await openSampleInStudio(page)
   const panel = page.getByTestId('doodle-panel')
   // the house's floor line runs across the canvas' lower part (one 10 px pencil path, #111827)
   const onFloor = async () => {

@@ -82,3 +82,15 @@ export async function waitForEditor(page: Page) {
   await expect(page.getByText('Opening the canvas…')).toBeHidden({ timeout: 30_000 })
   await page.waitForTimeout(500) // the base image decodes
 }
+
+/** From /generate: waits for the model, opens sample `n` in the studio and waits for the editor; returns the artwork id. */
+export async function openSampleInStudio(page: Page, n = 1): Promise<string> {
+  await page.goto('/generate')
+  await expect(page.getByTestId('backend')).toContainText('Running on', { timeout: 60_000 })
+  await expect(page.getByRole('progressbar')).toBeHidden({ timeout: 60_000 })
+  await page.getByRole('button', { name: `Sample ${n}`, exact: true }).click()
+  await page.getByRole('button', { name: 'Open in canvas' }).click()
+  await page.waitForURL(/\/studio\/[a-z0-9]+$/, { timeout: 30_000 })
+  await waitForEditor(page)
+  return new URL(page.url()).pathname.split('/').pop() as string
+}
