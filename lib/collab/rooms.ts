@@ -9,7 +9,8 @@ import type { PrismaClient } from '../db/client'
 import { parseOp } from '../canvas/ops'
 import { canWrite } from '../auth/permissions'
 import { cursorSchema, EVENTS, joinRequestSchema, opRequestSchema, strokePreviewSchema, roomName, type JoinAck, type Member, type OpAck, type OpBroadcast, type ProtocolError, type StoredOp } from './protocol'
-import { submitOp } from './op-log'
+import { submitOp, type SubmitInput } from './op-log'
+import type { RoutedResult } from './op-router'
 import { latestSnapshot } from './snapshots'
 import { colorFor } from './presence-colors'
 
@@ -24,6 +25,11 @@ export interface RoomDeps {
   prisma: () => Promise<PrismaClient>
   /** resolves the signed-in user from the handshake headers (cookies) */
   identify: (headers: Headers) => Promise<SessionUser | null>
+  /**
+   * stores an op that passed every check (default: this process's op log; with several nodes,
+   * lib/collab/op-router.ts sends it to the artwork's home node)
+   */
+  submit?: (input: SubmitInput, socketId: string) => Promise<RoutedResult>
 }
 
 /** At most this many ops are sent on join; a client further behind gets the snapshot instead. */
@@ -38,6 +44,12 @@ export interface Rooms {
 
 export function registerRooms(io: Server, deps: RoomDeps): Rooms {
   let stopping = false
+  const submit =
+    deps.submit ??
+    (async (input: SubmitInput): Promise<RoutedResult> => {
+      const result = await submitOp(await deps.prisma(), input)
+      return { ...result, broadcast: result.ok && !result.duplicate }
+    })
   io.use(async (socket, next) => {
     try {
       const headers = new Headers()
@@ -99,10 +111,10 @@ export function registerRooms(io: Server, deps: RoomDeps): Rooms {
       const op = parseOp(parsed.data.op)
       if (!op.ok) return reject(EVENTS.op, { code: 'invalid', message: op.message }, ack)
       try {
-        const result = await submitOp(await deps.prisma(), { artworkId, authorId: data.user.id, opId, op: op.op })
+        const result = await submit({ artworkId, authorId: data.user.id, opId, op: op.op }, socket.id)
         if (!result.ok) return reject(EVENTS.op, { code: result.code, message: result.message }, ack)
         ack?.({ ok: true, opId, seq: result.op.seq, duplicate: result.duplicate })
-        if (!result.duplicate) {
+        if (result.broadcast) {
           const broadcast: OpBroadcast = { artworkId, op: result.op }
           socket.to(roomName(artworkId)).emit(EVENTS.op, broadcast)
         }

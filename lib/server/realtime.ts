@@ -4,13 +4,17 @@ import type { Server as HttpServer } from 'node:http'
 import { Server } from 'socket.io'
 import { createAdapter } from '@socket.io/redis-adapter'
 import { Redis } from 'ioredis'
-import { MAX_MESSAGE_BYTES } from '../collab/protocol'
+import { EVENTS, MAX_MESSAGE_BYTES, roomName, type OpBroadcast } from '../collab/protocol'
 import { evictShareToken, registerRooms } from '../collab/rooms'
+import { submitOp } from '../collab/op-log'
+import { createOpRouter, type OpRouter } from '../collab/op-router'
 import { sessionUser } from '../auth/auth'
 import { getDatabase, setBroadcaster, setRealtimeStatus, type RealtimeStatus } from './runtime'
 
 export interface Realtime {
   io: Server
+  /** with REDIS_URL: routes each artwork's ops to the one node that writes them */
+  router?: OpRouter
   close(): Promise<void>
 }
 
@@ -25,18 +29,35 @@ export function attachRealtime(httpServer: HttpServer, opts: { redisUrl?: string
     cors: { origin: false },
   })
 
+  const prisma = async () => (await getDatabase()).prisma
   let pub: Redis | undefined
   let sub: Redis | undefined
+  let router: OpRouter | undefined
+  const routerConnections: Redis[] = []
   if (opts.redisUrl) {
     pub = new Redis(opts.redisUrl, { maxRetriesPerRequest: null })
     sub = pub.duplicate()
-    for (const client of [pub, sub]) client.on('error', (e: Error) => console.error('[realtime] redis:', e.message))
+    // the op router's own pair: a subscriber connection serves one purpose only
+    const routerPub = pub.duplicate()
+    const routerSub = pub.duplicate()
+    routerConnections.push(routerPub, routerSub)
+    for (const client of [pub, sub, routerPub, routerSub]) client.on('error', (e: Error) => console.error('[realtime] redis:', e.message))
     io.adapter(createAdapter(pub, sub, { requestsTimeout: 3_000 }))
+    router = createOpRouter({
+      redis: routerPub,
+      subscriber: routerSub,
+      submitLocal: async (input) => submitOp(await prisma(), input),
+      broadcast: (artworkId, op, exceptSocketId) => {
+        const message: OpBroadcast = { artworkId, op }
+        io.to(roomName(artworkId)).except(exceptSocketId).emit(EVENTS.op, message)
+      },
+    })
   }
 
   const rooms = registerRooms(io, {
-    prisma: async () => (await getDatabase()).prisma,
+    prisma,
     identify: (headers) => sessionUser(headers),
+    ...(router ? { submit: (input, socketId) => (router as OpRouter).submit(input, socketId) } : {}),
   })
 
   const redisState = (): RealtimeStatus['redis'] => {
@@ -62,15 +83,17 @@ export function attachRealtime(httpServer: HttpServer, opts: { redisUrl?: string
 
   return {
     io,
+    ...(router ? { router } : {}),
     async close() {
       closed = true
       rooms.stop()
+      await router?.close()
       // disconnect every client, leave Redis' channels, close engine.io; the shared HTTP server
       // is closed by its owner
       io.disconnectSockets(true)
       await io.of('/').adapter.close()
       io.engine.close()
-      await Promise.allSettled([pub?.quit(), sub?.quit()])
+      await Promise.allSettled([pub?.quit(), sub?.quit(), ...routerConnections.map((c) => c.quit())])
       setRealtimeStatus(undefined)
       setBroadcaster(undefined)
     },

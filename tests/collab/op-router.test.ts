@@ -1,0 +1,173 @@
+// Several nodes: each artwork's ops are written by one home node (a lease in Redis); the others
+// forward their clients' ops to it. Over real sockets on two nodes, and the router on its own
+// for the failure cases: a home that stops answering, an answer that comes too late.
+import { randomUUID } from 'node:crypto'
+import { Redis } from 'ioredis'
+import type { Socket } from 'socket.io-client'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { sessionUser } from '../../lib/auth/auth'
+import { canvasObjectSchema } from '../../lib/canvas/objects'
+import type { CanvasOp } from '../../lib/canvas/ops'
+import { submitOp, type SubmitResult } from '../../lib/collab/op-log'
+import { createOpRouter, type OpRouter } from '../../lib/collab/op-router'
+import type { OpAck, OpBroadcast } from '../../lib/collab/protocol'
+import { createArtwork } from '../../lib/db/artworks'
+import { closeDatabase, getDatabase } from '../../lib/server/runtime'
+import { guestCookie } from '../helpers/auth'
+import { connectClient, eventually, join, startNode, type TestNode } from '../helpers/realtime'
+
+const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379'
+let nodeA: TestNode
+let nodeB: TestNode
+const sockets: Socket[] = []
+const connections: Redis[] = []
+const routers: OpRouter[] = []
+/** what the routers made outside the socket tests asked their room to hear */
+const broadcasts: Array<{ artworkId: string; seq: number }> = []
+
+beforeAll(async () => {
+  nodeA = await startNode({ redisUrl })
+  nodeB = await startNode({ redisUrl })
+})
+afterAll(async () => {
+  for (const s of sockets) s.close()
+  await Promise.allSettled(routers.map((r) => r.close()))
+  await Promise.all([nodeA.close(), nodeB.close()])
+  await Promise.allSettled(connections.map((c) => c.quit()))
+  await closeDatabase()
+})
+
+const add = (id: string, left = 0): CanvasOp => ({
+  kind: 'add',
+  objectId: id,
+  data: { object: canvasObjectSchema.parse({ id, type: 'rect', left, top: 0, width: 10, height: 10 }) },
+})
+
+function ok(r: SubmitResult) {
+  if (!r.ok) throw new Error(`${r.code}: ${r.message}`)
+  return r.op
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
+
+async function sharedArtwork(title: string) {
+  const cookie = await guestCookie(`${title} owner`)
+  const owner = (await sessionUser(new Headers({ cookie })))!
+  const { prisma } = await getDatabase()
+  const { id: artworkId } = await createArtwork(prisma, owner.id, title)
+  const token = randomUUID().replace(/-/g, '')
+  await prisma.shareLink.create({ data: { artworkId, token, role: 'edit', createdById: owner.id } })
+  return { artworkId, token, cookie, ownerId: owner.id, prisma }
+}
+
+/** A router of its own (own connections, own key prefix) on the test database's op log. */
+function router(prefix: string, submitLocal?: (input: Parameters<typeof submitOp>[1]) => Promise<SubmitResult>, options: { leaseMs?: number; forwardTimeoutMs?: number } = {}) {
+  const redis = new Redis(redisUrl, { maxRetriesPerRequest: null })
+  const subscriber = new Redis(redisUrl, { maxRetriesPerRequest: null })
+  connections.push(redis, subscriber)
+  const r = createOpRouter({
+    redis,
+    subscriber,
+    prefix,
+    submitLocal: submitLocal ?? (async (input) => submitOp((await getDatabase()).prisma, input)),
+    broadcast: (artworkId, op) => broadcasts.push({ artworkId, seq: op.seq }),
+    ...options,
+  })
+  routers.push(r)
+  return { router: r, subscriber }
+}
+
+describe('op routing between nodes', () => {
+  it('clients on two nodes co-edit: one node stores every op, in one order, and each client hears the other', async () => {
+    const { artworkId, token, cookie } = await sharedArtwork('Routed')
+    const a = await connectClient(nodeA.url, cookie)
+    const b = await connectClient(nodeB.url, await guestCookie('Guest on B'))
+    sockets.push(a, b)
+    expect((await join(a, { artworkId })).ok).toBe(true)
+    expect((await join(b, { artworkId, token })).ok).toBe(true)
+    const heardByA: OpBroadcast[] = []
+    const heardByB: OpBroadcast[] = []
+    a.on('op', (m: OpBroadcast) => heardByA.push(m))
+    b.on('op', (m: OpBroadcast) => heardByB.push(m))
+    const before = [nodeA.realtime.router!.stats(), nodeB.realtime.router!.stats()]
+
+    const send = (s: Socket, id: string) => s.timeout(10_000).emitWithAck('op', { artworkId, opId: randomUUID(), op: add(id) }) as Promise<OpAck>
+    const acks = await Promise.all(Array.from({ length: 20 }, (_, i) => [send(a, `a${i}`), send(b, `b${i}`)]).flat())
+    for (const ack of acks) expect(ack.ok).toBe(true)
+    const seqs = acks.map((x) => (x.ok ? x.seq : -1)).sort((p, q) => p - q)
+    expect(seqs).toEqual(Array.from({ length: 40 }, (_, i) => i + 1))
+
+    await eventually(() => [heardByA.length, heardByB.length], ([x, y]) => x === 20 && y === 20)
+    expect(heardByA.map((m) => m.op.objectId).sort()).toEqual(Array.from({ length: 20 }, (_, i) => `b${i}`).sort())
+    expect(heardByB.map((m) => m.op.objectId).sort()).toEqual(Array.from({ length: 20 }, (_, i) => `a${i}`).sort())
+
+    // one home: it stored its own client's 20 ops and the other node's 20; the other forwarded 20
+    const home = await nodeA.realtime.router!.homeOf(artworkId)
+    expect(await nodeB.realtime.router!.homeOf(artworkId)).toBe(home)
+    const [homeNode, otherNode] = home === nodeA.realtime.router!.nodeId ? [0, 1] : [1, 0]
+    const after = [nodeA.realtime.router!.stats(), nodeB.realtime.router!.stats()]
+    const delta = (i: number, k: 'local' | 'forwarded' | 'served') => after[i]![k] - before[i]![k]
+    expect([delta(homeNode, 'local'), delta(homeNode, 'served'), delta(homeNode, 'forwarded')]).toEqual([20, 20, 0])
+    expect([delta(otherNode, 'local'), delta(otherNode, 'served'), delta(otherNode, 'forwarded')]).toEqual([0, 0, 20])
+
+    const { prisma } = await getDatabase()
+    expect((await prisma.artwork.findUniqueOrThrow({ where: { id: artworkId } })).seq).toBe(40)
+    expect(await prisma.op.count({ where: { artworkId } })).toBe(40)
+  })
+
+  it('a home that stops answering: the op is stored by the forwarding node after the timeout, and the lease moves once it lapses', async () => {
+    const prefix = `test:${randomUUID()}:`
+    const { artworkId, ownerId } = await sharedArtwork('Failover')
+    const A = router(prefix, undefined, { leaseMs: 400, forwardTimeoutMs: 150 })
+    const B = router(prefix, undefined, { leaseMs: 400, forwardTimeoutMs: 150 })
+    expect(await A.router.homeOf(artworkId)).toBe(A.router.nodeId)
+    // A crashes: it no longer hears its inbox (its lease stays in Redis until it lapses)
+    await A.subscriber.unsubscribe()
+
+    const first = await B.router.submit({ artworkId, authorId: ownerId, opId: randomUUID(), op: add('x') }, 'socket-b')
+    expect(ok(first).seq).toBe(1)
+    expect(first.broadcast).toBe(true) // stored here: this node's caller tells the room
+    expect(B.router.stats()).toMatchObject({ forwarded: 1, fallbacks: 1 })
+    expect(A.router.stats().served).toBe(0)
+
+    await sleep(500)
+    ok(await B.router.submit({ artworkId, authorId: ownerId, opId: randomUUID(), op: add('y') }, 'socket-b'))
+    expect(await B.router.homeOf(artworkId)).toBe(B.router.nodeId)
+    expect(B.router.stats()).toMatchObject({ local: 1, forwarded: 1, fallbacks: 1 })
+  })
+
+  it("an answer that comes too late: the forwarder's own try finds the op stored and asks for a rebroadcast; nothing is stored twice", async () => {
+    const prefix = `test:${randomUUID()}:`
+    const { artworkId, ownerId, prisma } = await sharedArtwork('Late answer')
+    const slowHome = router(prefix, async (input) => {
+      const result = await submitOp(prisma, input)
+      await sleep(400) // stored at once, answered late
+      return result
+    }, { forwardTimeoutMs: 100 })
+    const B = router(prefix, undefined, { forwardTimeoutMs: 100 })
+    expect(await slowHome.router.homeOf(artworkId)).toBe(slowHome.router.nodeId)
+
+    const opId = randomUUID()
+    const result = await B.router.submit({ artworkId, authorId: ownerId, opId, op: add('late') }, 'socket-b')
+    expect(result).toMatchObject({ ok: true, duplicate: true, broadcast: true })
+    expect(ok(result).seq).toBe(1)
+    expect(await prisma.op.count({ where: { artworkId } })).toBe(1)
+    await sleep(450) // the late answer arrives and is dropped
+    expect(B.router.stats()).toMatchObject({ forwarded: 1, fallbacks: 1 })
+    // the home stored it and broadcast it (late); B's answer asks its caller to broadcast it too
+    expect(broadcasts.filter((b) => b.artworkId === artworkId)).toEqual([{ artworkId, seq: 1 }])
+  })
+
+  it('a closing node hands its leases back at once', async () => {
+    const prefix = `test:${randomUUID()}:`
+    const { artworkId } = await sharedArtwork('Hand-over')
+    const A = router(prefix, undefined, { leaseMs: 60_000 })
+    const B = router(prefix, undefined, { leaseMs: 60_000 })
+    expect(await A.router.homeOf(artworkId)).toBe(A.router.nodeId)
+    expect(await B.router.homeOf(artworkId)).toBe(A.router.nodeId)
+    await A.router.close()
+    // B's cached answer still names A; a fresh router asks Redis and takes the free lease
+    const C = router(prefix, undefined, { leaseMs: 60_000 })
+    expect(await C.router.homeOf(artworkId)).toBe(C.router.nodeId)
+  })
+})
