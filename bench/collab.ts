@@ -3,7 +3,9 @@
  *
  *  A. one node: attachRealtime (lib/server/realtime.ts) on an HTTP server on an ephemeral port;
  *  B. two nodes sharing rooms through the socket.io Redis adapter, clients split across them so
- *     that every room has members on both nodes.
+ *     that every room has members on both nodes; each artwork's ops are written by its home node
+ *     (lib/collab/op-router.ts), the other forwards its clients' ops there;
+ *  B0. the same without op routing (both nodes write every room): the baseline for B.
  *
  * Each scenario: N socket.io clients (guests signed in through the real auth library) in R rooms
  * (one artwork per room, owned by its first member; the others join with an 'edit' share link),
@@ -27,7 +29,8 @@
  * database pool, as in production) and prints the node processes' CPU apart from the clients'.
  *
  * Flags: --clients 200 --rooms 20 --rate 5 (ops/s per client) --duration 20 (s) --warmup 3 (s)
- *        --only one|two, --separate. Env: DATABASE_URL (else a fresh database ganvas_bench_<pid> is created
+ *        --only one,two-unrouted,two (a comma-separated subset; default all), --separate,
+ *        --profile DIR (with --separate: a V8 CPU profile of each node process, for DevTools). Env: DATABASE_URL (else a fresh database ganvas_bench_<pid> is created
  *        on PG_ADMIN_URL, default postgresql://postgres@127.0.0.1:5432/postgres, and dropped at
  *        the end), REDIS_URL (else a private redis-server on a free port when the binary is on
  *        PATH, because every socket.io server on a shared Redis hears the others' broadcasts and
@@ -68,6 +71,8 @@ const { values: flags } = parseArgs({
     warmup: { type: 'string', default: '3' },
     only: { type: 'string' },
     separate: { type: 'boolean', default: false },
+    /** --separate: each node process writes a V8 CPU profile (.cpuprofile) into this folder */
+    profile: { type: 'string' },
     /** internal: run one node for a --separate parent */
     'serve-node': { type: 'boolean', default: false },
   },
@@ -87,9 +92,11 @@ const ROOMS = positive('rooms', flags.rooms, true)
 const RATE = positive('rate', flags.rate, false)
 const DURATION_S = positive('duration', flags.duration, false)
 const WARMUP_S = flags.warmup === '0' ? 0 : positive('warmup', flags.warmup, false)
-if (flags.only !== undefined && flags.only !== 'one' && flags.only !== 'two') throw new Error('--only must be one or two')
+const SCENARIO_KEYS = ['one', 'two', 'two-unrouted'] as const
+type ScenarioKey = (typeof SCENARIO_KEYS)[number]
+const ONLY = (flags.only ?? SCENARIO_KEYS.join(',')).split(',') as ScenarioKey[]
+if (ONLY.some((k) => !SCENARIO_KEYS.includes(k))) throw new Error(`--only takes a comma-separated list of ${SCENARIO_KEYS.join(', ')}`)
 if (CLIENTS < ROOMS * 2) throw new Error('need at least 2 clients per room (someone must receive the ops)')
-const ONLY = flags.only as 'one' | 'two' | undefined
 const SEPARATE = flags.separate === true
 
 const PG_ADMIN_URL = process.env.PG_ADMIN_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres'
@@ -233,9 +240,9 @@ interface Node {
   close(): Promise<void>
 }
 
-async function startNode(redisUrl?: string): Promise<Node> {
+async function startNode(redisUrl?: string, routeOps = true): Promise<Node> {
   const http = createServer()
-  const realtime = attachRealtime(http, redisUrl ? { redisUrl } : {})
+  const realtime = attachRealtime(http, redisUrl ? { redisUrl, routeOps } : {})
   await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve))
   const { port } = http.address() as AddressInfo
   return {
@@ -255,11 +262,12 @@ async function startNode(redisUrl?: string): Promise<Node> {
  * op-log cache and queue and its own database pool. It prints READY <url> once it listens (and,
  * with Redis, once the adapter sees every node) and stops when its stdin closes.
  */
-async function startChildNode(db: BenchDatabase, redisUrl: string | undefined, servers: number): Promise<Node> {
+async function startChildNode(db: BenchDatabase, redisUrl: string | undefined, servers: number, routeOps: boolean): Promise<Node> {
   const script = process.argv[1] as string
-  const child = spawn(process.execPath, [...process.execArgv, script, '--serve-node'], {
+  const profile = flags.profile ? ['--cpu-prof', `--cpu-prof-dir=${flags.profile}`] : []
+  const child = spawn(process.execPath, [...process.execArgv, ...profile, script, '--serve-node'], {
     stdio: ['pipe', 'pipe', 'inherit'],
-    env: { ...process.env, BENCH_DATABASE_URL: db.url, BENCH_REDIS_URL: redisUrl ?? '', BENCH_SERVERS: String(servers) },
+    env: { ...process.env, BENCH_DATABASE_URL: db.url, BENCH_REDIS_URL: redisUrl ?? '', BENCH_SERVERS: String(servers), BENCH_ROUTE_OPS: routeOps ? '1' : '0' },
   })
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()))
   const url = await new Promise<string>((resolve, reject) => {
@@ -301,7 +309,7 @@ async function serveNode() {
   })
   provideDatabase(() => openDatabase({ url, poolSize: 20 }))
   await getDatabase()
-  const node = await startNode(redisUrl)
+  const node = await startNode(redisUrl, process.env.BENCH_ROUTE_OPS !== '0')
   const servers = Number(process.env.BENCH_SERVERS ?? '1')
   if (redisUrl && servers > 1) {
     const deadline = Date.now() + 30_000
@@ -579,7 +587,7 @@ async function prepareRedis(): Promise<BenchRedis> {
   }
 }
 
-async function runScenario(name: string, nodeCount: 1 | 2, guests: Guest[], db: BenchDatabase, redisUrl: string | undefined): Promise<ScenarioResult> {
+async function runScenario(name: string, nodeCount: 1 | 2, routeOps: boolean, guests: Guest[], db: BenchDatabase, redisUrl: string | undefined): Promise<ScenarioResult> {
   const setupStart = performance.now()
   const { prisma } = await getDatabase()
   const nodes: Node[] = []
@@ -601,10 +609,10 @@ async function runScenario(name: string, nodeCount: 1 | 2, guests: Guest[], db: 
   try {
     for (let n = 0; n < nodeCount; n++) {
       if (SEPARATE) continue
-      nodes.push(await startNode(nodeCount === 2 ? redisUrl : undefined))
+      nodes.push(await startNode(nodeCount === 2 ? redisUrl : undefined, routeOps))
     }
     if (SEPARATE) {
-      nodes.push(...(await Promise.all(Array.from({ length: nodeCount }, () => startChildNode(db, nodeCount === 2 ? redisUrl : undefined, nodeCount)))))
+      nodes.push(...(await Promise.all(Array.from({ length: nodeCount }, () => startChildNode(db, nodeCount === 2 ? redisUrl : undefined, nodeCount, routeOps)))))
     } else if (nodeCount === 2) {
       // the adapters subscribe asynchronously: wait until node 1 hears node 0 through Redis
       const first = nodes[0]?.realtime
@@ -933,9 +941,10 @@ function printTable(results: ScenarioResult[]) {
 // main
 
 async function main() {
-  const scenarios: Array<[string, 1 | 2]> = []
-  if (ONLY !== 'two') scenarios.push(['A: one node', 1])
-  if (ONLY !== 'one') scenarios.push(['B: two nodes + Redis', 2])
+  const scenarios: Array<[string, 1 | 2, boolean]> = []
+  if (ONLY.includes('one')) scenarios.push(['A: one node', 1, true])
+  if (ONLY.includes('two-unrouted')) scenarios.push(['B0: two nodes + Redis, both write every room', 2, false])
+  if (ONLY.includes('two')) scenarios.push(['B: two nodes + Redis, ops routed to a home node', 2, true])
   console.log(
     `bench:collab: ${CLIENTS} clients in ${ROOMS} rooms, ${RATE} ops/s each, ${WARMUP_S} s warm-up + ${DURATION_S} s measured; ` +
       `${os.cpus().length} CPUs, load ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}, node ${process.version}`,
@@ -969,7 +978,7 @@ async function main() {
     const guests = await inBatches(Array.from({ length: CLIENTS }), SETUP_CONCURRENCY, () => signInGuest())
     const results: ScenarioResult[] = []
     const crashed: string[] = []
-    for (const [name, nodes] of scenarios) {
+    for (const [name, nodes, routeOps] of scenarios) {
       let redisUrl: string | undefined
       if (nodes === 2) {
         redis = await prepareRedis()
@@ -979,7 +988,7 @@ async function main() {
         console.log(`running ${name}...`)
       }
       try {
-        const r = await runScenario(name, nodes, guests, db, redisUrl)
+        const r = await runScenario(name, nodes, routeOps, guests, db, redisUrl)
         console.log(`  ${r.pass ? 'ok' : 'missed'}: delivery p99 ${fmtMs(r.delivery[2])} ms, ${r.ackedRate.toFixed(0)} ops/s acked, ${r.lost} lost, ${r.errors} errors`)
         results.push(r)
       } catch (e) {

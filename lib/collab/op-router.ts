@@ -8,8 +8,10 @@
 //
 // The lease is only an optimisation: order and truth stay in the database. Two nodes that both
 // believe they are home for a moment (a lapsed lease, Redis failing over) still store every op
-// exactly once, in one order. A forward that gets no answer in time (the home crashed) is
-// submitted here instead; opIds make that idempotent.
+// exactly once, in one order. A forward whose home has stopped its heartbeat (crashed) is stored
+// here instead, and the dead home's lease is released; opIds make that idempotent. A home that
+// is alive but slow is waited for: storing its ops here as well would make both nodes' cached
+// documents stale and every round slower, which under load feeds on itself.
 import { randomUUID } from 'node:crypto'
 import type { Redis } from 'ioredis'
 import type { SubmitInput, SubmitResult } from './op-log'
@@ -36,8 +38,15 @@ export interface OpRouterOptions {
   nodeId?: string
   /** how long a lease lives without renewal (default 10 s) */
   leaseMs?: number
-  /** how long a forwarded op may wait for the home's answer before it is stored here (default 2 s) */
+  /**
+   * how long a forwarded op waits for the home's answer before asking whether the home is alive
+   * (default 1 s): a live home (see heartbeatMs) is waited for again, up to forwardMaxWaitMs
+   */
   forwardTimeoutMs?: number
+  /** the longest a forward waits for a live home before it is stored here (default 15 s) */
+  forwardMaxWaitMs?: number
+  /** how often a node says it is alive; it counts as gone 3 beats after its last (default 1 s) */
+  heartbeatMs?: number
   /** key and channel prefix (tests use their own) */
   prefix?: string
 }
@@ -94,6 +103,8 @@ interface Lease {
   renewAt: number
   /** forwards to `home` still waiting: the route stays put until they are answered */
   inFlight: number
+  /** a forward found `home` gone: look the artwork up again, in-flight forwards or not */
+  gone?: boolean
 }
 
 const MAX_LEASES = 10_000
@@ -101,7 +112,10 @@ const MAX_LEASES = 10_000
 export function createOpRouter(opts: OpRouterOptions): OpRouter {
   const nodeId = opts.nodeId ?? randomUUID()
   const leaseMs = opts.leaseMs ?? 10_000
-  const timeoutMs = opts.forwardTimeoutMs ?? 2_000
+  const timeoutMs = opts.forwardTimeoutMs ?? 1_000
+  const maxWaitMs = opts.forwardMaxWaitMs ?? 15_000
+  const heartbeatMs = opts.heartbeatMs ?? 1_000
+  const aliveKey = (node: string) => `${prefix}alive:${node}`
   const prefix = opts.prefix ?? 'ganvas:op-router:'
   const inbox = `${prefix}node:${nodeId}`
   const leaseKey = (artworkId: string) => `${prefix}lease:${artworkId}`
@@ -130,12 +144,16 @@ export function createOpRouter(opts: OpRouterOptions): OpRouter {
     return lease
   }
 
+  /** Deletes the lease of `artworkId` if `holder` still holds it. */
+  const releaseLease = (artworkId: string, holder: string) =>
+    opts.redis.eval(`if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0`, 1, leaseKey(artworkId), holder)
+
   const leaseFor = (artworkId: string): Promise<Lease> | Lease => {
     const known = leases.get(artworkId)
     const now = Date.now()
     // keep routing to the same home while forwards to it are in flight: an op must not overtake
     // the ones its client sent before
-    if (known && (now < known.until || known.inFlight > 0)) {
+    if (known && !known.gone && (now < known.until || known.inFlight > 0)) {
       if (known.home === nodeId && now >= known.renewAt && !lookups.has(artworkId)) void lookup(artworkId).catch(() => {})
       return known
     }
@@ -169,12 +187,28 @@ export function createOpRouter(opts: OpRouterOptions): OpRouter {
     const message: ForwardMessage = { id, from: nodeId, socketId, input }
     lease.inFlight++
     stats.forwarded++
+    const started = Date.now()
     const answered = new Promise<AnswerMessage | null>((resolve) => {
-      const timer = setTimeout(() => {
+      const expire = () => {
         waiting.delete(id)
         resolve(null)
-      }, timeoutMs)
-      waiting.set(id, { resolve, timer })
+      }
+      // no answer yet: wait on while the home is alive (busy), give up once it is not
+      const check = () => {
+        const w = waiting.get(id)
+        if (!w) return
+        if (Date.now() - started >= maxWaitMs) return expire()
+        opts.redis.exists(aliveKey(lease.home)).then(
+          (alive) => {
+            const still = waiting.get(id)
+            if (!still) return
+            if (alive === 0) return expire()
+            still.timer = setTimeout(check, timeoutMs)
+          },
+          () => expire(),
+        )
+      }
+      waiting.set(id, { resolve, timer: setTimeout(check, timeoutMs) })
     })
     opts.redis.publish(`${prefix}node:${lease.home}`, JSON.stringify(message)).catch(() => {
       // Redis refused: the timeout answers for it
@@ -183,9 +217,11 @@ export function createOpRouter(opts: OpRouterOptions): OpRouter {
       lease.inFlight--
       if (answer?.result) return { ...answer.result, broadcast: false }
       if (answer?.error) throw new Error(`op failed on node ${lease.home}: ${answer.error}`)
-      // no answer: the home is gone (or too slow). Store it here; the next op looks the lease up again
+      // no answer and the home is gone: store it here, and free the lease it left behind so that
+      // the next op's lookup takes it
       stats.fallbacks++
-      if (leases.get(input.artworkId) === lease) lease.until = 0
+      lease.gone = true
+      await releaseLease(input.artworkId, lease.home).catch(() => {})
       const result = await opts.submitLocal(input)
       return { ...result, broadcast: result.ok }
     })
@@ -228,6 +264,14 @@ export function createOpRouter(opts: OpRouterOptions): OpRouter {
 
   opts.subscriber.on('message', onMessage)
   const subscribed = opts.subscriber.subscribe(inbox)
+  const beat = () => {
+    opts.redis.set(aliveKey(nodeId), '1', 'PX', heartbeatMs * 3).catch(() => {
+      // Redis away: the others will find this node gone and store its artworks' ops themselves
+    })
+  }
+  beat()
+  const heartbeat = setInterval(beat, heartbeatMs)
+  heartbeat.unref()
 
   return {
     nodeId,
@@ -250,6 +294,7 @@ export function createOpRouter(opts: OpRouterOptions): OpRouter {
     stats: () => ({ ...stats }),
     async close() {
       closed = true
+      clearInterval(heartbeat)
       opts.subscriber.off('message', onMessage)
       for (const [id, w] of waiting) {
         clearTimeout(w.timer)
@@ -257,11 +302,8 @@ export function createOpRouter(opts: OpRouterOptions): OpRouter {
       }
       waiting.clear()
       // let another node take our artworks at once instead of after the lease lapses
-      const ours = [...leases].filter(([, l]) => l.home === nodeId).map(([id]) => leaseKey(id))
-      await Promise.allSettled([
-        opts.subscriber.unsubscribe(inbox),
-        ...ours.map((key) => opts.redis.eval(`if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0`, 1, key, nodeId)),
-      ])
+      const ours = [...leases].filter(([, l]) => l.home === nodeId).map(([id]) => id)
+      await Promise.allSettled([opts.subscriber.unsubscribe(inbox), opts.redis.del(aliveKey(nodeId)), ...ours.map((id) => releaseLease(id, nodeId))])
     },
   }
 }

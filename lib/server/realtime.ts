@@ -18,7 +18,16 @@ export interface Realtime {
   close(): Promise<void>
 }
 
-export function attachRealtime(httpServer: HttpServer, opts: { redisUrl?: string } = {}): Realtime {
+export interface RealtimeOptions {
+  redisUrl?: string
+  /**
+   * With Redis: send each artwork's ops to its home node (default). false lets every node write
+   * every artwork (correct, but the nodes' cached documents go stale; the benchmark's baseline)
+   */
+  routeOps?: boolean
+}
+
+export function attachRealtime(httpServer: HttpServer, opts: RealtimeOptions = {}): Realtime {
   const io = new Server(httpServer, {
     path: '/socket.io',
     maxHttpBufferSize: MAX_MESSAGE_BYTES,
@@ -37,21 +46,22 @@ export function attachRealtime(httpServer: HttpServer, opts: { redisUrl?: string
   if (opts.redisUrl) {
     pub = new Redis(opts.redisUrl, { maxRetriesPerRequest: null })
     sub = pub.duplicate()
-    // the op router's own pair: a subscriber connection serves one purpose only
-    const routerPub = pub.duplicate()
-    const routerSub = pub.duplicate()
-    routerConnections.push(routerPub, routerSub)
-    for (const client of [pub, sub, routerPub, routerSub]) client.on('error', (e: Error) => console.error('[realtime] redis:', e.message))
     io.adapter(createAdapter(pub, sub, { requestsTimeout: 3_000 }))
-    router = createOpRouter({
-      redis: routerPub,
-      subscriber: routerSub,
-      submitLocal: async (input) => submitOp(await prisma(), input),
-      broadcast: (artworkId, op, exceptSocketId) => {
-        const message: OpBroadcast = { artworkId, op }
-        io.to(roomName(artworkId)).except(exceptSocketId).emit(EVENTS.op, message)
-      },
-    })
+    if (opts.routeOps !== false) {
+      // the op router's own pair: a subscriber connection serves one purpose only
+      const [routerPub, routerSub] = [pub.duplicate(), pub.duplicate()]
+      routerConnections.push(routerPub, routerSub)
+      router = createOpRouter({
+        redis: routerPub,
+        subscriber: routerSub,
+        submitLocal: async (input) => submitOp(await prisma(), input),
+        broadcast: (artworkId, op, exceptSocketId) => {
+          const message: OpBroadcast = { artworkId, op }
+          io.to(roomName(artworkId)).except(exceptSocketId).emit(EVENTS.op, message)
+        },
+      })
+    }
+    for (const client of [pub, sub, ...routerConnections]) client.on('error', (e: Error) => console.error('[realtime] redis:', e.message))
   }
 
   const rooms = registerRooms(io, {

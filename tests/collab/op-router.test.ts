@@ -60,8 +60,10 @@ async function sharedArtwork(title: string) {
   return { artworkId, token, cookie, ownerId: owner.id, prisma }
 }
 
+type RouterOptions = { leaseMs?: number; forwardTimeoutMs?: number; heartbeatMs?: number }
+
 /** A router of its own (own connections, own key prefix) on the test database's op log. */
-function router(prefix: string, submitLocal?: (input: Parameters<typeof submitOp>[1]) => Promise<SubmitResult>, options: { leaseMs?: number; forwardTimeoutMs?: number } = {}) {
+function router(prefix: string, submitLocal?: (input: Parameters<typeof submitOp>[1]) => Promise<SubmitResult>, options: RouterOptions = {}) {
   const redis = new Redis(redisUrl, { maxRetriesPerRequest: null })
   const subscriber = new Redis(redisUrl, { maxRetriesPerRequest: null })
   connections.push(redis, subscriber)
@@ -74,7 +76,14 @@ function router(prefix: string, submitLocal?: (input: Parameters<typeof submitOp
     ...options,
   })
   routers.push(r)
-  return { router: r, subscriber }
+  // a crash, as far as the others can tell: no heartbeat, no inbox, no answers
+  const crash = async () => {
+    const ended = [redis, subscriber].map((c) => new Promise((resolve) => c.once('end', resolve)))
+    redis.disconnect()
+    subscriber.disconnect()
+    await Promise.all(ended)
+  }
+  return { router: r, crash }
 }
 
 describe('op routing between nodes', () => {
@@ -115,14 +124,14 @@ describe('op routing between nodes', () => {
     expect(await prisma.op.count({ where: { artworkId } })).toBe(40)
   })
 
-  it('a home that stops answering: the op is stored by the forwarding node after the timeout, and the lease moves once it lapses', async () => {
+  it('a home that crashes: the op is stored by the forwarding node once the heartbeat lapses, and the lease moves to it', async () => {
     const prefix = `test:${randomUUID()}:`
     const { artworkId, ownerId } = await sharedArtwork('Failover')
-    const A = router(prefix, undefined, { leaseMs: 400, forwardTimeoutMs: 150 })
-    const B = router(prefix, undefined, { leaseMs: 400, forwardTimeoutMs: 150 })
+    const A = router(prefix, undefined, { leaseMs: 60_000, heartbeatMs: 100 })
+    const B = router(prefix, undefined, { leaseMs: 60_000, forwardTimeoutMs: 150 })
     expect(await A.router.homeOf(artworkId)).toBe(A.router.nodeId)
-    // A crashes: it no longer hears its inbox (its lease stays in Redis until it lapses)
-    await A.subscriber.unsubscribe()
+    expect(await B.router.homeOf(artworkId)).toBe(A.router.nodeId)
+    await A.crash()
 
     const first = await B.router.submit({ artworkId, authorId: ownerId, opId: randomUUID(), op: add('x') }, 'socket-b')
     expect(ok(first).seq).toBe(1)
@@ -130,32 +139,47 @@ describe('op routing between nodes', () => {
     expect(B.router.stats()).toMatchObject({ forwarded: 1, fallbacks: 1 })
     expect(A.router.stats().served).toBe(0)
 
-    await sleep(500)
+    // the dead home's lease was released (not left to lapse for a minute): B takes it
     ok(await B.router.submit({ artworkId, authorId: ownerId, opId: randomUUID(), op: add('y') }, 'socket-b'))
     expect(await B.router.homeOf(artworkId)).toBe(B.router.nodeId)
     expect(B.router.stats()).toMatchObject({ local: 1, forwarded: 1, fallbacks: 1 })
   })
 
-  it("an answer that comes too late: the forwarder's own try finds the op stored and asks for a rebroadcast; nothing is stored twice", async () => {
+  it('a home that is alive but slow is waited for: nothing is stored by the forwarder', async () => {
     const prefix = `test:${randomUUID()}:`
-    const { artworkId, ownerId, prisma } = await sharedArtwork('Late answer')
+    const { artworkId, ownerId, prisma } = await sharedArtwork('Slow home')
     const slowHome = router(prefix, async (input) => {
-      const result = await submitOp(prisma, input)
-      await sleep(400) // stored at once, answered late
-      return result
-    }, { forwardTimeoutMs: 100 })
+      await sleep(500)
+      return submitOp(prisma, input)
+    })
     const B = router(prefix, undefined, { forwardTimeoutMs: 100 })
     expect(await slowHome.router.homeOf(artworkId)).toBe(slowHome.router.nodeId)
 
-    const opId = randomUUID()
-    const result = await B.router.submit({ artworkId, authorId: ownerId, opId, op: add('late') }, 'socket-b')
+    const result = await B.router.submit({ artworkId, authorId: ownerId, opId: randomUUID(), op: add('slow') }, 'socket-b')
+    expect(result).toMatchObject({ ok: true, duplicate: false, broadcast: false })
+    expect(B.router.stats()).toMatchObject({ forwarded: 1, fallbacks: 0, local: 0 })
+    expect(broadcasts.filter((b) => b.artworkId === artworkId)).toEqual([{ artworkId, seq: 1 }])
+  })
+
+  it('a home that crashes after storing but before answering: the retry finds the op stored and asks for a broadcast; nothing is stored twice', async () => {
+    const prefix = `test:${randomUUID()}:`
+    const { artworkId, ownerId, prisma } = await sharedArtwork('Crash before answer')
+    let crashHome = async () => {}
+    const home = router(prefix, async (input) => {
+      const result = await submitOp(prisma, input)
+      await crashHome()
+      await sleep(5_000) // never answers in time
+      return result
+    }, { heartbeatMs: 100 })
+    crashHome = home.crash
+    const B = router(prefix, undefined, { forwardTimeoutMs: 100 })
+    expect(await home.router.homeOf(artworkId)).toBe(home.router.nodeId)
+
+    const result = await B.router.submit({ artworkId, authorId: ownerId, opId: randomUUID(), op: add('stored') }, 'socket-b')
     expect(result).toMatchObject({ ok: true, duplicate: true, broadcast: true })
     expect(ok(result).seq).toBe(1)
     expect(await prisma.op.count({ where: { artworkId } })).toBe(1)
-    await sleep(450) // the late answer arrives and is dropped
     expect(B.router.stats()).toMatchObject({ forwarded: 1, fallbacks: 1 })
-    // the home stored it and broadcast it (late); B's answer asks its caller to broadcast it too
-    expect(broadcasts.filter((b) => b.artworkId === artworkId)).toEqual([{ artworkId, seq: 1 }])
   })
 
   it('a closing node hands its leases back at once', async () => {
