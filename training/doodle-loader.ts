@@ -48,6 +48,49 @@ export interface DoodleBatch {
 export interface DoodleLoaderOptions {
   /** Random horizontal flips (p = 0.5, the same for both images of a pair). Default true. */
   flip?: boolean;
+  /**
+   * Random scale and shift, the same for both images of a pair (default none): the drawing is
+   * scaled about the centre by a factor in [minScale, 1] and moved by up to `shift` pixels each
+   * way (bilinear, white outside). More positions and sizes of the same pairs: the model sees
+   * each drawing in ways it has to generalise over instead of memorising it pixel for pixel.
+   */
+  jitter?: DoodleJitter;
+}
+
+export interface DoodleJitter {
+  shift: number;
+  minScale: number;
+}
+
+/** The jitter that leaves every pair as it is. */
+export const NO_JITTER: DoodleJitter = { shift: 0, minScale: 1 };
+
+/**
+ * Scales image `k` of `data` ([n, S, S, C] in [-1, 1]) by `scale` about its centre and moves it by
+ * (dx, dy) pixels, in place: output pixel (x, y) samples the input at
+ * ((x - c - dx) / scale + c, (y - c - dy) / scale + c), c = (S - 1) / 2, bilinearly, white (+1)
+ * outside the image.
+ */
+export function jitterImage(data: Float32Array, k: number, S: number, C: number, scale: number, dx: number, dy: number): void {
+  const off = k * S * S * C;
+  const src = data.slice(off, off + S * S * C);
+  const c = (S - 1) / 2;
+  const at = (x: number, y: number, ch: number): number => (x < 0 || y < 0 || x >= S || y >= S ? 1 : (src[(y * S + x) * C + ch] as number));
+  for (let y = 0; y < S; y++) {
+    const sy = (y - c - dy) / scale + c;
+    const y0 = Math.floor(sy);
+    const fy = sy - y0;
+    for (let x = 0; x < S; x++) {
+      const sx = (x - c - dx) / scale + c;
+      const x0 = Math.floor(sx);
+      const fx = sx - x0;
+      for (let ch = 0; ch < C; ch++) {
+        const top = at(x0, y0, ch) * (1 - fx) + at(x0 + 1, y0, ch) * fx;
+        const bottom = at(x0, y0 + 1, ch) * (1 - fx) + at(x0 + 1, y0 + 1, ch) * fx;
+        data[off + (y * S + x) * C + ch] = top * (1 - fy) + bottom * fy;
+      }
+    }
+  }
 }
 
 /** Reads the index and both atlases from `dataDir` and cuts out the pairs of `split`. */
@@ -169,6 +212,7 @@ function fmix32(h: number): number {
 export class DoodleBatchLoader {
   private order: Uint32Array;
   private readonly flip: boolean;
+  private readonly jitter: DoodleJitter;
 
   constructor(
     readonly set: DoodleSet,
@@ -178,6 +222,7 @@ export class DoodleBatchLoader {
   ) {
     if (set.count === 0) throw new Error('empty doodle set');
     this.flip = options.flip ?? true;
+    this.jitter = options.jitter ?? NO_JITTER;
     this.st = { ...st };
     this.order = this.epochOrder(this.st.epoch);
   }
@@ -186,11 +231,22 @@ export class DoodleBatchLoader {
     return new Rng((this.seed ^ Math.imul(epoch + 1, 0x9e3779b1)) >>> 0).permutation(this.set.count);
   }
 
-  /** Whether the pair served at (epoch, position) is flipped: a hash of (seed, epoch, position). */
+  /** A hash of (seed, epoch, position, salt): what is served where is a function of them (resumable). */
+  private hashAt(epoch: number, position: number, salt = 0): number {
+    return fmix32((fmix32((this.seed ^ Math.imul(epoch + 1, 0x9e3779b1)) >>> 0) + Math.imul(position + 1, 0x85ebca77) + salt) >>> 0);
+  }
+
+  /** Whether the pair served at (epoch, position) is flipped. */
   private flipAt(epoch: number, position: number): boolean {
     if (!this.flip) return false;
-    const h = fmix32((fmix32((this.seed ^ Math.imul(epoch + 1, 0x9e3779b1)) >>> 0) + Math.imul(position + 1, 0x85ebca77)) >>> 0);
-    return (h & 0x80000000) !== 0;
+    return (this.hashAt(epoch, position) & 0x80000000) !== 0;
+  }
+
+  /** The scale and shift of the pair served at (epoch, position). */
+  private jitterAt(epoch: number, position: number): { scale: number; dx: number; dy: number } {
+    const { shift, minScale } = this.jitter;
+    const u = (salt: number) => this.hashAt(epoch, position, salt) / 2 ** 32;
+    return { scale: minScale + (1 - minScale) * u(0x2545f491), dx: (2 * u(0x6c8e9cf5) - 1) * shift, dy: (2 * u(0x1b873593) - 1) * shift };
   }
 
   state(): LoaderState {
@@ -201,14 +257,23 @@ export class DoodleBatchLoader {
   next(batch: number): DoodleBatch {
     const indices = new Uint32Array(batch);
     const flips = new Uint8Array(batch);
+    const moves: Array<{ scale: number; dx: number; dy: number }> = [];
     for (let b = 0; b < batch; b++) {
       if (this.st.position >= this.order.length) {
         this.st = { epoch: this.st.epoch + 1, position: 0 };
         this.order = this.epochOrder(this.st.epoch);
       }
       flips[b] = this.flipAt(this.st.epoch, this.st.position) ? 1 : 0;
+      moves.push(this.jitterAt(this.st.epoch, this.st.position));
       indices[b] = this.order[this.st.position++] ?? 0;
     }
-    return doodleBatch(this.set, indices, flips);
+    const out = doodleBatch(this.set, indices, flips);
+    if (this.jitter.shift > 0 || this.jitter.minScale < 1) {
+      moves.forEach(({ scale, dx, dy }, b) => {
+        jitterImage(out.line, b, out.size, 1, scale, dx, dy);
+        jitterImage(out.color, b, out.size, 3, scale, dx, dy);
+      });
+    }
+    return out;
   }
 }

@@ -96,6 +96,8 @@ function parseOptions(argv: string[]): TrainDoodlesOptions {
       batch: { type: 'string' },
       'lambda-l1': { type: 'string' },
       'lambda-adv': { type: 'string' },
+      'jitter-shift': { type: 'string' },
+      'jitter-min-scale': { type: 'string' },
       'ema-decay': { type: 'string' },
       data: { type: 'string' },
       'data-dir': { type: 'string' },
@@ -119,6 +121,7 @@ function parseOptions(argv: string[]): TrainDoodlesOptions {
     lambdaL1: num(values['lambda-l1'], DEFAULT_PIX2PIX_HYPER.lambdaL1),
     lambdaAdv: num(values['lambda-adv'], DEFAULT_PIX2PIX_HYPER.lambdaAdv),
     emaDecay: num(values['ema-decay'], DEFAULT_PIX2PIX_HYPER.emaDecay),
+    jitter: { shift: num(values['jitter-shift'], DEFAULT_PIX2PIX_HYPER.jitter.shift), minScale: num(values['jitter-min-scale'], DEFAULT_PIX2PIX_HYPER.jitter.minScale) },
   });
   const dataDir = values['data-dir'] ?? path.join(REPO, 'training', 'data');
   const haveData = existsSync(path.join(dataDir, doodleFiles(config.resolution).index));
@@ -178,7 +181,7 @@ interface Data {
   dataset: Pix2PixManifest['dataset'];
 }
 
-async function openData(opt: TrainDoodlesOptions, cfg: Pix2PixConfig, seed: number): Promise<Data> {
+async function openData(opt: TrainDoodlesOptions, cfg: Pix2PixConfig, hyper: Pix2PixHyper, seed: number): Promise<Data> {
   const R = cfg.resolution;
   if (cfg.inChannels !== 1) throw new Error('train-doodles: the doodle data set has 1-channel line art (inChannels 1)');
   if (opt.data === 'synthetic') {
@@ -208,7 +211,7 @@ async function openData(opt: TrainDoodlesOptions, cfg: Pix2PixConfig, seed: numb
   const hb = doodleBatch(held, Array.from({ length: n }, (_, i) => Math.floor((i * held.count) / n)));
   return {
     loader: (st) => {
-      const l = new DoodleBatchLoader(train, seed, st);
+      const l = new DoodleBatchLoader(train, seed, st, { jitter: hyper.jitter });
       return {
         next: (b) => {
           const batch = l.next(b);
@@ -242,7 +245,7 @@ export async function trainDoodles(opt: TrainDoodlesOptions): Promise<TrainDoodl
   const config = prev ? pix2pixConfigSchema.parse(prev.config) : opt.config;
   const hyper = prev ? pix2pixHyperSchema.parse(prev.hyper) : opt.hyper;
   const seed = prev?.seed ?? opt.seed;
-  const data = await openData(opt, config, seed);
+  const data = await openData(opt, config, hyper, seed);
   const trainer = new Pix2PixTrainer(config, hyper, seed);
 
   let trainSeconds = 0;

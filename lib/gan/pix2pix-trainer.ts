@@ -28,6 +28,12 @@ export const pix2pixHyperSchema = z.object({
    * written before the field existed trained with 1.
    */
   lambdaAdv: z.number().min(0).default(1),
+  /**
+   * Random scale in [minScale, 1] and shift of up to `shift` px of each training pair, both
+   * images alike (training/doodle-loader.ts). Checkpoints written before the field existed
+   * trained without (shift 0, minScale 1).
+   */
+  jitter: z.object({ shift: z.number().min(0).max(16), minScale: z.number().min(0.5).max(1) }).default({ shift: 0, minScale: 1 }),
   /** EMA decay of G's weights; 0 = no averaging (the EMA copy is G). */
   emaDecay: z.number().min(0).max(1),
 });
@@ -43,6 +49,7 @@ export const DEFAULT_PIX2PIX_HYPER: Pix2PixHyper = {
   lambdaL1: 100,
   lambdaAdv: 1,
   emaDecay: 0.999,
+  jitter: { shift: 0, minScale: 1 },
 };
 
 export interface Pix2PixStats {

@@ -4,7 +4,7 @@ import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { DOODLE_INDEX_FILE, DOODLE_TILE, doodleFiles, type DoodleIndex } from '../../training/data-format';
 import { inkThumbnails, lineClusters, SPLIT_CELL, SPLIT_THRESHOLD } from '../../training/doodle-split';
-import { DoodleBatchLoader, doodleBatch, loadDoodleSet, type DoodleBatch, type DoodleSet } from '../../training/doodle-loader';
+import { DoodleBatchLoader, doodleBatch, jitterImage, loadDoodleSet, type DoodleBatch, type DoodleSet } from '../../training/doodle-loader';
 import {
   alphaBox,
   cropPair,
@@ -267,6 +267,57 @@ describe('doodle loader', () => {
     }
     const other = new DoodleBatchLoader(set, 4).next(20);
     expect([...other.indices]).not.toEqual([...new DoodleBatchLoader(set, 3).next(20).indices]);
+  });
+
+  it('jitter: scales about the centre and shifts, bilinearly, white outside; identity at scale 1 and no shift', () => {
+    const S = 8;
+    const img = Float32Array.from({ length: 2 * S * S }, (_, i) => ((i * 37) % 19) / 9.5 - 1);
+    const same = img.slice();
+    jitterImage(same, 1, S, 1, 1, 0, 0);
+    expect(same).toEqual(img);
+    const moved = img.slice();
+    jitterImage(moved, 1, S, 1, 1, 2, -1); // 2 px right, 1 px up
+    for (let y = 0; y < S; y++) {
+      for (let x = 0; x < S; x++) {
+        const want = x - 2 < 0 || y + 1 >= S ? 1 : (img[S * S + (y + 1) * S + (x - 2)] as number);
+        expect(moved[S * S + y * S + x]).toBeCloseTo(want, 6);
+      }
+    }
+    expect(moved.subarray(0, S * S)).toEqual(img.subarray(0, S * S)); // other images untouched
+    // half size about the centre: the centre stays, the border samples twice as far out (white)
+    const dot = new Float32Array(S * S).fill(1);
+    dot[3 * S + 3] = -1;
+    dot[4 * S + 4] = -1;
+    jitterImage(dot, 0, S, 1, 0.5, 0, 0);
+    expect(dot[0]).toBe(1);
+    // output (3, 3) samples (2.5, 2.5): a quarter of it is the dot at (3, 3)
+    expect(dot[3 * S + 3]).toBeCloseTo(0.5, 6);
+    expect(dot[4 * S + 4]).toBeCloseTo(0.5, 6);
+  });
+
+  it('jitters both images of a pair alike, and resumes with the same jitter', () => {
+    // colour = the line image in every channel: after any jitter the two must still agree
+    const S = 16;
+    const n = 6;
+    const line = Uint8Array.from({ length: n * S * S }, (_, i) => ((i * 7919) % 251 > 125 ? 255 : 0));
+    const color = new Uint8Array(n * S * S * 3);
+    line.forEach((v, i) => color.set([v, v, v], i * 3));
+    const set: DoodleSet = { line, color, count: n, size: S, ids: ['a', 'b', 'c', 'd', 'e', 'f'] };
+    const jitter = { shift: 3, minScale: 0.7 };
+    const loader = new DoodleBatchLoader(set, 5, undefined, { jitter });
+    const plain = new DoodleBatchLoader(set, 5);
+    const batch = loader.next(6);
+    const unjittered = plain.next(6);
+    expect([...batch.indices]).toEqual([...unjittered.indices]);
+    expect(batch.line).not.toEqual(unjittered.line);
+    for (let p = 0; p < batch.line.length; p++) {
+      for (let c = 0; c < 3; c++) expect(batch.color[p * 3 + c]).toBeCloseTo(batch.line[p] as number, 5);
+    }
+    const st = loader.state();
+    const next = loader.next(4);
+    const resumed = new DoodleBatchLoader(set, 5, st, { jitter }).next(4);
+    expect(resumed.line).toEqual(next.line);
+    expect(resumed.color).toEqual(next.color);
   });
 
   it('builds fixed batches with chosen flips', () => {
