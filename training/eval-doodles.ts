@@ -12,7 +12,9 @@
  *    at the same positions as the truths' (same patch seed, same set size), so sampling noise of
  *    the positions cancels and a perfect predictor gets exactly 0.
  *
- * Outputs are quantised to 8 bits (what the browser shows) before both figures, like the truths.
+ * Outputs are what the studio paints (lib/gan/pix2pix.ts paintLines: G on the doodle averaged with
+ * the mirror of G on its mirror image; figures are marked evalMirrorAverage 1, older ones without
+ * it count as missing), quantised to 8 bits as the browser shows them, like the truths.
  * Baselines (manifest top level `baselines`, and their means copied into every checkpoint's
  * metrics, which survive the trainer rewriting the manifest):
  *  - plainFill: training/doodle-fill.ts: the outline's enclosed white regions filled with the
@@ -35,6 +37,7 @@ import { parseArgs } from 'node:util';
 import * as tf from '@tensorflow/tfjs';
 import sharp from 'sharp';
 import { setupBackend } from '../lib/gan/backend';
+import { paintLines } from '../lib/gan/pix2pix';
 import { DOODLE_MODEL_ID, pix2pixManifestSchema } from '../lib/gan/manifest';
 import { Rng } from '../lib/gan/rng';
 import { PROGAN_SWD, SwdReference, imagesOf, type Projector, type SwdResult } from '../lib/gan/swd';
@@ -176,13 +179,13 @@ export function scoreOutputs(ctx: DoodleEvalContext, outputs: Float32Array): Rec
   return { l1Heldout: r4(meanL1(outputs, ctx.truth.colour)), ...swdAgainstTruth(ctx, outputs) };
 }
 
-/** The generator's outputs for `line` ([count, S, S, 1]), in batches, quantised to 8 bits. */
+/** The generator's paintings (paintLines, as the studio shows them) of `line` ([count, S, S, 1]), in batches, quantised to 8 bits. */
 export function predictColour(g: tf.LayersModel, line: Float32Array, count: number, size: number, batch = 32): Float32Array {
   const per = size * size;
   const out = new Float32Array(count * per * 3);
   for (let i = 0; i < count; i += batch) {
     const b = Math.min(batch, count - i);
-    const y = tf.tidy(() => g.predict(tf.tensor4d(line.subarray(i * per, (i + b) * per), [b, size, size, 1])) as tf.Tensor);
+    const y = tf.tidy(() => paintLines(g, tf.tensor4d(line.subarray(i * per, (i + b) * per), [b, size, size, 1])));
     const v = y.dataSync();
     y.dispose();
     out.set(v, i * per * 3);
@@ -345,7 +348,8 @@ export async function evaluateDoodles(opt: DoodleEvalOptions): Promise<{ rows: D
   const manifestFile = path.join(modelDir, 'manifest.json');
   if (!existsSync(manifestFile)) throw new Error(`eval-doodles: no manifest at ${manifestFile}`);
   const manifest = readManifest(manifestFile);
-  const settingsOk = (m: Metrics | null | undefined): boolean => !!m && m.evalSeed === opt.seed && m.evalNhoods === opt.nhoods;
+  // figures from before the studio painted with paintLines (G alone) count as missing
+  const settingsOk = (m: Metrics | null | undefined): boolean => !!m && m.evalSeed === opt.seed && m.evalNhoods === opt.nhoods && m.evalMirrorAverage === 1;
   const todo = manifest.checkpoints.filter((c) => !opt.onlyMissing || !(settingsOk(c.metrics) && EVAL_KEYS.every((k) => typeof c.metrics?.[k] === 'number')));
   const step0 = manifest.checkpoints.find((c) => c.step === 0);
   if (!step0) throw new Error('eval-doodles: the manifest has no step-0 (untrained) checkpoint');
@@ -367,7 +371,7 @@ export async function evaluateDoodles(opt: DoodleEvalOptions): Promise<{ rows: D
   let t = performance.now();
   const ctx = prepareDoodleEval(held, { seed: opt.seed, nhoodsPerImage: opt.nhoods, projector: tfProjector });
   log(`SWD reference (${held.count} held-out colour images, levels ${ctx.ref.resolutions.join('/')}): ${fmt((performance.now() - t) / 1000)} s`);
-  const settings: Metrics = { evalPairs: held.count, evalSeed: opt.seed, evalNhoods: opt.nhoods };
+  const settings: Metrics = { evalPairs: held.count, evalSeed: opt.seed, evalNhoods: opt.nhoods, evalMirrorAverage: 1 };
 
   // baselines: reuse from an earlier run with the same settings (--only-missing), else compute
   const prior = opt.onlyMissing ? manifest.baselines : undefined;
@@ -416,7 +420,7 @@ export async function evaluateDoodles(opt: DoodleEvalOptions): Promise<{ rows: D
   const untrainedMetrics = results.get(0) ?? (settingsOk(step0.metrics) ? (step0.metrics as Metrics) : undefined) ?? reuse('untrained');
   if (!untrainedMetrics || typeof untrainedMetrics.l1Heldout !== 'number') throw new Error('eval-doodles: no figures for the untrained model (step 0): run without --only-missing');
   const pickKeys = (m: Metrics, keys: RegExp): Metrics => Object.fromEntries(Object.entries(m).filter(([key]) => keys.test(key)));
-  const scoreKeys = /^(l1Heldout|swdHeldout\d+|swdHeldoutMean|evalPairs|evalSeed|evalNhoods)$/;
+  const scoreKeys = /^(l1Heldout|swdHeldout\d+|swdHeldoutMean|evalPairs|evalSeed|evalNhoods|evalMirrorAverage)$/;
   const baselines: NonNullable<RawManifest['baselines']> = {
     plainFill: {
       description: `training/doodle-fill.ts: enclosed white regions of the outline (not 4-connected to the border through white pixels) filled with the training set's mean colour of non-white, non-ink pixels rgb(${fill8.join(', ')}), background white, ink multiplied over it`,
@@ -425,7 +429,7 @@ export async function evaluateDoodles(opt: DoodleEvalOptions): Promise<{ rows: D
     untrained: { description: `the untrained generator (${step0.path})`, metrics: pickKeys(untrainedMetrics, scoreKeys) },
     realTrain: {
       description: `SWD of ${held.count} random training colour images vs the ${held.count} held-out colour images (train / held-out shift at the same set size)`,
-      metrics: pickKeys(realMetrics, /^(swdHeldout\d+|swdHeldoutMean|evalPairs|evalSeed|evalNhoods)$/),
+      metrics: pickKeys(realMetrics, /^(swdHeldout\d+|swdHeldoutMean|evalPairs|evalSeed|evalNhoods|evalMirrorAverage)$/),
     },
   };
   // the baselines' headline figures also go into every checkpoint's metrics: the trainer rebuilds

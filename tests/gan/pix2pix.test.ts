@@ -11,6 +11,7 @@ import {
   buildPix2PixDiscriminator,
   buildPix2PixGenerator,
   patchGrid,
+  paintLines,
   patchReceptiveField,
   toExportPix2PixGenerator,
   type Pix2PixConfig,
@@ -46,6 +47,23 @@ describe('pix2pix model', () => {
     tf.dispose([x, y, logits]);
     g.dispose();
     d.dispose();
+  });
+
+  it("paints as the average of G on the doodle and the mirror of G on its mirror image: mirroring the doodle mirrors the painting", () => {
+    const g = buildPix2PixGenerator(PIX2PIX_SMOKE_CONFIG);
+    const x = tf.randomUniform([2, 64, 64, 1], -1, 1, 'float32', 11) as tf.Tensor4D;
+    const mirror = (t: tf.Tensor4D) => tf.reverse(t, 2) as tf.Tensor4D;
+    const painted = paintLines(g, x);
+    expect(painted.shape).toEqual([2, 64, 64, 3]);
+    const byHand = tf.tidy(() => tf.div(tf.add(g.predict(x) as tf.Tensor, mirror(g.predict(mirror(x)) as tf.Tensor4D)), 2));
+    expect(maxAbs(painted, byHand)).toBeLessThan(1e-5);
+    const ofMirror = paintLines(g, mirror(x));
+    expect(maxAbs(ofMirror, mirror(painted))).toBeLessThan(1e-5);
+    // and it is not plain G (an untrained G is not symmetric)
+    const plain = g.predict(x) as tf.Tensor;
+    expect(maxAbs(painted, plain)).toBeGreaterThan(1e-3);
+    tf.dispose([x, painted, byHand, ofMirror, plain]);
+    g.dispose();
   });
 
   it('has skip connections: concatenate layers, and one input pixel changes the output near it only', () => {
