@@ -6,8 +6,6 @@ import { Redis } from 'ioredis'
 import type { Socket } from 'socket.io-client'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { sessionUser } from '../../lib/auth/auth'
-import { canvasObjectSchema } from '../../lib/canvas/objects'
-import type { CanvasOp } from '../../lib/canvas/ops'
 import { submitOp, type SubmitResult } from '../../lib/collab/op-log'
 import { createOpRouter, type OpRouter } from '../../lib/collab/op-router'
 import type { OpAck, OpBroadcast } from '../../lib/collab/protocol'
@@ -15,6 +13,7 @@ import { createArtwork } from '../../lib/db/artworks'
 import { closeDatabase, getDatabase } from '../../lib/server/runtime'
 import { guestCookie } from '../helpers/auth'
 import { connectClient, eventually, join, startNode, type TestNode } from '../helpers/realtime'
+import { addRect, storedOp } from '../helpers/ops'
 
 const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379'
 let nodeA: TestNode
@@ -37,16 +36,7 @@ afterAll(async () => {
   await closeDatabase()
 })
 
-const add = (id: string, left = 0): CanvasOp => ({
-  kind: 'add',
-  objectId: id,
-  data: { object: canvasObjectSchema.parse({ id, type: 'rect', left, top: 0, width: 10, height: 10 }) },
-})
 
-function ok(r: SubmitResult) {
-  if (!r.ok) throw new Error(`${r.code}: ${r.message}`)
-  return r.op
-}
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
 
@@ -100,7 +90,7 @@ describe('op routing between nodes', () => {
     b.on('op', (m: OpBroadcast) => heardByB.push(m))
     const before = [nodeA.realtime.router!.stats(), nodeB.realtime.router!.stats()]
 
-    const send = (s: Socket, id: string) => s.timeout(10_000).emitWithAck('op', { artworkId, opId: randomUUID(), op: add(id) }) as Promise<OpAck>
+    const send = (s: Socket, id: string) => s.timeout(10_000).emitWithAck('op', { artworkId, opId: randomUUID(), op: addRect(id) }) as Promise<OpAck>
     const acks = await Promise.all(Array.from({ length: 20 }, (_, i) => [send(a, `a${i}`), send(b, `b${i}`)]).flat())
     for (const ack of acks) expect(ack.ok).toBe(true)
     const seqs = acks.map((x) => (x.ok ? x.seq : -1)).sort((p, q) => p - q)
@@ -133,14 +123,14 @@ describe('op routing between nodes', () => {
     expect(await B.router.homeOf(artworkId)).toBe(A.router.nodeId)
     await A.crash()
 
-    const first = await B.router.submit({ artworkId, authorId: ownerId, opId: randomUUID(), op: add('x') }, 'socket-b')
-    expect(ok(first).seq).toBe(1)
+    const first = await B.router.submit({ artworkId, authorId: ownerId, opId: randomUUID(), op: addRect('x') }, 'socket-b')
+    expect(storedOp(first).seq).toBe(1)
     expect(first.broadcast).toBe(true) // stored here: this node's caller tells the room
     expect(B.router.stats()).toMatchObject({ forwarded: 1, fallbacks: 1 })
     expect(A.router.stats().served).toBe(0)
 
     // the dead home's lease was released (not left to lapse for a minute): B takes it
-    ok(await B.router.submit({ artworkId, authorId: ownerId, opId: randomUUID(), op: add('y') }, 'socket-b'))
+    storedOp(await B.router.submit({ artworkId, authorId: ownerId, opId: randomUUID(), op: addRect('y') }, 'socket-b'))
     expect(await B.router.homeOf(artworkId)).toBe(B.router.nodeId)
     expect(B.router.stats()).toMatchObject({ local: 1, forwarded: 1, fallbacks: 1 })
   })
@@ -155,7 +145,7 @@ describe('op routing between nodes', () => {
     const B = router(prefix, undefined, { forwardTimeoutMs: 100 })
     expect(await slowHome.router.homeOf(artworkId)).toBe(slowHome.router.nodeId)
 
-    const result = await B.router.submit({ artworkId, authorId: ownerId, opId: randomUUID(), op: add('slow') }, 'socket-b')
+    const result = await B.router.submit({ artworkId, authorId: ownerId, opId: randomUUID(), op: addRect('slow') }, 'socket-b')
     expect(result).toMatchObject({ ok: true, duplicate: false, broadcast: false })
     expect(B.router.stats()).toMatchObject({ forwarded: 1, fallbacks: 0, local: 0 })
     expect(broadcasts.filter((b) => b.artworkId === artworkId)).toEqual([{ artworkId, seq: 1 }])
@@ -175,9 +165,9 @@ describe('op routing between nodes', () => {
     const B = router(prefix, undefined, { forwardTimeoutMs: 100 })
     expect(await home.router.homeOf(artworkId)).toBe(home.router.nodeId)
 
-    const result = await B.router.submit({ artworkId, authorId: ownerId, opId: randomUUID(), op: add('stored') }, 'socket-b')
+    const result = await B.router.submit({ artworkId, authorId: ownerId, opId: randomUUID(), op: addRect('stored') }, 'socket-b')
     expect(result).toMatchObject({ ok: true, duplicate: true, broadcast: true })
-    expect(ok(result).seq).toBe(1)
+    expect(storedOp(result).seq).toBe(1)
     expect(await prisma.op.count({ where: { artworkId } })).toBe(1)
     expect(B.router.stats()).toMatchObject({ forwarded: 1, fallbacks: 1 })
   })

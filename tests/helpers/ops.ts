@@ -1,0 +1,17 @@
+// Small ops and answers for the op-log and op-routing tests.
+import { canvasObjectSchema } from '../../lib/canvas/objects'
+import type { CanvasOp } from '../../lib/canvas/ops'
+import type { SubmitResult } from '../../lib/collab/op-log'
+
+/** An op that adds a 10x10 rect with id `id` at x = `left`. */
+export const addRect = (id: string, left = 0): CanvasOp => ({
+  kind: 'add',
+  objectId: id,
+  data: { object: canvasObjectSchema.parse({ id, type: 'rect', left, top: 0, width: 10, height: 10 }) },
+})
+
+/** The stored op of an accepted submit; throws with the refusal otherwise. */
+export function storedOp(r: SubmitResult) {
+  if (!r.ok) throw new Error(`${r.code}: ${r.message}`)
+  return r.op
+}
