@@ -67,6 +67,11 @@ export interface TrainDoodlesOptions {
   printEvery: number;
   config: Pix2PixConfig;
   hyper: Pix2PixHyper;
+  /**
+   * Hyperparameters given on the command line that may change when a run resumes (a schedule for
+   * the rest of it): --lr-decay. Everything else resumes as the checkpoint has it.
+   */
+  resumeOverrides: Partial<Pix2PixHyper>;
   smoke: boolean;
   dataDir: string;
   /** 'doodles': training/data doodle pairs; 'synthetic': lib/gan/pix2pix-synthetic.ts (tests, no data). */
@@ -97,6 +102,7 @@ function parseOptions(argv: string[]): TrainDoodlesOptions {
       'lambda-l1': { type: 'string' },
       'lambda-adv': { type: 'string' },
       'jitter-shift': { type: 'string' },
+      'lr-decay': { type: 'string' },
       'jitter-min-scale': { type: 'string' },
       'ema-decay': { type: 'string' },
       data: { type: 'string' },
@@ -122,7 +128,9 @@ function parseOptions(argv: string[]): TrainDoodlesOptions {
     lambdaAdv: num(values['lambda-adv'], DEFAULT_PIX2PIX_HYPER.lambdaAdv),
     emaDecay: num(values['ema-decay'], DEFAULT_PIX2PIX_HYPER.emaDecay),
     jitter: { shift: num(values['jitter-shift'], DEFAULT_PIX2PIX_HYPER.jitter.shift), minScale: num(values['jitter-min-scale'], DEFAULT_PIX2PIX_HYPER.jitter.minScale) },
+    lrDecay: parseLrDecay(values['lr-decay']),
   });
+  const resumeOverrides: Partial<Pix2PixHyper> = values['lr-decay'] === undefined ? {} : { lrDecay: hyper.lrDecay };
   const dataDir = values['data-dir'] ?? path.join(REPO, 'training', 'data');
   const haveData = existsSync(path.join(dataDir, doodleFiles(config.resolution).index));
   const data = values.data ?? (smoke && !haveData ? 'synthetic' : 'doodles');
@@ -140,10 +148,19 @@ function parseOptions(argv: string[]): TrainDoodlesOptions {
     printEvery: num(values['print-every'], smoke ? 1 : 50),
     config,
     hyper,
+    resumeOverrides,
     smoke,
     dataDir,
     data,
   };
+}
+
+/** --lr-decay FROM:TO (steps), or 'none'. */
+function parseLrDecay(v: string | undefined): Pix2PixHyper['lrDecay'] {
+  if (v === undefined || v === 'none') return null;
+  const m = /^(\d+):(\d+)$/.exec(v);
+  if (!m) throw new Error(`--lr-decay takes FROM:TO steps (e.g. 9600:12800) or none, not ${v}`);
+  return { from: Number(m[1]), to: Number(m[2]) };
 }
 
 function fmtDuration(s: number): string {
@@ -243,7 +260,7 @@ export async function trainDoodles(opt: TrainDoodlesOptions): Promise<TrainDoodl
   const prev = opt.bench === null ? readCheckpointState<Pix2PixConfig, Pix2PixHyper>(ckptDir) : null;
   if (prev && prev.kind !== KIND) throw new Error(`${ckptDir} is not a ${KIND} checkpoint (kind ${prev.kind ?? 'gan'}); pick another --run-id`);
   const config = prev ? pix2pixConfigSchema.parse(prev.config) : opt.config;
-  const hyper = prev ? pix2pixHyperSchema.parse(prev.hyper) : opt.hyper;
+  const hyper = prev ? pix2pixHyperSchema.parse({ ...(prev.hyper as object), ...opt.resumeOverrides }) : opt.hyper;
   const seed = prev?.seed ?? opt.seed;
   const data = await openData(opt, config, hyper, seed);
   const trainer = new Pix2PixTrainer(config, hyper, seed);

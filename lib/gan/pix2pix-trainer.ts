@@ -34,6 +34,15 @@ export const pix2pixHyperSchema = z.object({
    * trained without (shift 0, minScale 1).
    */
   jitter: z.object({ shift: z.number().min(0).max(16), minScale: z.number().min(0.5).max(1) }).default({ shift: 0, minScale: 1 }),
+  /**
+   * Both learning rates fall linearly from their value at step `from` to 0 at step `to` (pix2pix
+   * trains half its epochs at the full rate, then decays it to 0 like this); null = constant.
+   */
+  lrDecay: z
+    .object({ from: z.number().int().min(0), to: z.number().int().positive() })
+    .refine((d) => d.to > d.from, 'lrDecay.to must be after lrDecay.from')
+    .nullable()
+    .default(null),
   /** EMA decay of G's weights; 0 = no averaging (the EMA copy is G). */
   emaDecay: z.number().min(0).max(1),
 });
@@ -50,7 +59,33 @@ export const DEFAULT_PIX2PIX_HYPER: Pix2PixHyper = {
   lambdaAdv: 1,
   emaDecay: 0.999,
   jitter: { shift: 0, minScale: 1 },
+  lrDecay: null,
 };
+
+/** The learning-rate factor at `step` under `decay` (1 before it, 0 after it). */
+export function lrFactor(step: number, decay: Pix2PixHyper['lrDecay']): number {
+  if (!decay || step <= decay.from) return 1;
+  return Math.max(0, 1 - (step - decay.from) / (decay.to - decay.from));
+}
+
+/** Adam whose learning rate the trainer sets each step (tfjs reads it at every update). */
+class ScheduledAdam extends tf.AdamOptimizer {
+  constructor(
+    readonly baseRate: number,
+    beta1: number,
+    beta2: number,
+  ) {
+    super(baseRate, beta1, beta2);
+  }
+
+  setFactor(factor: number): void {
+    this.learningRate = this.baseRate * factor;
+  }
+
+  get rate(): number {
+    return this.learningRate;
+  }
+}
 
 export interface Pix2PixStats {
   /** D's loss: (BCE(real, 1) + BCE(fake, 0)) / 2, averaged over patches (pix2pix halves it). */
@@ -74,8 +109,8 @@ export class Pix2PixTrainer {
   readonly G: tf.LayersModel;
   readonly D: tf.LayersModel;
   readonly ema: Ema;
-  readonly gOpt: tf.AdamOptimizer;
-  readonly dOpt: tf.AdamOptimizer;
+  readonly gOpt: ScheduledAdam;
+  readonly dOpt: ScheduledAdam;
   rng: Rng;
   step = 0;
   private readonly gVars: tf.Variable[];
@@ -99,8 +134,8 @@ export class Pix2PixTrainer {
     }
     this.G = G;
     this.D = D;
-    this.gOpt = tf.train.adam(hyper.lrG, hyper.beta1, hyper.beta2);
-    this.dOpt = tf.train.adam(hyper.lrD, hyper.beta1, hyper.beta2);
+    this.gOpt = new ScheduledAdam(hyper.lrG, hyper.beta1, hyper.beta2);
+    this.dOpt = new ScheduledAdam(hyper.lrD, hyper.beta1, hyper.beta2);
     this.gVars = this.G.trainableWeights.map((w) => w.read() as tf.Variable);
     this.dVars = this.D.trainableWeights.map((w) => w.read() as tf.Variable);
   }
@@ -126,6 +161,9 @@ export class Pix2PixTrainer {
     // dropout masks come from tf's random ops, seeded from Math.random: route it through our Rng
     const savedRandom = Math.random;
     Math.random = () => this.rng.uniform();
+    const factor = lrFactor(this.step, this.hyper.lrDecay);
+    this.gOpt.setFactor(factor);
+    this.dOpt.setFactor(factor);
     try {
       const { x, y } = this.inputs(batch, B);
       keep(x);

@@ -17,7 +17,7 @@ import {
   type Pix2PixConfig,
 } from '../../lib/gan/pix2pix';
 import { syntheticPairs } from '../../lib/gan/pix2pix-synthetic';
-import { DEFAULT_PIX2PIX_HYPER, Pix2PixTrainer } from '../../lib/gan/pix2pix-trainer';
+import { DEFAULT_PIX2PIX_HYPER, Pix2PixTrainer, lrFactor } from '../../lib/gan/pix2pix-trainer';
 import { exportModel, fileLoadHandler } from '../../training/export';
 import { parseOptions, trainDoodles } from '../../training/train-doodles';
 
@@ -110,6 +110,28 @@ describe('pix2pix model', () => {
     g.dispose();
     e.dispose();
     loaded.dispose();
+  });
+
+  it('decays both learning rates linearly to 0 over lrDecay, and a step at rate 0 changes no weight', () => {
+    expect([0, 10, 11, 15, 20, 30].map((step) => lrFactor(step, { from: 10, to: 20 }))).toEqual([1, 1, 0.9, 0.5, 0, 0]);
+    expect(lrFactor(1e6, null)).toBe(1);
+    const hyper = { ...DEFAULT_PIX2PIX_HYPER, batch: 2, emaDecay: 0, lrDecay: { from: 1, to: 3 } };
+    const pairs = syntheticPairs(3, 0, 2, 64);
+    const batch = { line: pairs.line, colour: pairs.color };
+    const t = new Pix2PixTrainer(PIX2PIX_SMOKE_CONFIG, hyper, 5);
+    const rates: number[] = [];
+    for (let i = 0; i < 3; i++) {
+      t.trainStep(batch);
+      rates.push(t.gOpt.rate, t.dOpt.rate);
+    }
+    expect(rates.map((r) => +r.toExponential(6))).toEqual([2e-4, 2e-4, 2e-4, 2e-4, 1e-4, 1e-4]);
+    // step 3 runs at factor 0: no trainable weight moves (BatchNorm's moving statistics do)
+    const trainable = () => t.G.trainableWeights.map((w) => w.read().dataSync().slice());
+    const before = trainable();
+    t.trainStep(batch);
+    expect(t.gOpt.rate).toBe(0);
+    trainable().forEach((w, i) => expect(w).toEqual(before[i]));
+    t.dispose();
   });
 
   it('training steps reduce L1 on a fixed synthetic pair set, deterministically and without leaking tensors', () => {
