@@ -69,7 +69,8 @@ export interface TrainDoodlesOptions {
   hyper: Pix2PixHyper;
   /**
    * Hyperparameters given on the command line that may change when a run resumes (a schedule for
-   * the rest of it): --lr-decay. Everything else resumes as the checkpoint has it.
+   * the rest of it, or a fine-tune): --lr-decay, --lambda-adv. Everything else resumes as the
+   * checkpoint has it.
    */
   resumeOverrides: Partial<Pix2PixHyper>;
   smoke: boolean;
@@ -130,7 +131,10 @@ function parseOptions(argv: string[]): TrainDoodlesOptions {
     jitter: { shift: num(values['jitter-shift'], DEFAULT_PIX2PIX_HYPER.jitter.shift), minScale: num(values['jitter-min-scale'], DEFAULT_PIX2PIX_HYPER.jitter.minScale) },
     lrDecay: parseLrDecay(values['lr-decay']),
   });
-  const resumeOverrides: Partial<Pix2PixHyper> = values['lr-decay'] === undefined ? {} : { lrDecay: hyper.lrDecay };
+  const resumeOverrides: Partial<Pix2PixHyper> = {
+    ...(values['lr-decay'] === undefined ? {} : { lrDecay: hyper.lrDecay }),
+    ...(values['lambda-adv'] === undefined ? {} : { lambdaAdv: hyper.lambdaAdv }),
+  };
   const dataDir = values['data-dir'] ?? path.join(REPO, 'training', 'data');
   const haveData = existsSync(path.join(dataDir, doodleFiles(config.resolution).index));
   const data = values.data ?? (smoke && !haveData ? 'synthetic' : 'doodles');

@@ -130,7 +130,9 @@ export function createOpRouter(opts: OpRouterOptions): OpRouter {
     const now = Date.now()
     // a lease with no expiry (pttl -1) cannot come from this script; treat it as about to lapse
     const left = pttl > 0 ? pttl : 0
-    const lease: Lease = { home, until: now + Math.max(0, left - 500), renewAt: now + left / 2, inFlight: leases.get(artworkId)?.inFlight ?? 0 }
+    // a fresh answer starts with nothing in flight: forwards still waiting on an earlier answer
+    // count on that object (and once it is replaced, they no longer hold the route)
+    const lease: Lease = { home, until: now + Math.max(0, left - 500), renewAt: now + left / 2, inFlight: 0 }
     leases.delete(artworkId)
     leases.set(artworkId, lease)
     if (leases.size > MAX_LEASES) {
