@@ -45,9 +45,28 @@ export class DocumentTooLargeError extends Error {
   }
 }
 
+/** UTF-8 bytes of a string, without encoding it. */
+export function utf8Length(s: string): number {
+  let n = s.length
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i)
+    if (c < 0x80) continue
+    if (c < 0x800) n += 1
+    else if (c >= 0xd800 && c <= 0xdbff) i++ // a surrogate pair: 4 bytes for 2 UTF-16 units
+    else n += 2
+  }
+  return n
+}
+
+/** UTF-8 bytes of a value's JSON (0 for undefined, which JSON leaves out). */
+export function jsonBytes(value: unknown): number {
+  const json = JSON.stringify(value) as string | undefined
+  return json === undefined ? 0 : utf8Length(json)
+}
+
 /** The document's size as it is stored: UTF-8 bytes of its JSON. */
 export function documentBytes(doc: CanvasDocument): number {
-  return new TextEncoder().encode(JSON.stringify(doc)).byteLength
+  return jsonBytes(doc)
 }
 
 /** Throws DocumentTooLargeError when doc is over MAX_DOCUMENT_BYTES; the one size check. */

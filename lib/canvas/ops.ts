@@ -3,7 +3,7 @@
 // applied op yields its inverse, which is how undo works (undo sends the inverse as a new op).
 import { z } from 'zod'
 import { canvasObjectSchema, objectIdSchema, propertySchemas, type CanvasObject } from './objects'
-import { MAX_OBJECTS, type CanvasDocument } from './document'
+import { MAX_OBJECTS, jsonBytes, utf8Length, type CanvasDocument } from './document'
 
 /**
  * The largest op accepted, as the length of its JSON (UTF-16 code units, so up to ~3x that in
@@ -37,6 +37,38 @@ export type ApplyFailure = { ok: false; reason: 'missing' | 'exists' | 'invalid'
 export type ApplyResult = { ok: true; inverse: CanvasOp } | ApplyFailure
 
 const fail = (reason: ApplyFailure['reason'], message: string): ApplyFailure => ({ ok: false, reason, message })
+
+/**
+ * How many bytes applying `op` would add to `doc`'s JSON (negative when it frees some), before
+ * applying it: for an add the object, its key and its place in the order; for a remove the same,
+ * taken away; for an update each property's value before and after. Counts what JSON.stringify
+ * writes, give or take a separator, so that a writer keeps a running total without serialising
+ * the whole document at every op.
+ */
+export function opSizeDelta(doc: CanvasDocument, op: CanvasOp): number {
+  const current = doc.objects[op.objectId]
+  const entry = (object: unknown) => jsonBytes(object) + 2 * (utf8Length(op.objectId) + 3)
+  switch (op.kind) {
+    case 'add':
+      return current ? 0 : entry(op.data.object)
+    case 'remove':
+      return current ? -entry(current) : 0
+    case 'update': {
+      if (!current) return 0
+      const props = current as unknown as Record<string, unknown>
+      let delta = 0
+      for (const [key, value] of Object.entries(op.data.set)) {
+        const keyBytes = utf8Length(key) + 4
+        const before = props[key] === undefined ? 0 : jsonBytes(props[key]) + keyBytes
+        const after = value === undefined || value === null ? 0 : jsonBytes(value) + keyBytes
+        delta += after - before
+      }
+      return delta
+    }
+    case 'reorder':
+      return 0
+  }
+}
 
 /** Parses untrusted input into an op, enforcing the size limit first. */
 export function parseOp(input: unknown): { ok: true; op: CanvasOp } | { ok: false; message: string } {

@@ -5,8 +5,8 @@
 // committed in rounds (see Writer): the ops of every artwork whose cached document is current (the
 // usual case) in one conditional statement, the others each in a transaction that locks the row
 // (see submitBatch).
-import type { CanvasDocument } from '../canvas/document'
-import { applyOpInPlace, cloneDocument, type CanvasOp } from '../canvas/ops'
+import { documentBytes, MAX_DOCUMENT_BYTES, type CanvasDocument } from '../canvas/document'
+import { applyOpInPlace, cloneDocument, opSizeDelta, type CanvasOp } from '../canvas/ops'
 import type { PrismaClient } from '../db/client'
 import type { StoredOp } from './protocol'
 import { toCanvasOp } from './op-codec'
@@ -44,6 +44,8 @@ export type SubmitResult =
 interface CachedDoc {
   seq: number
   doc: CanvasDocument
+  /** UTF-8 bytes of doc's JSON, kept up to date op by op (opSizeDelta) */
+  bytes: number
   /** the artwork's snapshotSeq at `seq`, when this process wrote or read it under the lock */
   snapshotSeq?: number
   /** a round's ops are applied to `doc` but not yet stored (readers must not use it meanwhile) */
@@ -67,15 +69,33 @@ export { toCanvasOp }
 
 type Tx = Parameters<Parameters<PrismaClient['$transaction']>[0]>[0]
 
-/** The document at `seq` (the artwork's current seq, read under the row lock). */
-async function documentAt(tx: Tx, artworkId: string, seq: number): Promise<CanvasDocument> {
-  let base = cache.get(artworkId)
-  if (!base || base.seq > seq || base.pending) {
+/**
+ * Applies op to doc in place, unless it would take the document over MAX_DOCUMENT_BYTES (the size
+ * HTTP saves refuse: a canvas grown past it over the socket could no longer be saved as a
+ * version). `bytes` is the document's size before; the answer has it after.
+ */
+function applyBounded(doc: CanvasDocument, op: CanvasOp, bytes: number): { ok: true; bytes: number } | { ok: false; message: string } {
+  const delta = opSizeDelta(doc, op)
+  if (delta > 0 && bytes + delta > MAX_DOCUMENT_BYTES) {
+    return {
+      ok: false,
+      message: `the canvas would grow over ${MAX_DOCUMENT_BYTES / 1024 / 1024} MB: remove or simplify some objects (long freehand strokes are the largest) first`,
+    }
+  }
+  const applied = applyOpInPlace(doc, op)
+  return applied.ok ? { ok: true, bytes: bytes + delta } : { ok: false, message: applied.message }
+}
+
+/** The document at `seq` (the artwork's current seq, read under the row lock), and its size. */
+async function documentAt(tx: Tx, artworkId: string, seq: number): Promise<{ doc: CanvasDocument; bytes: number }> {
+  const cached = cache.get(artworkId)
+  let base: { seq: number; doc: CanvasDocument; bytes?: number } | undefined = cached?.pending ? undefined : cached
+  if (!base || base.seq > seq) {
     const snapshot = await latestSnapshot(tx, artworkId, seq)
     if (!snapshot) throw new Error(`op log: no snapshot of ${artworkId} at or before ${seq}`)
     base = { seq: snapshot.seq, doc: snapshot.document }
   }
-  if (base.seq === seq) return cloneDocument(base.doc)
+  if (base.seq === seq) return { doc: cloneDocument(base.doc), bytes: base.bytes ?? documentBytes(base.doc) }
   const doc = cloneDocument(base.doc)
   const missing = await tx.op.findMany({
     where: { artworkId, seq: { gt: base.seq, lte: seq } },
@@ -83,7 +103,7 @@ async function documentAt(tx: Tx, artworkId: string, seq: number): Promise<Canva
     select: { kind: true, objectId: true, payload: true },
   })
   for (const row of missing) applyOpInPlace(doc, toCanvasOp({ ...row, payload: row.payload }))
-  return doc
+  return { doc, bytes: documentBytes(doc) }
 }
 
 export interface SubmitInput {
@@ -268,13 +288,16 @@ function prepareFast(artworkId: string, inputs: SubmitInput[]): PreparedBatch | 
   const opIds = new Set<string>()
   const rows: PreparedBatch['rows'] = []
   let seq = entry.seq
+  let bytes = entry.bytes
   for (const input of inputs) {
     const key = input.opId.toLowerCase() // the database's form of a uuid
     if (!replaced.has(input.op.objectId)) replaced.set(input.op.objectId, doc.objects[input.op.objectId])
-    if (opIds.has(key) || !applyOpInPlace(doc, input.op).ok) {
+    const applied = opIds.has(key) ? null : applyBounded(doc, input.op, bytes)
+    if (!applied?.ok) {
       undo()
       return null
     }
+    bytes = applied.bytes
     opIds.add(key)
     seq++
     rows.push({ artworkId, seq, opId: input.opId, authorId: input.authorId, kind: input.op.kind, objectId: input.op.objectId, payload: input.op.data })
@@ -284,6 +307,7 @@ function prepareFast(artworkId: string, inputs: SubmitInput[]): PreparedBatch | 
     if (settled) return
     settled = true
     entry.seq = seq
+    entry.bytes = bytes
     entry.pending = false
   }
   return { from: entry.seq, to: seq, entry, undo, keep, rows }
@@ -403,7 +427,7 @@ async function catchUpCache(prisma: PrismaClient, artworkId: string): Promise<bo
   if (ops.length !== head.artworkSeq - cached.seq || cache.get(artworkId) !== cached) return false
   const doc = cloneDocument(cached.doc)
   for (const r of ops) applyOpInPlace(doc, toCanvasOp({ kind: r.kind as StoredOp['kind'], objectId: r.objectId as string, payload: r.payload }))
-  remember(artworkId, { seq: head.artworkSeq, doc, snapshotSeq: head.snapshotSeq })
+  remember(artworkId, { seq: head.artworkSeq, doc, bytes: documentBytes(doc), snapshotSeq: head.snapshotSeq })
   return true
 }
 
@@ -465,7 +489,8 @@ async function submitBatch(prisma: PrismaClient, artworkId: string, inputs: Subm
       const stored = new Map<string, { artworkId: string; op: StoredOp }>(
         known.map(({ artworkId: owner, ...op }) => [op.opId, { artworkId: owner, op: { ...op, payload: op.payload } as StoredOp }]),
       )
-      const doc = await documentAt(tx, artworkId, row.seq)
+      const { doc, bytes: before } = await documentAt(tx, artworkId, row.seq)
+      let bytes = before
       let seq = row.seq
       const results: Array<SubmitResult | { pending: string }> = []
       const rows: Array<{ artworkId: string; seq: number; opId: string; authorId: string; kind: CanvasOp['kind']; objectId: string; payload: CanvasOp['data'] }> = []
@@ -485,11 +510,12 @@ async function submitBatch(prisma: PrismaClient, artworkId: string, inputs: Subm
           results.push({ pending: key }) // a resend queued behind its first copy
           continue
         }
-        const applied = applyOpInPlace(doc, input.op)
+        const applied = applyBounded(doc, input.op, bytes)
         if (!applied.ok) {
           results.push({ ok: false, code: 'rejected', message: applied.message })
           continue
         }
+        bytes = applied.bytes
         seq++
         inBatch.add(key)
         rows.push({ artworkId, seq, opId: input.opId, authorId: input.authorId, kind: input.op.kind, objectId: input.op.objectId, payload: input.op.data })
@@ -508,7 +534,7 @@ async function submitBatch(prisma: PrismaClient, artworkId: string, inputs: Subm
         firsts.add(r.pending)
         return { ok: true, duplicate, op }
       })
-      return { results: final, doc: { seq, doc, snapshotSeq: row.snapshotSeq } }
+      return { results: final, doc: { seq, doc, bytes, snapshotSeq: row.snapshotSeq } }
     })
     if (outcome.doc) remember(artworkId, outcome.doc)
     return outcome.results
@@ -544,8 +570,8 @@ async function findByOpId(prisma: PrismaClient | Tx, opId: string) {
 export async function currentDocument(prisma: PrismaClient, artworkId: string): Promise<{ seq: number; doc: CanvasDocument }> {
   return prisma.$transaction(async (tx) => {
     const art = await tx.artwork.findUniqueOrThrow({ where: { id: artworkId }, select: { seq: true } })
-    const doc = await documentAt(tx, artworkId, art.seq)
-    remember(artworkId, { seq: art.seq, doc: cloneDocument(doc) })
+    const { doc, bytes } = await documentAt(tx, artworkId, art.seq)
+    remember(artworkId, { seq: art.seq, doc: cloneDocument(doc), bytes })
     return { seq: art.seq, doc }
   })
 }

@@ -1,8 +1,8 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { canvasDocumentSchema, emptyDocument, type CanvasDocument } from '../../lib/canvas/document'
+import { canvasDocumentSchema, documentBytes, emptyDocument, type CanvasDocument } from '../../lib/canvas/document'
 import { canvasObjectSchema, type CanvasObject } from '../../lib/canvas/objects'
-import { applyOp, applyOpInPlace, cloneDocument, foldOps, parseOp, MAX_OP_BYTES, type CanvasOp } from '../../lib/canvas/ops'
+import { applyOp, applyOpInPlace, cloneDocument, foldOps, opSizeDelta, parseOp, MAX_OP_BYTES, type CanvasOp } from '../../lib/canvas/ops'
 
 const rect = (id: string, extra: Partial<Record<string, unknown>> = {}): CanvasObject =>
   canvasObjectSchema.parse({ id, type: 'rect', left: 10, top: 20, width: 30, height: 40, fill: '#ff0000', ...extra })
@@ -129,6 +129,23 @@ describe('ops (property-based)', () => {
         expect(back.doc).toEqual(base)
       }),
       { numRuns: 300 },
+    )
+  })
+
+  it('opSizeDelta: what each op adds to the JSON size, within a few bytes', () => {
+    fc.assert(
+      fc.property(fc.array(opArb, { maxLength: 60 }), (ops) => {
+        const doc = emptyDocument()
+        for (const op of ops) {
+          const before = documentBytes(doc)
+          const delta = opSizeDelta(doc, op)
+          if (!applyOpInPlace(doc, op).ok) continue
+          // separators (the first member of an object or array has no comma) and properties set
+          // to null are the slack: a few bytes an op, never a value or an object
+          expect(Math.abs(before + delta - documentBytes(doc))).toBeLessThanOrEqual(12)
+        }
+      }),
+      { numRuns: 200 },
     )
   })
 

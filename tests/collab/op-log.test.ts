@@ -4,8 +4,9 @@
 // holding back the others.
 import { randomUUID } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { foldOps } from '../../lib/canvas/ops'
-import { emptyDocument } from '../../lib/canvas/document'
+import { foldOps, type CanvasOp } from '../../lib/canvas/ops'
+import { canvasObjectSchema } from '../../lib/canvas/objects'
+import { documentBytes, emptyDocument, MAX_DOCUMENT_BYTES } from '../../lib/canvas/document'
 import { clearDocumentCache, currentDocument, submitOp, type SubmitResult } from '../../lib/collab/op-log'
 import { createArtwork } from '../../lib/db/artworks'
 import type { Database } from '../../lib/db/client'
@@ -107,5 +108,37 @@ describe('op log writer', () => {
     } finally {
       await other.close()
     }
+  })
+
+  it('refuses an op that would take the canvas over 5 MB (what a version save would refuse), on the fast and the cold path; a remove makes room again', async () => {
+    const art = await createArtwork(db.prisma, userId, 'full canvas')
+    // ~200 KB freehand strokes: under the 256 KB op limit, 26 of them over the 5 MB document limit
+    const stroke = (id: string) =>
+      ({
+        kind: 'add',
+        objectId: id,
+        data: { object: canvasObjectSchema.parse({ id, type: 'path', brush: 'pencil', left: 0, top: 0, path: [['M', 0, 0], ...Array.from({ length: 15_000 }, (_, i) => ['L', i % 997, (i * 7) % 991])] }) },
+      }) as const
+    const submit = (op: ReturnType<typeof stroke> | CanvasOp) => submitOp(db.prisma, { artworkId: art.id, authorId: userId, opId: randomUUID(), op })
+    let stored = 0
+    let refused: SubmitResult | null = null
+    for (let i = 0; i < 40 && !refused; i++) {
+      const r = await submit(stroke(`s${i}`))
+      if (r.ok) stored++
+      else refused = r
+    }
+    expect(stored).toBeGreaterThan(20)
+    expect(refused).toMatchObject({ ok: false, code: 'rejected', message: expect.stringMatching(/over 5 MB/) })
+    const { doc, seq } = await currentDocument(db.prisma, art.id)
+    expect(seq).toBe(stored)
+    expect(documentBytes(doc)).toBeLessThanOrEqual(MAX_DOCUMENT_BYTES)
+    // a cold cache (a fresh process) folds the document and refuses it all the same
+    clearDocumentCache()
+    expect(await submit(stroke('again'))).toMatchObject({ ok: false, code: 'rejected' })
+    // small changes still go through, and a remove frees room for another stroke
+    storedOp(await submit(addRect('small')))
+    storedOp(await submit({ kind: 'remove', objectId: 's0', data: {} }))
+    storedOp(await submit(stroke('fits-now')))
+    expect((await db.prisma.artwork.findUniqueOrThrow({ where: { id: art.id } })).seq).toBe(stored + 3)
   })
 })
