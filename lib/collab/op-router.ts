@@ -265,7 +265,12 @@ export function createOpRouter(opts: OpRouterOptions): OpRouter {
   }
 
   opts.subscriber.on('message', onMessage)
-  const subscribed = opts.subscriber.subscribe(inbox)
+  // ioredis subscribes again by itself after a reconnect; a failed first try only means forwards'
+  // answers may be missed meanwhile (their timeouts cover it), so it must not fail a submit
+  const subscribed = opts.subscriber.subscribe(inbox).then(
+    () => undefined,
+    (e: unknown) => console.warn('[op-router] subscribing to this node\'s inbox failed:', e instanceof Error ? e.message : e),
+  )
   const beat = () => {
     opts.redis.set(aliveKey(nodeId), '1', 'PX', heartbeatMs * 3).catch(() => {
       // Redis away: the others will find this node gone and store its artworks' ops themselves
