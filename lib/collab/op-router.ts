@@ -115,8 +115,8 @@ export function createOpRouter(opts: OpRouterOptions): OpRouter {
   const timeoutMs = opts.forwardTimeoutMs ?? 1_000
   const maxWaitMs = opts.forwardMaxWaitMs ?? 15_000
   const heartbeatMs = opts.heartbeatMs ?? 1_000
-  const aliveKey = (node: string) => `${prefix}alive:${node}`
   const prefix = opts.prefix ?? 'ganvas:op-router:'
+  const aliveKey = (node: string) => `${prefix}alive:${node}`
   const inbox = `${prefix}node:${nodeId}`
   const leaseKey = (artworkId: string) => `${prefix}lease:${artworkId}`
   const stats: OpRouterStats = { local: 0, forwarded: 0, served: 0, fallbacks: 0 }

@@ -38,12 +38,24 @@ const MAX_CATCH_UP_OPS = 2_000
 type Ack = (answer: JoinAck) => void
 
 export interface Rooms {
-  /** stop presence traffic before the server closes its sockets and adapter */
-  stop(): void
+  /**
+   * Stops presence traffic before the server closes its sockets and adapter, and waits for the
+   * room queries in flight (the Redis adapter's requests would fail on a closed connection, where
+   * nobody listens).
+   */
+  stop(): Promise<void>
 }
 
 export function registerRooms(io: Server, deps: RoomDeps): Rooms {
   let stopping = false
+  const inFlight = new Set<Promise<Member[]>>()
+  const membersOf = (room: string): Promise<Member[]> => {
+    const query = roomMembers(io, room)
+    inFlight.add(query)
+    const done = () => inFlight.delete(query)
+    query.then(done, done)
+    return query
+  }
   const submit =
     deps.submit ??
     (async (input: SubmitInput): Promise<RoutedResult> => {
@@ -90,8 +102,8 @@ export function registerRooms(io: Server, deps: RoomDeps): Rooms {
         await socket.join(room)
         data.joined[artworkId] = { role, token: token ?? null }
         const catchUp = await loadCatchUp(prisma, artworkId, sinceSeq)
-        const members = await roomMembers(io, room)
-        socket.to(room).emit(EVENTS.presence, { artworkId, members })
+        const members = await membersOf(room)
+        if (!stopping) socket.to(room).emit(EVENTS.presence, { artworkId, members })
         ack?.({ ok: true, role, ...catchUp, members })
       } catch (e) {
         console.error('[collab] join failed', e)
@@ -114,7 +126,7 @@ export function registerRooms(io: Server, deps: RoomDeps): Rooms {
         const result = await submit({ artworkId, authorId: data.user.id, opId, op: op.op }, socket.id)
         if (!result.ok) return reject(EVENTS.op, { code: result.code, message: result.message }, ack)
         ack?.({ ok: true, opId, seq: result.op.seq, duplicate: result.duplicate })
-        if (result.broadcast) {
+        if (result.broadcast && !stopping) {
           const broadcast: OpBroadcast = { artworkId, op: result.op }
           socket.to(roomName(artworkId)).emit(EVENTS.op, broadcast)
         }
@@ -145,7 +157,8 @@ export function registerRooms(io: Server, deps: RoomDeps): Rooms {
       const room = roomName(parsed.data.artworkId)
       await socket.leave(room)
       delete data.joined[parsed.data.artworkId]
-      io.to(room).emit(EVENTS.presence, { artworkId: parsed.data.artworkId, members: await roomMembers(io, room) })
+      const members = await membersOf(room)
+      if (!stopping) io.to(room).emit(EVENTS.presence, { artworkId: parsed.data.artworkId, members })
     })
 
     socket.on('disconnecting', () => {
@@ -155,8 +168,13 @@ export function registerRooms(io: Server, deps: RoomDeps): Rooms {
       setImmediate(() => {
         for (const artworkId of rooms) {
           const room = roomName(artworkId)
-          roomMembers(io, room)
-            .then((members) => io.to(room).emit(EVENTS.presence, { artworkId, members }))
+          if (stopping) continue
+          membersOf(room)
+            .then((members) => {
+              // the server began closing meanwhile: its Redis connections may be gone (a publish
+              // on a closed one rejects where nobody listens)
+              if (!stopping) io.to(room).emit(EVENTS.presence, { artworkId, members })
+            })
             .catch((e: unknown) => console.warn('[collab] presence update failed:', e instanceof Error ? e.message : e))
         }
       })
@@ -164,8 +182,9 @@ export function registerRooms(io: Server, deps: RoomDeps): Rooms {
   })
 
   return {
-    stop() {
+    async stop() {
       stopping = true
+      await Promise.allSettled([...inFlight])
     },
   }
 }

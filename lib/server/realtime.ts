@@ -39,6 +39,7 @@ export function attachRealtime(httpServer: HttpServer, opts: RealtimeOptions = {
   })
 
   const prisma = async () => (await getDatabase()).prisma
+  let closed = false
   let pub: Redis | undefined
   let sub: Redis | undefined
   let router: OpRouter | undefined
@@ -56,6 +57,7 @@ export function attachRealtime(httpServer: HttpServer, opts: RealtimeOptions = {
         subscriber: routerSub,
         submitLocal: async (input) => submitOp(await prisma(), input),
         broadcast: (artworkId, op, exceptSocketId) => {
+          if (closed) return // the room's sockets are being closed; they catch up when they rejoin
           const message: OpBroadcast = { artworkId, op }
           io.to(roomName(artworkId)).except(exceptSocketId).emit(EVENTS.op, message)
         },
@@ -76,7 +78,6 @@ export function attachRealtime(httpServer: HttpServer, opts: RealtimeOptions = {
     if (pub.status === 'end' || sub.status === 'end') return 'down'
     return 'connecting'
   }
-  let closed = false
   setBroadcaster({
     emitToRoom: (room, event, payload) => io.to(room).emit(event, payload),
     evictShareToken: (artworkId, token) => evictShareToken(io, artworkId, token),
@@ -96,7 +97,7 @@ export function attachRealtime(httpServer: HttpServer, opts: RealtimeOptions = {
     ...(router ? { router } : {}),
     async close() {
       closed = true
-      rooms.stop()
+      await rooms.stop()
       await router?.close()
       // disconnect every client, leave Redis' channels, close engine.io; the shared HTTP server
       // is closed by its owner
