@@ -257,6 +257,7 @@ export class DoodleBatchLoader {
   next(batch: number): DoodleBatch {
     const indices = new Uint32Array(batch);
     const flips = new Uint8Array(batch);
+    const jittering = this.jitter.shift > 0 || this.jitter.minScale < 1;
     const moves: Array<{ scale: number; dx: number; dy: number }> = [];
     for (let b = 0; b < batch; b++) {
       if (this.st.position >= this.order.length) {
@@ -264,16 +265,14 @@ export class DoodleBatchLoader {
         this.order = this.epochOrder(this.st.epoch);
       }
       flips[b] = this.flipAt(this.st.epoch, this.st.position) ? 1 : 0;
-      moves.push(this.jitterAt(this.st.epoch, this.st.position));
+      if (jittering) moves.push(this.jitterAt(this.st.epoch, this.st.position));
       indices[b] = this.order[this.st.position++] ?? 0;
     }
     const out = doodleBatch(this.set, indices, flips);
-    if (this.jitter.shift > 0 || this.jitter.minScale < 1) {
-      moves.forEach(({ scale, dx, dy }, b) => {
-        jitterImage(out.line, b, out.size, 1, scale, dx, dy);
-        jitterImage(out.color, b, out.size, 3, scale, dx, dy);
-      });
-    }
+    moves.forEach(({ scale, dx, dy }, b) => {
+      jitterImage(out.line, b, out.size, 1, scale, dx, dy);
+      jitterImage(out.color, b, out.size, 3, scale, dx, dy);
+    });
     return out;
   }
 }

@@ -420,7 +420,9 @@ export async function evaluateDoodles(opt: DoodleEvalOptions): Promise<{ rows: D
   const untrainedMetrics = results.get(0) ?? (settingsOk(step0.metrics) ? (step0.metrics as Metrics) : undefined) ?? reuse('untrained');
   if (!untrainedMetrics || typeof untrainedMetrics.l1Heldout !== 'number') throw new Error('eval-doodles: no figures for the untrained model (step 0): run without --only-missing');
   const pickKeys = (m: Metrics, keys: RegExp): Metrics => Object.fromEntries(Object.entries(m).filter(([key]) => keys.test(key)));
-  const scoreKeys = /^(l1Heldout|swdHeldout\d+|swdHeldoutMean|evalPairs|evalSeed|evalNhoods|evalMirrorAverage)$/;
+  const settingKeys = Object.keys(settings).join('|');
+  const swdKeys = new RegExp(`^(swdHeldout\\d+|swdHeldoutMean|${settingKeys})$`);
+  const scoreKeys = new RegExp(`^(l1Heldout|swdHeldout\\d+|swdHeldoutMean|${settingKeys})$`);
   const baselines: NonNullable<RawManifest['baselines']> = {
     plainFill: {
       description: `training/doodle-fill.ts: enclosed white regions of the outline (not 4-connected to the border through white pixels) filled with the training set's mean colour of non-white, non-ink pixels rgb(${fill8.join(', ')}), background white, ink multiplied over it`,
@@ -429,7 +431,7 @@ export async function evaluateDoodles(opt: DoodleEvalOptions): Promise<{ rows: D
     untrained: { description: `the untrained generator (${step0.path})`, metrics: pickKeys(untrainedMetrics, scoreKeys) },
     realTrain: {
       description: `SWD of ${held.count} random training colour images vs the ${held.count} held-out colour images (train / held-out shift at the same set size)`,
-      metrics: pickKeys(realMetrics, /^(swdHeldout\d+|swdHeldoutMean|evalPairs|evalSeed|evalNhoods|evalMirrorAverage)$/),
+      metrics: pickKeys(realMetrics, swdKeys),
     },
   };
   // the baselines' headline figures also go into every checkpoint's metrics: the trainer rebuilds

@@ -5,7 +5,7 @@
 // committed in rounds (see Writer): the ops of every artwork whose cached document is current (the
 // usual case) in one conditional statement, the others each in a transaction that locks the row
 // (see submitBatch).
-import { documentBytes, MAX_DOCUMENT_BYTES, type CanvasDocument } from '../canvas/document'
+import { documentBytes, MAX_DOCUMENT_BYTES, utf8Length, type CanvasDocument } from '../canvas/document'
 import { applyOpInPlace, cloneDocument, opSizeDelta, type CanvasOp } from '../canvas/ops'
 import type { PrismaClient } from '../db/client'
 import type { StoredOp } from './protocol'
@@ -86,6 +86,19 @@ function applyBounded(doc: CanvasDocument, op: CanvasOp, bytes: number): { ok: t
   return applied.ok ? { ok: true, bytes: bytes + delta } : { ok: false, message: applied.message }
 }
 
+/**
+ * Folds stored ops into `doc` in place; `bytes` is its size before, the answer its size after
+ * (kept op by op, like a round's, instead of serialising the whole document again).
+ */
+function foldStored(doc: CanvasDocument, bytes: number, rows: ReadonlyArray<{ kind: StoredOp['kind']; objectId: string; payload: unknown }>): number {
+  for (const row of rows) {
+    const op = toCanvasOp(row)
+    bytes += opSizeDelta(doc, op)
+    applyOpInPlace(doc, op)
+  }
+  return bytes
+}
+
 /** The document at `seq` (the artwork's current seq, read under the row lock), and its size. */
 async function documentAt(tx: Tx, artworkId: string, seq: number): Promise<{ doc: CanvasDocument; bytes: number }> {
   const cached = cache.get(artworkId)
@@ -95,15 +108,15 @@ async function documentAt(tx: Tx, artworkId: string, seq: number): Promise<{ doc
     if (!snapshot) throw new Error(`op log: no snapshot of ${artworkId} at or before ${seq}`)
     base = { seq: snapshot.seq, doc: snapshot.document }
   }
-  if (base.seq === seq) return { doc: cloneDocument(base.doc), bytes: base.bytes ?? documentBytes(base.doc) }
+  const bytes = base.bytes ?? documentBytes(base.doc)
+  if (base.seq === seq) return { doc: cloneDocument(base.doc), bytes }
   const doc = cloneDocument(base.doc)
   const missing = await tx.op.findMany({
     where: { artworkId, seq: { gt: base.seq, lte: seq } },
     orderBy: { seq: 'asc' },
     select: { kind: true, objectId: true, payload: true },
   })
-  for (const row of missing) applyOpInPlace(doc, toCanvasOp({ ...row, payload: row.payload }))
-  return { doc, bytes: documentBytes(doc) }
+  return { doc, bytes: foldStored(doc, bytes, missing) }
 }
 
 export interface SubmitInput {
@@ -426,8 +439,8 @@ async function catchUpCache(prisma: PrismaClient, artworkId: string): Promise<bo
   const ops = rows.filter((r) => r.seq !== null)
   if (ops.length !== head.artworkSeq - cached.seq || cache.get(artworkId) !== cached) return false
   const doc = cloneDocument(cached.doc)
-  for (const r of ops) applyOpInPlace(doc, toCanvasOp({ kind: r.kind as StoredOp['kind'], objectId: r.objectId as string, payload: r.payload }))
-  remember(artworkId, { seq: head.artworkSeq, doc, bytes: documentBytes(doc), snapshotSeq: head.snapshotSeq })
+  const bytes = foldStored(doc, cached.bytes, ops.map((r) => ({ kind: r.kind as StoredOp['kind'], objectId: r.objectId as string, payload: r.payload })))
+  remember(artworkId, { seq: head.artworkSeq, doc, bytes, snapshotSeq: head.snapshotSeq })
   return true
 }
 
@@ -442,7 +455,7 @@ async function catchUpCache(prisma: PrismaClient, artworkId: string): Promise<bo
  */
 function startFold(prisma: PrismaClient, writer: Writer, artworkId: string) {
   const cached = cache.get(artworkId)
-  if (writer.folding.has(artworkId) || !cached || cached.snapshotSeq === undefined || cached.seq - cached.snapshotSeq < SNAPSHOT_EVERY) return
+  if (writer.folding.has(artworkId) || !cached || cached.pending || cached.snapshotSeq === undefined || cached.seq - cached.snapshotSeq < SNAPSHOT_EVERY) return
   const budget = budgetOf(artworkId)
   if (budget.opBytes < budget.docBytes) return
   writer.folding.add(artworkId)
@@ -451,6 +464,8 @@ function startFold(prisma: PrismaClient, writer: Writer, artworkId: string) {
 
 async function foldSnapshot(prisma: PrismaClient, artworkId: string, cached: CachedDoc) {
   const json = JSON.stringify(cached.doc)
+  // the exact size, while we have the JSON: what opSizeDelta's few bytes an op drifted is reset
+  cached.bytes = utf8Length(json)
   const budget = budgetOf(artworkId)
   budget.opBytes = 0
   budget.docBytes = json.length

@@ -44,10 +44,20 @@ export interface Rooms {
    * nobody listens).
    */
   stop(): Promise<void>
+  /**
+   * Sends a stored op to its artwork's room (on every node), except to the socket that sent it;
+   * nothing once stopping (the room's sockets catch up when they rejoin).
+   */
+  broadcastOp(artworkId: string, op: StoredOp, exceptSocketId: string): void
 }
 
 export function registerRooms(io: Server, deps: RoomDeps): Rooms {
   let stopping = false
+  const broadcastOp = (artworkId: string, op: StoredOp, exceptSocketId: string) => {
+    if (stopping) return
+    const message: OpBroadcast = { artworkId, op }
+    io.to(roomName(artworkId)).except(exceptSocketId).emit(EVENTS.op, message)
+  }
   const inFlight = new Set<Promise<Member[]>>()
   const membersOf = (room: string): Promise<Member[]> => {
     const query = roomMembers(io, room)
@@ -126,10 +136,7 @@ export function registerRooms(io: Server, deps: RoomDeps): Rooms {
         const result = await submit({ artworkId, authorId: data.user.id, opId, op: op.op }, socket.id)
         if (!result.ok) return reject(EVENTS.op, { code: result.code, message: result.message }, ack)
         ack?.({ ok: true, opId, seq: result.op.seq, duplicate: result.duplicate })
-        if (result.broadcast && !stopping) {
-          const broadcast: OpBroadcast = { artworkId, op: result.op }
-          socket.to(roomName(artworkId)).emit(EVENTS.op, broadcast)
-        }
+        if (result.broadcast) broadcastOp(artworkId, result.op, socket.id)
       } catch (e) {
         console.error('[collab] op failed', e)
         reject(EVENTS.op, { code: 'unavailable', message: 'Could not store the op; it will be resent.' }, ack)
@@ -182,6 +189,7 @@ export function registerRooms(io: Server, deps: RoomDeps): Rooms {
   })
 
   return {
+    broadcastOp,
     async stop() {
       stopping = true
       await Promise.allSettled([...inFlight])

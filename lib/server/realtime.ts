@@ -4,7 +4,7 @@ import type { Server as HttpServer } from 'node:http'
 import { Server } from 'socket.io'
 import { createAdapter } from '@socket.io/redis-adapter'
 import { Redis } from 'ioredis'
-import { EVENTS, MAX_MESSAGE_BYTES, roomName, type OpBroadcast } from '../collab/protocol'
+import { MAX_MESSAGE_BYTES } from '../collab/protocol'
 import { evictShareToken, registerRooms } from '../collab/rooms'
 import { submitOp } from '../collab/op-log'
 import { createOpRouter, type OpRouter } from '../collab/op-router'
@@ -56,11 +56,8 @@ export function attachRealtime(httpServer: HttpServer, opts: RealtimeOptions = {
         redis: routerPub,
         subscriber: routerSub,
         submitLocal: async (input) => submitOp(await prisma(), input),
-        broadcast: (artworkId, op, exceptSocketId) => {
-          if (closed) return // the room's sockets are being closed; they catch up when they rejoin
-          const message: OpBroadcast = { artworkId, op }
-          io.to(roomName(artworkId)).except(exceptSocketId).emit(EVENTS.op, message)
-        },
+        // `rooms` is set below, before any socket can send an op
+        broadcast: (artworkId, op, exceptSocketId) => rooms.broadcastOp(artworkId, op, exceptSocketId),
       })
     }
     for (const client of [pub, sub, ...routerConnections]) client.on('error', (e: Error) => console.error('[realtime] redis:', e.message))
