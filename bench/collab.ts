@@ -50,7 +50,7 @@ import { Redis } from 'ioredis'
 import pg from 'pg'
 import { io as connect, type Socket } from 'socket.io-client'
 import type { CanvasOp } from '../lib/canvas/ops'
-import type { JoinAck, OpAck, OpBroadcast, ProtocolError } from '../lib/collab/protocol'
+import type { JoinAck, OpAck, OpsBroadcast, ProtocolError, StoredOp } from '../lib/collab/protocol'
 import { getAuth, sessionUser } from '../lib/auth/auth'
 import { createArtwork } from '../lib/db/artworks'
 import { openDatabase } from '../lib/db/client'
@@ -442,6 +442,8 @@ export interface ScenarioResult {
   delivery: [number, number, number]
   deliveryMax: number
   deliveries: number
+  /** ops per broadcast message received (every message of the run) */
+  opsPerMessage: number
   lost: number
   duplicated: number
   seqFaults: number
@@ -599,6 +601,9 @@ async function runScenario(name: string, nodeCount: 1 | 2, routeOps: boolean, gu
   const ackSamples = new Samples()
   const deliverySamples = new Samples()
   let unknownDeliveries = 0
+  /** broadcast messages received, and the ops they carried (a round's ops of a room share one) */
+  let messages = 0
+  let opDeliveries = 0
   let measureStart = Infinity
   let measureEnd = Infinity
   let sentInWindow = 0
@@ -651,22 +656,27 @@ async function runScenario(name: string, nodeCount: 1 | 2, routeOps: boolean, gu
       const socket = await connectClient((nodes[c.node] as Node).url, c.guest.cookie)
       c.socket = socket
       const room = rooms[c.room] as Room
-      socket.on('op', (b: OpBroadcast) => {
-        const now = performance.now()
-        const rec = ops.get(b.op.opId)
-        if (!rec || rec.room !== c.room || b.artworkId !== room.artworkId) {
+      const heard = (op: StoredOp, artworkId: string, now: number) => {
+        const rec = ops.get(op.opId)
+        if (!rec || rec.room !== c.room || artworkId !== room.artworkId) {
           unknownDeliveries++
           return
         }
         const first = rec.received[c.member] === 0
         rec.received[c.member] = (rec.received[c.member] as number) + 1
         // every copy of an op carries the seq of its ack (checked when the ack comes, if later)
-        if (rec.seq !== 0 && rec.seq !== b.op.seq) rec.seqMismatch = true
-        if (rec.seq === 0) rec.seq = b.op.seq
+        if (rec.seq !== 0 && rec.seq !== op.seq) rec.seqMismatch = true
+        if (rec.seq === 0) rec.seq = op.seq
         if (first && rec.measured && c.member !== rec.senderMember) deliverySamples.push(now - rec.sentAt)
-        c.seqs.push(b.op.seq)
-        if (b.op.seq < c.maxSeqSeen) c.outOfOrder++
-        else c.maxSeqSeen = b.op.seq
+        c.seqs.push(op.seq)
+        if (op.seq < c.maxSeqSeen) c.outOfOrder++
+        else c.maxSeqSeen = op.seq
+      }
+      socket.on('ops', (b: OpsBroadcast) => {
+        const now = performance.now()
+        messages++
+        opDeliveries += b.ops.length
+        for (const op of b.ops) heard(op, b.artworkId, now)
       })
       socket.on('protocol:error', (e: ProtocolError) => {
         if (e.event !== 'op') error(`protocol:error ${e.event ?? ''} ${e.code}`) // op errors are counted from their acks
@@ -858,6 +868,7 @@ async function runScenario(name: string, nodeCount: 1 | 2, routeOps: boolean, gu
       delivery: [percentile(delivery, 50), percentile(delivery, 95), percentile(delivery, 99)],
       deliveryMax: delivery.length ? (delivery[delivery.length - 1] as number) : NaN,
       deliveries: delivery.length,
+      opsPerMessage: messages ? opDeliveries / messages : NaN,
       lost,
       duplicated,
       seqFaults,
@@ -912,6 +923,7 @@ function printTable(results: ScenarioResult[]) {
     ['delivery p50 / p95 / p99 ms', (r) => r.delivery.map(fmtMs).join(' / ')],
     ['delivery max ms', (r) => fmtMs(r.deliveryMax)],
     ['deliveries measured', (r) => String(r.deliveries)],
+    ['ops per broadcast message', (r) => r.opsPerMessage.toFixed(2)],
     ['lost', (r) => String(r.lost)],
     ['duplicated', (r) => String(r.duplicated)],
     ['seq faults (gaps/repeats)', (r) => String(r.seqFaults)],

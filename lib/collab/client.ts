@@ -3,7 +3,7 @@
 // acknowledged. Socket-agnostic enough to run in Node against a real server.
 import type { Socket } from 'socket.io-client'
 import type { CanvasDocument } from '../canvas/document'
-import { EVENTS, type JoinAck, type Member, type OpAck, type OpBroadcast, type StoredOp } from './protocol'
+import { EVENTS, type JoinAck, type Member, type OpAck, type OpsBroadcast, type StoredOp } from './protocol'
 import { SyncEngine, type PendingOp } from './sync'
 
 export interface ConnectionEvents {
@@ -43,10 +43,12 @@ export class ArtworkConnection {
       if (reason === 'io server disconnect') setTimeout(() => socket.connect(), this.serverDisconnectRetryMs)
     })
     socket.on('connect_error', () => events.onConnection('offline'))
-    socket.on(EVENTS.op, (b: OpBroadcast) => {
+    socket.on(EVENTS.ops, (b: OpsBroadcast) => {
       if (b.artworkId !== artworkId) return
-      if (this.engine) this.engine.receive(b.op)
-      else this.beforeReady.push(b.op)
+      for (const op of b.ops) {
+        if (this.engine) this.engine.receive(op)
+        else this.beforeReady.push(op)
+      }
     })
     if (socket.connected) this.join()
     // a broadcast can be lost (a node restart between store and relay): ask for what is missing

@@ -7,8 +7,13 @@ export const EVENTS = {
   join: 'join',
   leave: 'leave',
   presence: 'presence',
-  /** client -> server: submit an op (acked with its seq); server -> room: an accepted op */
+  /** client -> server: submit an op (acked with its seq) */
   op: 'op',
+  /**
+   * server -> room: accepted ops in seq order; the ops of one artwork stored in the same round
+   * travel as one message (fewer socket writes for everyone when a room is busy)
+   */
+  ops: 'ops',
   /** volatile: a member's pointer on the canvas */
   cursor: 'cursor',
   /** volatile: a stroke while it is being drawn, before it becomes an op */
@@ -94,10 +99,10 @@ export const opAckSchema = z.discriminatedUnion('ok', [
 ])
 export type OpAck = z.infer<typeof opAckSchema>
 
-/** Server -> room: an op in its final order. */
-export interface OpBroadcast {
+/** Server -> room: ops in their final order (ascending seq, at least one). */
+export interface OpsBroadcast {
   artworkId: string
-  op: StoredOp
+  ops: StoredOp[]
 }
 
 const sceneCoord = z.number().finite().min(-100_000).max(100_000)

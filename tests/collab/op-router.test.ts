@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { sessionUser } from '../../lib/auth/auth'
 import { submitOp, type SubmitResult } from '../../lib/collab/op-log'
 import { createOpRouter, type OpRouter } from '../../lib/collab/op-router'
-import type { OpAck, OpBroadcast } from '../../lib/collab/protocol'
+import type { OpAck, OpsBroadcast, StoredOp } from '../../lib/collab/protocol'
 import { createArtwork } from '../../lib/db/artworks'
 import { closeDatabase, getDatabase } from '../../lib/server/runtime'
 import { guestCookie } from '../helpers/auth'
@@ -84,10 +84,10 @@ describe('op routing between nodes', () => {
     sockets.push(a, b)
     expect((await join(a, { artworkId })).ok).toBe(true)
     expect((await join(b, { artworkId, token })).ok).toBe(true)
-    const heardByA: OpBroadcast[] = []
-    const heardByB: OpBroadcast[] = []
-    a.on('op', (m: OpBroadcast) => heardByA.push(m))
-    b.on('op', (m: OpBroadcast) => heardByB.push(m))
+    const heardByA: StoredOp[] = []
+    const heardByB: StoredOp[] = []
+    a.on('ops', (m: OpsBroadcast) => heardByA.push(...m.ops))
+    b.on('ops', (m: OpsBroadcast) => heardByB.push(...m.ops))
     const before = [nodeA.realtime.router!.stats(), nodeB.realtime.router!.stats()]
 
     const send = (s: Socket, id: string) => s.timeout(10_000).emitWithAck('op', { artworkId, opId: randomUUID(), op: addRect(id) }) as Promise<OpAck>
@@ -97,8 +97,8 @@ describe('op routing between nodes', () => {
     expect(seqs).toEqual(Array.from({ length: 40 }, (_, i) => i + 1))
 
     await eventually(() => [heardByA.length, heardByB.length], ([x, y]) => x === 20 && y === 20)
-    expect(heardByA.map((m) => m.op.objectId).sort()).toEqual(Array.from({ length: 20 }, (_, i) => `b${i}`).sort())
-    expect(heardByB.map((m) => m.op.objectId).sort()).toEqual(Array.from({ length: 20 }, (_, i) => `a${i}`).sort())
+    expect(heardByA.map((op) => op.objectId).sort()).toEqual(Array.from({ length: 20 }, (_, i) => `b${i}`).sort())
+    expect(heardByB.map((op) => op.objectId).sort()).toEqual(Array.from({ length: 20 }, (_, i) => `a${i}`).sort())
 
     // one home: it stored its own client's 20 ops and the other node's 20; the other forwarded 20
     const home = await nodeA.realtime.router!.homeOf(artworkId)

@@ -9,7 +9,7 @@ import { canvasObjectSchema } from '../../lib/canvas/objects'
 import { foldOps, type CanvasOp } from '../../lib/canvas/ops'
 import { clearDocumentCache, currentDocument, SNAPSHOT_EVERY, toCanvasOp } from '../../lib/collab/op-log'
 import { latestSnapshot } from '../../lib/collab/snapshots'
-import type { OpAck, OpBroadcast, ProtocolError, StoredOp } from '../../lib/collab/protocol'
+import type { OpAck, OpsBroadcast, ProtocolError, StoredOp } from '../../lib/collab/protocol'
 import { closeDatabase, getDatabase } from '../../lib/server/runtime'
 import { guestCookie } from '../helpers/auth'
 import { connectClient, eventually, join, nextEvent, startNode, type TestNode } from '../helpers/realtime'
@@ -53,11 +53,12 @@ describe('ops over sockets', () => {
     const artworkId = await newArtwork()
     const a = await editor(artworkId)
     const b = await editor(artworkId)
-    const heard = nextEvent<OpBroadcast>(b, 'op')
+    const heard = nextEvent<OpsBroadcast>(b, 'ops')
     const ack = await send(a, artworkId, { kind: 'add', objectId: 'r1', data: { object: rect('r1') } })
     expect(ack).toMatchObject({ ok: true, seq: 1, duplicate: false })
     const broadcast = await heard
-    expect(broadcast.op).toMatchObject({ seq: 1, kind: 'add', objectId: 'r1', authorId: ownerId })
+    expect(broadcast.ops).toHaveLength(1)
+    expect(broadcast.ops[0]).toMatchObject({ seq: 1, kind: 'add', objectId: 'r1', authorId: ownerId })
     expect(await send(b, artworkId, { kind: 'update', objectId: 'r1', data: { set: { left: 5 } } })).toMatchObject({ ok: true, seq: 2 })
   })
 
@@ -65,7 +66,7 @@ describe('ops over sockets', () => {
     const artworkId = await newArtwork('Concurrent')
     const clients = await Promise.all([0, 1, 2, 3].map(() => editor(artworkId)))
     const seen = clients.map(() => new Map<number, StoredOp>())
-    clients.forEach((c, i) => c.on('op', (b: OpBroadcast) => seen[i]!.set(b.op.seq, b.op)))
+    clients.forEach((c, i) => c.on('ops', (b: OpsBroadcast) => b.ops.forEach((op) => seen[i]!.set(op.seq, op))))
     const ids = ['a', 'b', 'c', 'd', 'e']
     const randomOp = (n: number): CanvasOp => {
       const id = ids[n % ids.length]!
