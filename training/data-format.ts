@@ -44,6 +44,12 @@ export const doodleFiles = (tile: number = DOODLE_TILE): { line: string; color: 
   color: `doodles${tile}-color.png`,
   index: `doodles${tile}.json`,
 });
+/** The extra, derived training pairs (training/doodles-extra-dataset.ts): same schema, split 'train'. */
+export const doodleExtraFiles = (tile: number = DOODLE_TILE): { line: string; color: string; index: string } => ({
+  line: `doodles${tile}-extra-line.png`,
+  color: `doodles${tile}-extra-color.png`,
+  index: `doodles${tile}-extra.json`,
+});
 export const DOODLE_LINE_ATLAS = doodleFiles().line;
 export const DOODLE_COLOR_ATLAS = doodleFiles().color;
 export const DOODLE_INDEX_FILE = doodleFiles().index;

@@ -93,9 +93,12 @@ export function jitterImage(data: Float32Array, k: number, S: number, C: number,
   }
 }
 
-/** Reads the index and both atlases from `dataDir` and cuts out the pairs of `split`. */
-export async function loadDoodleSet(dataDir: string, split: DoodleSplit, tile: number = DOODLE_TILE): Promise<DoodleSet> {
-  const index = JSON.parse(readFileSync(path.join(dataDir, doodleFiles(tile).index), 'utf8')) as DoodleIndex;
+/**
+ * Reads the index and both atlases from `dataDir` and cuts out the pairs of `split`; `indexFile`
+ * picks another set of the same format (e.g. doodleExtraFiles(tile).index).
+ */
+export async function loadDoodleSet(dataDir: string, split: DoodleSplit, tile: number = DOODLE_TILE, indexFile = doodleFiles(tile).index): Promise<DoodleSet> {
+  const index = JSON.parse(readFileSync(path.join(dataDir, indexFile), 'utf8')) as DoodleIndex;
   const S = index.tile;
   const chosen = index.pairs.filter((p) => split === 'all' || p.split === split);
   const [line, color] = await Promise.all([
@@ -126,6 +129,18 @@ async function readTiles(file: string, channels: 1 | 3, index: DoodleIndex, chos
     }
   });
   return out;
+}
+
+/** The pairs of `a` followed by those of `b` (same tile size): one set to draw batches from. */
+export function concatDoodleSets(a: DoodleSet, b: DoodleSet): DoodleSet {
+  if (a.size !== b.size) throw new Error(`cannot join ${a.size}px and ${b.size}px doodle sets`);
+  const line = new Uint8Array(a.line.length + b.line.length);
+  line.set(a.line);
+  line.set(b.line, a.line.length);
+  const color = new Uint8Array(a.color.length + b.color.length);
+  color.set(a.color);
+  color.set(b.color, a.color.length);
+  return { line, color, count: a.count + b.count, size: a.size, ids: [...a.ids, ...b.ids] };
 }
 
 /** Box-filter downsampling of both images of every pair (e.g. 64 -> 32 for a smoke run). */

@@ -34,8 +34,8 @@ import {
 import { SyntheticPairLoader, syntheticPairs } from '../lib/gan/pix2pix-synthetic';
 import { DEFAULT_PIX2PIX_HYPER, Pix2PixTrainer, pix2pixHyperSchema, type PairBatch, type Pix2PixHyper } from '../lib/gan/pix2pix-trainer';
 import { loadCheckpoint, readCheckpointState, saveCheckpoint } from './checkpoint';
-import { doodleFiles, type DatasetSource, type DoodleIndex } from './data-format';
-import { DoodleBatchLoader, doodleBatch, downsampleDoodles, loadDoodleSet } from './doodle-loader';
+import { DOODLE_TILE, doodleExtraFiles, doodleFiles, type DatasetSource, type DoodleIndex } from './data-format';
+import { DoodleBatchLoader, concatDoodleSets, doodleBatch, downsampleDoodles, loadDoodleSet } from './doodle-loader';
 import { dirBytes, exportModel, exportSteps, updateManifestOf } from './export';
 
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -105,6 +105,7 @@ function parseOptions(argv: string[]): TrainDoodlesOptions {
       'jitter-shift': { type: 'string' },
       'lr-decay': { type: 'string' },
       'jitter-min-scale': { type: 'string' },
+      'extra-pairs': { type: 'boolean' },
       'ema-decay': { type: 'string' },
       data: { type: 'string' },
       'data-dir': { type: 'string' },
@@ -130,10 +131,13 @@ function parseOptions(argv: string[]): TrainDoodlesOptions {
     emaDecay: num(values['ema-decay'], DEFAULT_PIX2PIX_HYPER.emaDecay),
     jitter: { shift: num(values['jitter-shift'], DEFAULT_PIX2PIX_HYPER.jitter.shift), minScale: num(values['jitter-min-scale'], DEFAULT_PIX2PIX_HYPER.jitter.minScale) },
     lrDecay: parseLrDecay(values['lr-decay']),
+    extraPairs: values['extra-pairs'] === true,
   });
   const resumeOverrides: Partial<Pix2PixHyper> = {
     ...(values['lr-decay'] === undefined ? {} : { lrDecay: hyper.lrDecay }),
     ...(values['lambda-adv'] === undefined ? {} : { lambdaAdv: hyper.lambdaAdv }),
+    // a fine-tune may add the extra pairs; the loader then starts a new epoch over the larger set
+    ...(values['extra-pairs'] === undefined ? {} : { extraPairs: true }),
   };
   const dataDir = values['data-dir'] ?? path.join(REPO, 'training', 'data');
   const haveData = existsSync(path.join(dataDir, doodleFiles(config.resolution).index));
@@ -227,6 +231,14 @@ async function openData(opt: TrainDoodlesOptions, cfg: Pix2PixConfig, hyper: Pix
   }
   const index = JSON.parse(readFileSync(path.join(opt.dataDir, doodleFiles().index), 'utf8')) as DoodleIndex;
   let train = await loadDoodleSet(opt.dataDir, 'train');
+  const sources = [index.source ?? OPENMOJI_SOURCE];
+  if (hyper.extraPairs) {
+    const extraFile = doodleExtraFiles().index;
+    if (!existsSync(path.join(opt.dataDir, extraFile))) throw new Error(`--extra-pairs: ${extraFile} is missing; run npm run dataset:doodles-extra`);
+    const extraIndex = JSON.parse(readFileSync(path.join(opt.dataDir, extraFile), 'utf8')) as { sources?: DatasetSource[] };
+    train = concatDoodleSets(train, await loadDoodleSet(opt.dataDir, 'train', DOODLE_TILE, extraFile));
+    sources.push(...(extraIndex.sources ?? []));
+  }
   let held = await loadDoodleSet(opt.dataDir, 'heldout');
   if (train.size !== R) train = downsampleDoodles(train, R);
   if (held.size !== R) held = downsampleDoodles(held, R);
@@ -245,7 +257,12 @@ async function openData(opt: TrainDoodlesOptions, cfg: Pix2PixConfig, hyper: Pix
       };
     },
     heldout: { line: hb.line, colour: hb.color, n },
-    dataset: { name: `openmoji-doodles-${index.tile}`, pairs: index.count, heldOut: held.count, sources: [index.source ?? OPENMOJI_SOURCE] },
+    dataset: {
+      name: `openmoji-doodles-${index.tile}${hyper.extraPairs ? '+extra' : ''}`,
+      pairs: train.count + held.count,
+      heldOut: held.count,
+      sources,
+    },
   };
 }
 
@@ -275,7 +292,9 @@ export async function trainDoodles(opt: TrainDoodlesOptions): Promise<TrainDoodl
   let loader = data.loader();
   if (prev) {
     const st = await loadCheckpoint(ckptDir, trainer);
-    loader = data.loader(st.loader);
+    // the training set grew (a fine-tune that adds the extra pairs): a new epoch over all of it
+    const grew = hyper.extraPairs && !pix2pixHyperSchema.parse(prev.hyper).extraPairs;
+    loader = data.loader(grew ? { epoch: st.loader.epoch + 1, position: 0 } : st.loader);
     trainSeconds = st.trainSeconds;
     truncateLog(logFile, st.step);
   }

@@ -45,6 +45,12 @@ export const pix2pixHyperSchema = z.object({
     .default(null),
   /** EMA decay of G's weights; 0 = no averaging (the EMA copy is G). */
   emaDecay: z.number().min(0).max(1),
+  /**
+   * Also train on the extra pairs derived from flat-colour emoji sets (Twemoji, Fluent Flat:
+   * training/doodles-extra-dataset.ts), never on a held-out emoji. Checkpoints written before
+   * the field existed trained on OpenMoji alone.
+   */
+  extraPairs: z.boolean().default(false),
 });
 
 export type Pix2PixHyper = z.infer<typeof pix2pixHyperSchema>;
@@ -60,6 +66,7 @@ export const DEFAULT_PIX2PIX_HYPER: Pix2PixHyper = {
   emaDecay: 0.999,
   jitter: { shift: 0, minScale: 1 },
   lrDecay: null,
+  extraPairs: false,
 };
 
 /** The learning-rate factor at `step` under `decay` (1 before it, 0 after it). */
