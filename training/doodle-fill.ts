@@ -114,3 +114,48 @@ export function meanL1(a: ArrayLike<number>, b: ArrayLike<number>): number {
   for (let i = 0; i < a.length; i++) s += Math.abs((a[i] as number) - (b[i] as number));
   return s / a.length / 2;
 }
+
+/** Per-image L1 ([0, 1] units) of two image sets of `count` images ([-1, 1]). */
+export function perImageL1(a: ArrayLike<number>, b: ArrayLike<number>, count: number): Float64Array {
+  if (a.length !== b.length || a.length % count !== 0) throw new Error(`perImageL1: ${a.length} vs ${b.length} values for ${count} images`);
+  const per = a.length / count;
+  const out = new Float64Array(count);
+  for (let k = 0; k < count; k++) {
+    let s = 0;
+    for (let i = k * per; i < (k + 1) * per; i++) s += Math.abs((a[i] as number) - (b[i] as number));
+    out[k] = s / per / 2;
+  }
+  return out;
+}
+
+export interface PairedComparison {
+  /** mean over pairs of (model L1 - baseline L1): negative = the model is better */
+  meanDiff: number;
+  /** percentile-bootstrap 95% interval of meanDiff (pairs resampled with replacement) */
+  lo: number;
+  hi: number;
+  /** pairs on which the model's L1 is lower */
+  wins: number;
+  n: number;
+}
+
+/**
+ * How a model's per-pair L1 compares with a baseline's on the same pairs. "Clearly better" is
+ * hi < 0: the whole interval below zero. `random` gives uniforms in [0, 1) (seeded: the same
+ * interval on every run).
+ */
+export function pairedComparison(model: ArrayLike<number>, baseline: ArrayLike<number>, random: () => number, resamples = 2000): PairedComparison {
+  const n = model.length;
+  if (n === 0 || baseline.length !== n) throw new Error(`pairedComparison: ${n} vs ${baseline.length} pairs`);
+  const d = Float64Array.from({ length: n }, (_, i) => (model[i] as number) - (baseline[i] as number));
+  const mean = d.reduce((a, b) => a + b, 0) / n;
+  const means = new Float64Array(resamples);
+  for (let r = 0; r < resamples; r++) {
+    let s = 0;
+    for (let i = 0; i < n; i++) s += d[Math.floor(random() * n)] as number;
+    means[r] = s / n;
+  }
+  means.sort();
+  const at = (q: number): number => means[Math.min(resamples - 1, Math.max(0, Math.round(q * (resamples - 1))))] as number;
+  return { meanDiff: mean, lo: at(0.025), hi: at(0.975), wins: d.filter((x) => x < 0).length, n };
+}

@@ -42,7 +42,7 @@ import { DOODLE_MODEL_ID, pix2pixManifestSchema } from '../lib/gan/manifest';
 import { Rng } from '../lib/gan/rng';
 import { PROGAN_SWD, SwdReference, imagesOf, type Projector, type SwdResult } from '../lib/gan/swd';
 import { doodleFiles, type DoodleIndex } from './data-format';
-import { meanFillColour, meanL1, plainFill, type Rgb } from './doodle-fill';
+import { meanFillColour, meanL1, pairedComparison, perImageL1, plainFill, type Rgb } from './doodle-fill';
 import { doodleBatch, downsampleDoodles, loadDoodleSet, type DoodleSet } from './doodle-loader';
 import { tfProjector } from './eval';
 import { fileLoadHandler } from './export';
@@ -340,7 +340,7 @@ export interface DoodleEvalRow {
   metrics: Metrics;
 }
 
-const EVAL_KEYS = ['l1Heldout', 'swdHeldoutMean'];
+const EVAL_KEYS = ['l1Heldout', 'swdHeldoutMean', 'l1VsFillHi'];
 
 export async function evaluateDoodles(opt: DoodleEvalOptions): Promise<{ rows: DoodleEvalRow[]; baselines: NonNullable<RawManifest['baselines']> }> {
   const t0 = performance.now();
@@ -397,6 +397,13 @@ export async function evaluateDoodles(opt: DoodleEvalOptions): Promise<{ rows: D
     log(`real vs real (${held.count} random training colour images vs the held-out ones): SWD ${fmt(realMetrics.swdHeldoutMean)}  (${fmt((performance.now() - t) / 1000)} s)`);
   }
 
+  // per held-out pair: model minus fill, with a bootstrap interval ("clearly better": all below 0)
+  const fillPerPair = perImageL1(fillOut, held.colour, held.count);
+  const versusFill = (out: Float32Array): Metrics => {
+    const rng = new Rng((opt.seed ^ 0x3c6ef372) >>> 0);
+    const c = pairedComparison(perImageL1(out, held.colour, held.count), fillPerPair, () => rng.uniform());
+    return { l1VsFillDiff: r4(c.meanDiff), l1VsFillLo: r4(c.lo), l1VsFillHi: r4(c.hi), l1VsFillWins: c.wins };
+  };
   const results = new Map<number, Metrics>();
   const outputsOf = new Map<number, Float32Array>();
   const latest = manifest.checkpoints.reduce((a, c) => (c.step > a.step ? c : a));
@@ -412,17 +419,17 @@ export async function evaluateDoodles(opt: DoodleEvalOptions): Promise<{ rows: D
   for (const [k, c] of todo.entries()) {
     t = performance.now();
     const out = await runModel(c);
-    const m = { ...scoreOutputs(ctx, out), ...settings };
+    const m = { ...scoreOutputs(ctx, out), ...versusFill(out), ...settings };
     results.set(c.step, m);
     if (needOutputs.has(c.step)) outputsOf.set(c.step, out);
-    log(`[${k + 1}/${todo.length}] step ${c.step}: L1 ${fmt(m.l1Heldout, 4)}  SWD x1e3 ${[64, 32, 16].map((r) => fmt(m[`swdHeldout${r}`])).join(' / ')}  mean ${fmt(m.swdHeldoutMean)}  (${fmt((performance.now() - t) / 1000)} s)`);
+    log(`[${k + 1}/${todo.length}] step ${c.step}: L1 ${fmt(m.l1Heldout, 4)}  SWD x1e3 ${[64, 32, 16].map((r) => fmt(m[`swdHeldout${r}`])).join(' / ')}  mean ${fmt(m.swdHeldoutMean)}; vs fill ${fmt(m.l1VsFillDiff, 4)} [${fmt(m.l1VsFillLo, 4)}, ${fmt(m.l1VsFillHi, 4)}], wins ${m.l1VsFillWins}/${held.count}  (${fmt((performance.now() - t) / 1000)} s)`);
   }
   const untrainedMetrics = results.get(0) ?? (settingsOk(step0.metrics) ? (step0.metrics as Metrics) : undefined) ?? reuse('untrained');
   if (!untrainedMetrics || typeof untrainedMetrics.l1Heldout !== 'number') throw new Error('eval-doodles: no figures for the untrained model (step 0): run without --only-missing');
   const pickKeys = (m: Metrics, keys: RegExp): Metrics => Object.fromEntries(Object.entries(m).filter(([key]) => keys.test(key)));
   const settingKeys = Object.keys(settings).join('|');
   const swdKeys = new RegExp(`^(swdHeldout\\d+|swdHeldoutMean|${settingKeys})$`);
-  const scoreKeys = new RegExp(`^(l1Heldout|swdHeldout\\d+|swdHeldoutMean|${settingKeys})$`);
+  const scoreKeys = new RegExp(`^(l1Heldout|l1VsFill\\w+|swdHeldout\\d+|swdHeldoutMean|${settingKeys})$`);
   const baselines: NonNullable<RawManifest['baselines']> = {
     plainFill: {
       description: `training/doodle-fill.ts: enclosed white regions of the outline (not 4-connected to the border through white pixels) filled with the training set's mean colour of non-white, non-ink pixels rgb(${fill8.join(', ')}), background white, ink multiplied over it`,

@@ -6,7 +6,8 @@ import { setupBackend } from '../../lib/gan/backend';
 import { pix2pixManifestSchema } from '../../lib/gan/manifest';
 import { PIX2PIX_SMOKE_CONFIG, buildPix2PixGenerator, type Pix2PixConfig } from '../../lib/gan/pix2pix';
 import { syntheticPairs } from '../../lib/gan/pix2pix-synthetic';
-import { doodleRegions, meanFillColour, meanL1, plainFill, type Rgb } from '../../training/doodle-fill';
+import { doodleRegions, meanFillColour, meanL1, pairedComparison, perImageL1, plainFill, type Rgb } from '../../training/doodle-fill';
+import { Rng } from '../../lib/gan/rng';
 import { evaluateGenerator, mergeManifestMetrics, prepareDoodleEval, quantise8, scoreOutputs, type PairSet } from '../../training/eval-doodles';
 
 const S = 32;
@@ -88,6 +89,33 @@ describe('L1 helper', () => {
     expect(meanL1([1, 1], [-1, -1])).toBe(1);
     expect(meanL1([0, 1, -1, 0.5], [0.5, 1, -1, 0])).toBeCloseTo(0.125, 10);
     expect(() => meanL1([1], [1, 2])).toThrow();
+  });
+
+  it('per image: the mean of the per-image figures is the set figure', () => {
+    const a = [1, 1, 0, 0, -1, -1]
+    const b = [1, -1, 0, 0, 1, 1]
+    expect(Array.from(perImageL1(a, b, 3))).toEqual([0.5, 0, 1])
+    expect(meanL1(a, b)).toBeCloseTo(0.5, 12)
+    expect(() => perImageL1([1, 2, 3], [1, 2, 3], 2)).toThrow()
+  });
+
+  it('paired comparison: a model better on every pair is clearly better; noise around zero is not', () => {
+    const rng = new Rng(7);
+    const base = Array.from({ length: 200 }, () => 0.05 + 0.05 * rng.uniform());
+    const better = base.map((x) => x - 0.01 - 0.002 * rng.uniform());
+    const c = pairedComparison(better, base, () => rng.uniform());
+    expect(c.wins).toBe(200);
+    expect(c.meanDiff).toBeCloseTo(-0.011, 3);
+    expect(c.hi).toBeLessThan(0);
+    expect(c.lo).toBeLessThanOrEqual(c.meanDiff);
+    const noisy = base.map((x, i) => x + (i % 2 ? 0.02 : -0.02));
+    const n = pairedComparison(noisy, base, () => rng.uniform());
+    expect(n.wins).toBe(100);
+    expect(n.lo).toBeLessThan(0);
+    expect(n.hi).toBeGreaterThan(0);
+    // seeded: the same interval twice
+    const again = (seed: number) => { const r = new Rng(seed); return pairedComparison(noisy, base, () => r.uniform()); };
+    expect(again(3)).toEqual(again(3));
   });
 
   it('quantise8 rounds to 8-bit levels', () => {
