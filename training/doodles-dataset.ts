@@ -266,22 +266,58 @@ export function withDoodleCredits(licences: string, tile: number, count: number)
     `\`${OPENMOJI_PACKAGE.name}@${OPENMOJI_PACKAGE.version} licence file\` section above.`,
     END,
   ].join('\n');
-  const a = licences.indexOf(BEGIN);
-  const b = licences.indexOf(END);
-  if (a >= 0 && b > a) return licences.slice(0, a) + section + licences.slice(b + END.length);
-  return `${licences.replace(/\n*$/, '')}\n\n${section}\n`;
+  return withSection(licences, BEGIN, END, section);
 }
 
-function option(name: string): string | undefined {
-  const k = process.argv.indexOf(`--${name}`);
-  return k >= 0 ? process.argv[k + 1] : undefined;
+/** `text` with `section` (which starts with `begin` and ends with `end`) in place of the old one, or appended. */
+export function withSection(text: string, begin: string, end: string, section: string): string {
+  const a = text.indexOf(begin);
+  const b = text.indexOf(end);
+  if (a >= 0 && b > a) return text.slice(0, a) + section + text.slice(b + end.length);
+  return `${text.replace(/\n*$/, '')}\n\n${section}\n`;
+}
+
+/** The options every doodle data-set builder takes: --size (tile), --out (folder), --limit (pairs, for a quick look). */
+export function builderOptions(): { size: number; out: string; limit: number } {
+  const option = (name: string): string | undefined => {
+    const k = process.argv.indexOf(`--${name}`);
+    return k >= 0 ? process.argv[k + 1] : undefined;
+  };
+  const size = Number(option('size') ?? DOODLE_TILE);
+  if (!Number.isInteger(size) || size < 16) throw new Error(`bad --size ${size}`);
+  const out = path.resolve(option('out') ?? path.join(PROJECT_ROOT, 'training', 'data'));
+  mkdirSync(out, { recursive: true });
+  return { size, out, limit: option('limit') ? Number(option('limit')) : Infinity };
+}
+
+/**
+ * Writes the two atlases of a pair set (same tile order, lossless): line art as a 1-channel
+ * greyscale PNG, colour as RGB. Returns the fields of the index that describe them.
+ */
+export async function writePairAtlases(
+  out: string,
+  files: { line: string; color: string },
+  pairs: ReadonlyArray<{ line: Uint8Array; color: Uint8Array }>,
+  size: number,
+): Promise<Pick<DoodleIndex, 'version' | 'tile' | 'columns' | 'rows' | 'count' | 'lineAtlas' | 'colorAtlas' | 'lineChannels' | 'colorChannels'>> {
+  const columns = Math.ceil(Math.sqrt(pairs.length));
+  const rows = Math.ceil(pairs.length / columns);
+  // without adaptive filtering these atlases are ~30% smaller than with it
+  const png = { compressionLevel: 9, adaptiveFiltering: false } as const;
+  const lineAtlas = packAtlas(pairs.map((p) => p.line), size, 1, columns);
+  await sharp(lineAtlas.data, { raw: { width: lineAtlas.width, height: lineAtlas.height, channels: 1 } })
+    .toColourspace('b-w') // a 1-channel greyscale PNG (sharp would write sRGB otherwise)
+    .png(png)
+    .toFile(path.join(out, files.line));
+  const colorAtlas = packAtlas(pairs.map((p) => p.color), size, 3, columns);
+  await sharp(colorAtlas.data, { raw: { width: colorAtlas.width, height: colorAtlas.height, channels: 3 } })
+    .png(png)
+    .toFile(path.join(out, files.color));
+  return { version: 1, tile: size, columns, rows, count: pairs.length, lineAtlas: files.line, colorAtlas: files.color, lineChannels: 1, colorChannels: 3 };
 }
 
 async function main(): Promise<void> {
-  const size = Number(option('size') ?? DOODLE_TILE);
-  const out = path.resolve(option('out') ?? path.join(PROJECT_ROOT, 'training', 'data'));
-  const limit = option('limit') ? Number(option('limit')) : Infinity;
-  if (!Number.isInteger(size) || size < 16) throw new Error(`bad --size ${size}`);
+  const { size, out, limit } = builderOptions();
   const pad = Math.round((3 * size) / 64);
   const render = 8 * size;
 
@@ -320,34 +356,13 @@ async function main(): Promise<void> {
   const held = heldOutPairs(kept.map((x) => x.r.line), kept.map((x) => x.p.hexcode), size);
 
   const n = kept.length;
-  const columns = Math.ceil(Math.sqrt(n));
-  const rows = Math.ceil(n / columns);
   const files = doodleFiles(size);
-  mkdirSync(out, { recursive: true });
-  // lossless; without adaptive filtering these atlases are ~30% smaller than with it
-  const png = { compressionLevel: 9, adaptiveFiltering: false } as const;
-  const lineAtlas = packAtlas(kept.map((x) => x.r.line), size, 1, columns);
-  await sharp(lineAtlas.data, { raw: { width: lineAtlas.width, height: lineAtlas.height, channels: 1 } })
-    .toColourspace('b-w') // a 1-channel greyscale PNG (sharp would write sRGB otherwise)
-    .png(png)
-    .toFile(path.join(out, files.line));
-  const colorAtlas = packAtlas(kept.map((x) => x.r.color), size, 3, columns);
-  await sharp(colorAtlas.data, { raw: { width: colorAtlas.width, height: colorAtlas.height, channels: 3 } })
-    .png(png)
-    .toFile(path.join(out, files.color));
+  const atlases = await writePairAtlases(out, files, kept.map((x) => x.r), size);
 
   const pairs: DoodlePair[] = kept.map(({ p }, i) => ({ i, ...p, split: held.has(i) ? 'heldout' : 'train' }));
   const heldCount = pairs.filter((p) => p.split === 'heldout').length;
   const index: DoodleIndex = {
-    version: 1,
-    tile: size,
-    columns,
-    rows,
-    count: n,
-    lineAtlas: files.line,
-    colorAtlas: files.color,
-    lineChannels: 1,
-    colorChannels: 3,
+    ...atlases,
     source: DOODLE_SOURCE,
     splitBy: 'line-clusters',
     heldOutFraction: n ? heldCount / n : 0,
@@ -368,7 +383,7 @@ async function main(): Promise<void> {
       heldout: heldCount,
       heldOutFraction: +index.heldOutFraction.toFixed(3),
       dropped: index.dropped,
-      atlas: `${columns}x${rows} tiles of ${size}`,
+      atlas: `${atlases.columns}x${atlases.rows} tiles of ${size}`,
       lineBytes: bytes(files.line),
       colorBytes: bytes(files.color),
       indexBytes: bytes(files.index),

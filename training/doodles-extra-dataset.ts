@@ -20,14 +20,14 @@
  * LICENSES.md. Needs doodles64.json (npm run dataset:doodles) first. Deterministic.
  * Options: --size N (default 64), --out DIR, --limit N (per set, for a quick look).
  */
-import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import sharp from 'sharp';
-import { DOODLE_TILE, doodleExtraFiles, doodleFiles, type DatasetSource, type DoodleIndex, type DoodlePair } from './data-format';
+import { doodleExtraFiles, doodleFiles, type DatasetSource, type DoodleIndex, type DoodlePair } from './data-format';
 import { PROJECT_ROOT, cacheDir, ensurePackages } from './dataset-cache';
 import { derivePair, OUTLINE_WIDTH_OF_BOX } from './doodle-outline';
-import { alphaBox, cropPair, exclusionReason, packAtlas, type CroppedPair, type RawImage } from './doodles-dataset';
+import { alphaBox, builderOptions, cropPair, exclusionReason, withSection, writePairAtlases, type CroppedPair, type RawImage } from './doodles-dataset';
 
 export interface ExtraSet {
   package: string;
@@ -156,22 +156,11 @@ export function withExtraCredits(licences: string, tile: number, counts: Readonl
     'Copyright (c) Microsoft Corporation.',
     END,
   ].join('\n');
-  const a = licences.indexOf(BEGIN);
-  const b = licences.indexOf(END);
-  if (a >= 0 && b > a) return licences.slice(0, a) + section + licences.slice(b + END.length);
-  return `${licences.replace(/\n*$/, '')}\n\n${section}\n`;
-}
-
-function option(name: string): string | undefined {
-  const k = process.argv.indexOf(`--${name}`);
-  return k >= 0 ? process.argv[k + 1] : undefined;
+  return withSection(licences, BEGIN, END, section);
 }
 
 async function main(): Promise<void> {
-  const size = Number(option('size') ?? DOODLE_TILE);
-  const out = path.resolve(option('out') ?? path.join(PROJECT_ROOT, 'training', 'data'));
-  const limit = option('limit') ? Number(option('limit')) : Infinity;
-  if (!Number.isInteger(size) || size < 16) throw new Error(`bad --size ${size}`);
+  const { size, out, limit } = builderOptions();
   const omIndex = JSON.parse(readFileSync(path.join(PROJECT_ROOT, 'training', 'data', doodleFiles(size).index), 'utf8')) as DoodleIndex;
   const heldOut = new Set(omIndex.pairs.filter((p) => p.split === 'heldout').map((p) => emojiKey(p.hexcode)));
   const modules = ensurePackages(cacheDir('doodles-extra'), EXTRA_SETS.map((s) => ({ name: s.package, version: s.version })));
@@ -211,30 +200,10 @@ async function main(): Promise<void> {
   }
 
   const n = kept.length;
-  const columns = Math.ceil(Math.sqrt(n));
-  const rows = Math.ceil(n / columns);
   const files = doodleExtraFiles(size);
-  mkdirSync(out, { recursive: true });
-  const png = { compressionLevel: 9, adaptiveFiltering: false } as const;
-  const lineAtlas = packAtlas(kept.map((x) => x.r.line), size, 1, columns);
-  await sharp(lineAtlas.data, { raw: { width: lineAtlas.width, height: lineAtlas.height, channels: 1 } })
-    .toColourspace('b-w')
-    .png(png)
-    .toFile(path.join(out, files.line));
-  const colorAtlas = packAtlas(kept.map((x) => x.r.color), size, 3, columns);
-  await sharp(colorAtlas.data, { raw: { width: colorAtlas.width, height: colorAtlas.height, channels: 3 } })
-    .png(png)
-    .toFile(path.join(out, files.color));
+  const atlases = await writePairAtlases(out, files, kept.map((x) => x.r), size);
   const index: DoodleIndex & { sources: DatasetSource[]; pairs: Array<DoodlePair & { source: string }> } = {
-    version: 1,
-    tile: size,
-    columns,
-    rows,
-    count: n,
-    lineAtlas: files.line,
-    colorAtlas: files.color,
-    lineChannels: 1,
-    colorChannels: 3,
+    ...atlases,
     source: (EXTRA_SETS[0] as ExtraSet).source,
     sources: EXTRA_SETS.map((s) => s.source),
     splitBy: 'line-clusters',
