@@ -3,7 +3,7 @@
  * emoji sets (installed on demand into .cache/doodles-extra, not project dependencies):
  * Twemoji (CC BY 4.0) and Microsoft's Fluent Emoji Flat (MIT), in Iconify's JSON packaging.
  *
- * The OpenMoji pairs (doodles-dataset.ts) are 1,871 training drawings; on held-out kinds of
+ * The OpenMoji pairs (doodles-dataset.ts) are 1,876 training drawings; on held-out kinds of
  * emoji the model's colour choice is what it gets wrong. These sets draw many of the same things
  * by other artists: their line art is derived from the colour image (training/doodle-outline.ts,
  * boundaries thickened to OpenMoji's stroke width) and the colour target carries those lines, so

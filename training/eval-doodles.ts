@@ -7,7 +7,7 @@
  *    the trainer's own `heldoutL1`, on 16 pairs, is on the [-1, 1] scale, i.e. twice this unit);
  *  - swdHeldout<res> / swdHeldoutMean: multi-scale SWD x1e3 (lib/gan/swd.ts, ProGAN: 7x7
  *    neighbourhoods, 4 x 128 directions, pyramid 64 / 32 / 16 px, seed as training/eval.ts) between
- *    the set of outputs and the set of true colour images. With only 213 held-out pairs, 512
+ *    the set of outputs and the set of true colour images. With only 208 held-out pairs, 512
  *    neighbourhoods per image per level (the GAN eval: 128), and the outputs' neighbourhoods sit
  *    at the same positions as the truths' (same patch seed, same set size), so sampling noise of
  *    the positions cancels and a perfect predictor gets exactly 0.
