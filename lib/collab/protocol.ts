@@ -10,8 +10,8 @@ export const EVENTS = {
   /** client -> server: submit an op (acked with its seq) */
   op: 'op',
   /**
-   * server -> room: accepted ops in seq order; the ops of one artwork stored in the same round
-   * travel as one message (fewer socket writes for everyone when a room is busy)
+   * server -> room: accepted ops in seq order (one per message as they are stored; a version
+   * restore sends all of its ops in one)
    */
   ops: 'ops',
   /** volatile: a member's pointer on the canvas */
