@@ -12,9 +12,10 @@
  *    at the same positions as the truths' (same patch seed, same set size), so sampling noise of
  *    the positions cancels and a perfect predictor gets exactly 0.
  *
- * Outputs are what the studio paints (lib/gan/pix2pix.ts paintLines: G on the doodle averaged with
- * the mirror of G on its mirror image; figures are marked evalMirrorAverage 1, older ones without
- * it count as missing), quantised to 8 bits as the browser shows them, like the truths.
+ * Outputs are what the studio paints (lib/gan/pix2pix.ts paintLines: G averaged over the doodle
+ * moved by a pixel each way and mirrored; figures are marked evalPaintMembers 10, older ones (G
+ * alone, or the mirror pair: evalMirrorAverage 1) count as missing), quantised to 8 bits as the
+ * browser shows them, like the truths.
  * Baselines (manifest top level `baselines`, and their means copied into every checkpoint's
  * metrics, which survive the trainer rewriting the manifest):
  *  - plainFill: training/doodle-fill.ts: the outline's enclosed white regions filled with the
@@ -37,7 +38,7 @@ import { parseArgs } from 'node:util';
 import * as tf from '@tensorflow/tfjs';
 import sharp from 'sharp';
 import { setupBackend } from '../lib/gan/backend';
-import { paintLines } from '../lib/gan/pix2pix';
+import { PAINT_SHIFTS, paintLines } from '../lib/gan/pix2pix';
 import { DOODLE_MODEL_ID, pix2pixManifestSchema } from '../lib/gan/manifest';
 import { Rng } from '../lib/gan/rng';
 import { PROGAN_SWD, SwdReference, imagesOf, type Projector, type SwdResult } from '../lib/gan/swd';
@@ -341,6 +342,8 @@ export interface DoodleEvalRow {
 }
 
 const EVAL_KEYS = ['l1Heldout', 'swdHeldoutMean', 'l1VsFillHi'];
+/** How many paintings paintLines averages (each shift, and its mirror). */
+const PAINT_MEMBERS = 2 * PAINT_SHIFTS.length;
 
 export async function evaluateDoodles(opt: DoodleEvalOptions): Promise<{ rows: DoodleEvalRow[]; baselines: NonNullable<RawManifest['baselines']> }> {
   const t0 = performance.now();
@@ -349,7 +352,7 @@ export async function evaluateDoodles(opt: DoodleEvalOptions): Promise<{ rows: D
   if (!existsSync(manifestFile)) throw new Error(`eval-doodles: no manifest at ${manifestFile}`);
   const manifest = readManifest(manifestFile);
   // figures from before the studio painted with paintLines (G alone) count as missing
-  const settingsOk = (m: Metrics | null | undefined): boolean => !!m && m.evalSeed === opt.seed && m.evalNhoods === opt.nhoods && m.evalMirrorAverage === 1;
+  const settingsOk = (m: Metrics | null | undefined): boolean => !!m && m.evalSeed === opt.seed && m.evalNhoods === opt.nhoods && m.evalPaintMembers === PAINT_MEMBERS;
   const todo = manifest.checkpoints.filter((c) => !opt.onlyMissing || !(settingsOk(c.metrics) && EVAL_KEYS.every((k) => typeof c.metrics?.[k] === 'number')));
   const step0 = manifest.checkpoints.find((c) => c.step === 0);
   if (!step0) throw new Error('eval-doodles: the manifest has no step-0 (untrained) checkpoint');
@@ -371,7 +374,7 @@ export async function evaluateDoodles(opt: DoodleEvalOptions): Promise<{ rows: D
   let t = performance.now();
   const ctx = prepareDoodleEval(held, { seed: opt.seed, nhoodsPerImage: opt.nhoods, projector: tfProjector });
   log(`SWD reference (${held.count} held-out colour images, levels ${ctx.ref.resolutions.join('/')}): ${fmt((performance.now() - t) / 1000)} s`);
-  const settings: Metrics = { evalPairs: held.count, evalSeed: opt.seed, evalNhoods: opt.nhoods, evalMirrorAverage: 1 };
+  const settings: Metrics = { evalPairs: held.count, evalSeed: opt.seed, evalNhoods: opt.nhoods, evalPaintMembers: PAINT_MEMBERS };
 
   // baselines: reuse from an earlier run with the same settings (--only-missing), else compute
   const prior = opt.onlyMissing ? manifest.baselines : undefined;

@@ -12,6 +12,8 @@ import {
   buildPix2PixGenerator,
   patchGrid,
   paintLines,
+  PAINT_SHIFTS,
+  shiftImages,
   patchReceptiveField,
   toExportPix2PixGenerator,
   type Pix2PixConfig,
@@ -49,20 +51,42 @@ describe('pix2pix model', () => {
     d.dispose();
   });
 
-  it("paints as the average of G on the doodle and the mirror of G on its mirror image: mirroring the doodle mirrors the painting", () => {
+  it('moves images by whole pixels, filling what enters with the given value', () => {
+    const x = tf.tensor4d([1, 2, 3, 4, 5, 6, 7, 8, 9], [1, 3, 3, 1])
+    expect(Array.from(shiftImages(x, 1, 0, 0).dataSync())).toEqual([0, 1, 2, 0, 4, 5, 0, 7, 8])
+    expect(Array.from(shiftImages(x, -1, 0, 0).dataSync())).toEqual([2, 3, 0, 5, 6, 0, 8, 9, 0])
+    expect(Array.from(shiftImages(x, 0, 1, -1).dataSync())).toEqual([-1, -1, -1, 1, 2, 3, 4, 5, 6])
+    expect(Array.from(shiftImages(x, 0, -1, 0).dataSync())).toEqual([4, 5, 6, 7, 8, 9, 0, 0, 0])
+    expect(Array.from(shiftImages(x, 0, 0, 0).dataSync())).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9])
+    x.dispose()
+  })
+
+  it('paints as the average of G over the doodle moved by a pixel each way and mirrored, each moved back: mirroring the doodle mirrors the painting', () => {
     const g = buildPix2PixGenerator(PIX2PIX_SMOKE_CONFIG);
     const x = tf.randomUniform([2, 64, 64, 1], -1, 1, 'float32', 11) as tf.Tensor4D;
     const mirror = (t: tf.Tensor4D) => tf.reverse(t, 2) as tf.Tensor4D;
     const painted = paintLines(g, x);
     expect(painted.shape).toEqual([2, 64, 64, 3]);
-    const byHand = tf.tidy(() => tf.div(tf.add(g.predict(x) as tf.Tensor, mirror(g.predict(mirror(x)) as tf.Tensor4D)), 2));
+    expect(PAINT_SHIFTS).toHaveLength(5);
+    const byHand = tf.tidy(() => {
+      const members = PAINT_SHIFTS.flatMap(([dx, dy]) => {
+        const moved = shiftImages(x, dx, dy, 1);
+        return [
+          shiftImages(g.predict(moved) as tf.Tensor4D, -dx, -dy, 1),
+          shiftImages(mirror(g.predict(mirror(moved)) as tf.Tensor4D), -dx, -dy, 1),
+        ];
+      });
+      return tf.div(tf.addN(members), members.length);
+    });
     expect(maxAbs(painted, byHand)).toBeLessThan(1e-5);
     const ofMirror = paintLines(g, mirror(x));
     expect(maxAbs(ofMirror, mirror(painted))).toBeLessThan(1e-5);
-    // and it is not plain G (an untrained G is not symmetric)
+    // and it is not plain G (an untrained G is not symmetric), nor the mirror pair alone
     const plain = g.predict(x) as tf.Tensor;
     expect(maxAbs(painted, plain)).toBeGreaterThan(1e-3);
-    tf.dispose([x, painted, byHand, ofMirror, plain]);
+    const pair = tf.tidy(() => tf.div(tf.add(g.predict(x) as tf.Tensor, mirror(g.predict(mirror(x)) as tf.Tensor4D)), 2));
+    expect(maxAbs(painted, pair)).toBeGreaterThan(1e-4);
+    tf.dispose([x, painted, byHand, ofMirror, plain, pair]);
     g.dispose();
   });
 
