@@ -144,11 +144,11 @@ function parseOptions(argv: string[]): TrainDoodlesOptions {
   const data = values.data ?? (smoke && !haveData ? 'synthetic' : 'doodles');
   if (data !== 'doodles' && data !== 'synthetic') throw new Error('--data must be doodles|synthetic');
   return {
-    runId: values['run-id'] ?? (smoke ? 'doodles-smoke' : 'doodles-64-r2'),
+    runId: values['run-id'] ?? (smoke ? 'doodles-smoke' : 'doodles-64-r3'),
     modelId: values['model-id'] ?? (smoke ? 'doodles-smoke' : DOODLE_MODEL_ID),
-    // the shipped run ends at 12,800 (its learning rates decay to 0 there): going on takes --steps
+    // the shipped run ends at 17,600 (its learning rates decay to 0 there): going on takes --steps
     // beyond it together with a new --lr-decay window (or --lr-decay none)
-    steps: num(values.steps, smoke ? 6 : 12800),
+    steps: num(values.steps, smoke ? 6 : 17600),
     root: values.root ?? (smoke ? mkdtempSync(path.join(os.tmpdir(), 'ganvas-doodles-smoke-')) : REPO),
     seed: num(values.seed, 1),
     backend: (values.backend ?? 'wasm') as BackendName,
