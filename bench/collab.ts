@@ -40,7 +40,7 @@
  */
 import { randomBytes, randomUUID } from 'node:crypto'
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
-import { createServer, type Server as HttpServer } from 'node:http'
+import type { Server as HttpServer } from 'node:http'
 import { readFileSync } from 'node:fs'
 import { createServer as createTcpServer, type AddressInfo } from 'node:net'
 import os from 'node:os'
@@ -48,7 +48,7 @@ import { monitorEventLoopDelay, performance } from 'node:perf_hooks'
 import { parseArgs } from 'node:util'
 import { Redis } from 'ioredis'
 import pg from 'pg'
-import { io as connect, type Socket } from 'socket.io-client'
+import type { Socket } from 'socket.io-client'
 import type { CanvasOp } from '../lib/canvas/ops'
 import type { JoinAck, OpAck, OpsBroadcast, ProtocolError, StoredOp } from '../lib/collab/protocol'
 import { getAuth, sessionUser } from '../lib/auth/auth'
@@ -56,7 +56,8 @@ import { createArtwork } from '../lib/db/artworks'
 import { openDatabase } from '../lib/db/client'
 import { applyMigrations } from '../lib/db/migrate'
 import { adapterFactoryFor } from '../lib/db/schema-engine'
-import { attachRealtime, type Realtime } from '../lib/server/realtime'
+import type { Realtime } from '../lib/server/realtime'
+import { connectClient, startNode as startTestNode } from '../tests/helpers/realtime'
 import { closeDatabase, getDatabase, provideDatabase } from '../lib/server/runtime'
 
 // ---------------------------------------------------------------------------------------------
@@ -241,20 +242,7 @@ interface Node {
 }
 
 async function startNode(redisUrl?: string, routeOps = true): Promise<Node> {
-  const http = createServer()
-  const realtime = attachRealtime(http, redisUrl ? { redisUrl, routeOps } : {})
-  await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve))
-  const { port } = http.address() as AddressInfo
-  return {
-    url: `http://127.0.0.1:${port}`,
-    realtime,
-    http,
-    async close() {
-      await realtime.close()
-      http.closeAllConnections()
-      await new Promise<void>((resolve) => http.close(() => resolve()))
-    },
-  }
+  return startTestNode(redisUrl ? { redisUrl, routeOps } : {})
 }
 
 /**
@@ -363,21 +351,6 @@ async function signInGuest(): Promise<Guest> {
   return { cookie, userId: user.id }
 }
 
-async function connectClient(url: string, cookie: string): Promise<Socket> {
-  const socket = connect(url, {
-    path: '/socket.io',
-    transports: ['websocket'],
-    extraHeaders: { cookie },
-    reconnection: false,
-    forceNew: true,
-    timeout: 20_000,
-  })
-  await new Promise<void>((resolve, reject) => {
-    socket.once('connect', () => resolve())
-    socket.once('connect_error', reject)
-  })
-  return socket
-}
 
 // ---------------------------------------------------------------------------------------------
 // one scenario

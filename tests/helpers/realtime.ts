@@ -1,7 +1,7 @@
 import { createServer, type Server as HttpServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { io as connect, type Socket } from 'socket.io-client'
-import { attachRealtime, type Realtime } from '../../lib/server/realtime'
+import { attachRealtime, type Realtime, type RealtimeOptions } from '../../lib/server/realtime'
 import type { JoinAck, JoinRequest } from '../../lib/collab/protocol'
 
 export interface TestNode {
@@ -11,8 +11,8 @@ export interface TestNode {
   close(): Promise<void>
 }
 
-/** A real HTTP server on an ephemeral port with the app's socket.io set-up attached. */
-export async function startNode(opts: { redisUrl?: string } = {}): Promise<TestNode> {
+/** A real HTTP server on an ephemeral port with the app's socket.io set-up attached (tests, bench:collab). */
+export async function startNode(opts: RealtimeOptions = {}): Promise<TestNode> {
   const http = createServer()
   const realtime = attachRealtime(http, opts)
   await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve))
@@ -29,13 +29,15 @@ export async function startNode(opts: { redisUrl?: string } = {}): Promise<TestN
   }
 }
 
-export async function connectClient(url: string, cookie?: string): Promise<Socket> {
+/** A socket.io client connected over WebSocket, with the session cookie if given (no reconnection). */
+export async function connectClient(url: string, cookie?: string, timeoutMs = 20_000): Promise<Socket> {
   const socket = connect(url, {
     path: '/socket.io',
     transports: ['websocket'],
     extraHeaders: cookie ? { cookie } : {},
     reconnection: false,
     forceNew: true,
+    timeout: timeoutMs,
   })
   await new Promise<void>((resolve, reject) => {
     socket.once('connect', () => resolve())
