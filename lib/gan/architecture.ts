@@ -5,7 +5,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { z } from 'zod';
-import { ResizeConv2D, resizeConvToTransposedKernel } from './resize-conv';
+import { ResizeConv2D, setExportWeights } from './resize-conv';
 
 /** A network configuration; the schema validates one read from a file (live.json). */
 export const ganConfigSchema = z.object({
@@ -122,19 +122,7 @@ export function buildDiscriminator(cfg: GanConfig, name = 'discriminator'): tf.S
  * (G.getWeights() or the EMA copy): resize-conv 3x3 kernels become tied 4x4 transposed kernels.
  */
 export function toExportGenerator(cfg: GanConfig, weights: tf.Tensor[], name = 'generator'): tf.Sequential {
-  const g = buildGenerator(cfg, name, 'export');
-  const target = g.weights;
-  if (target.length !== weights.length) throw new Error(`export: ${weights.length} weights for ${target.length}`);
-  const converted = tf.tidy(() =>
-    weights.map((w, i) => {
-      const want = target[i]?.shape ?? [];
-      if (w.rank === 4 && w.shape[0] === 3 && want[0] === 4) return resizeConvToTransposedKernel(w as tf.Tensor4D);
-      return w.clone();
-    }),
-  );
-  g.setWeights(converted);
-  tf.dispose(converted);
-  return g;
+  return setExportWeights(buildGenerator(cfg, name, 'export'), weights, 'generator');
 }
 
 export function countParams(m: tf.LayersModel): number {

@@ -23,7 +23,7 @@ import {
   validatePix2PixConfig,
   type Pix2PixConfig,
 } from './pix2pix-config';
-import { ResizeConv2D, resizeConvToTransposedKernel } from './resize-conv';
+import { ResizeConv2D, setExportWeights } from './resize-conv';
 
 export {
   PIX2PIX_CONFIG,
@@ -101,22 +101,7 @@ export function buildPix2PixDiscriminator(cfg: Pix2PixConfig, name = 'p2p_d'): t
  * conv2dTranspose kernels. The caller keeps `weights` and disposes the returned model.
  */
 export function toExportPix2PixGenerator(cfg: Pix2PixConfig, weights: readonly tf.Tensor[], name = 'p2p_g'): tf.LayersModel {
-  const g = buildPix2PixGenerator(cfg, name, 'export');
-  const target = g.weights;
-  if (target.length !== weights.length) {
-    g.dispose();
-    throw new Error(`pix2pix export: ${weights.length} weights for ${target.length}`);
-  }
-  const converted = tf.tidy(() =>
-    weights.map((w, i) => {
-      const want = target[i]?.shape ?? [];
-      if (w.rank === 4 && w.shape[0] === 3 && want[0] === 4) return resizeConvToTransposedKernel(w as tf.Tensor4D);
-      return w.clone();
-    }),
-  );
-  g.setWeights(converted);
-  tf.dispose(converted);
-  return g;
+  return setExportWeights(buildPix2PixGenerator(cfg, name, 'export'), weights, 'pix2pix');
 }
 
 /**

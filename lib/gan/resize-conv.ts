@@ -37,6 +37,29 @@ export function resizeConvToTransposedKernel(w: tf.Tensor4D): tf.Tensor4D {
   });
 }
 
+/**
+ * Sets a shippable model's weights from its training twin's (same order): ResizeConv2D 3x3
+ * kernels become tied 4x4 conv2dTranspose kernels, everything else is copied. The caller keeps
+ * `weights`; on a count mismatch the model is disposed and an error thrown.
+ */
+export function setExportWeights<M extends tf.LayersModel>(model: M, weights: readonly tf.Tensor[], what: string): M {
+  const target = model.weights;
+  if (target.length !== weights.length) {
+    model.dispose();
+    throw new Error(`${what} export: ${weights.length} weights for ${target.length}`);
+  }
+  const converted = tf.tidy(() =>
+    weights.map((w, i) => {
+      const want = target[i]?.shape ?? [];
+      if (w.rank === 4 && w.shape[0] === 3 && want[0] === 4) return resizeConvToTransposedKernel(w as tf.Tensor4D);
+      return w.clone();
+    }),
+  );
+  model.setWeights(converted);
+  tf.dispose(converted);
+  return model;
+}
+
 export interface ResizeConv2DArgs {
   filters: number;
   useBias?: boolean;
