@@ -13,7 +13,7 @@
  * and SIGKILLs it when the child does not acknowledge within ~60 ms, which a busy training step
  * cannot do, so the graceful stop (finish the step, checkpoint) would not happen.
  */
-import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -37,6 +37,7 @@ import { loadCheckpoint, readCheckpointState, saveCheckpoint } from './checkpoin
 import { DOODLE_TILE, doodleExtraFiles, doodleFiles, type DatasetSource, type DoodleIndex } from './data-format';
 import { DoodleBatchLoader, concatDoodleSets, doodleBatch, downsampleDoodles, loadDoodleSet } from './doodle-loader';
 import { dirBytes, exportModel, exportSteps, updateManifestOf } from './export';
+import { runTrainingLoop, truncateLog } from './run-loop';
 
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const KIND = 'pix2pix';
@@ -171,29 +172,6 @@ function parseLrDecay(v: string | undefined): Pix2PixHyper['lrDecay'] {
   const m = /^(\d+):(\d+)$/.exec(v);
   if (!m) throw new Error(`--lr-decay takes FROM:TO steps (e.g. 9600:12800) or none, not ${v}`);
   return { from: Number(m[1]), to: Number(m[2]) };
-}
-
-function fmtDuration(s: number): string {
-  if (!Number.isFinite(s)) return '?';
-  const h = Math.floor(s / 3600);
-  const m = Math.floor((s % 3600) / 60);
-  return h > 0 ? `${h}h${String(m).padStart(2, '0')}m` : `${m}m${String(Math.floor(s % 60)).padStart(2, '0')}s`;
-}
-
-/** Keeps only log lines up to `step` (after a crash the log may run ahead of the checkpoint). */
-function truncateLog(file: string, step: number): void {
-  if (!existsSync(file)) return;
-  const kept = readFileSync(file, 'utf8')
-    .split('\n')
-    .filter((l) => {
-      if (!l.trim()) return false;
-      try {
-        return (JSON.parse(l) as { step: number }).step <= step;
-      } catch {
-        return false;
-      }
-    });
-  writeFileSync(file, kept.length ? `${kept.join('\n')}\n` : '');
 }
 
 interface PairSource {
@@ -379,64 +357,27 @@ export async function trainDoodles(opt: TrainDoodlesOptions): Promise<TrainDoodl
     await checkpoint();
   }
   const resumedFrom = prev ? prev.step : null;
-  let stop = false;
-  const onSignal = (sig: string): void => {
-    console.log(`${sig}: stopping after this step (checkpoint first)`);
-    stop = true;
-  };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
-
-  let lastCkpt = Date.now();
-  let windowStart = performance.now();
-  let windowSteps = 0;
-  let lastMs = NaN;
-  const startStep = trainer.step;
-  try {
-    while (trainer.step < opt.steps && !stop) {
-      // the step is synchronous: yield so that signal handlers (graceful stop) can run
-      await new Promise<void>((r) => setImmediate(r));
-      if (stop) break;
-      const t0 = performance.now();
+  const { lastMs, startStep } = await runTrainingLoop({
+    steps: opt.steps,
+    printEvery: opt.printEvery,
+    ckptMinutes: opt.ckptMinutes,
+    stopAt: opt.stopAt,
+    logFile,
+    exportAt: schedule,
+    step: () => trainer.step,
+    trainStep: () => {
       const s = trainer.trainStep(loader.next(hyper.batch));
-      const ms = performance.now() - t0;
-      lastMs = ms;
-      trainSeconds += ms / 1000;
-      const rec = {
-        step: trainer.step,
-        lossD: +s.lossD.toFixed(5),
-        lossGAdv: +s.lossGAdv.toFixed(5),
-        lossL1: +s.lossL1.toFixed(5),
-        dReal: +s.dReal.toFixed(4),
-        dFake: +s.dFake.toFixed(4),
-        ms: Math.round(ms),
-        t: new Date().toISOString(),
+      return {
+        record: { lossD: +s.lossD.toFixed(5), lossGAdv: +s.lossGAdv.toFixed(5), lossL1: +s.lossL1.toFixed(5), dReal: +s.dReal.toFixed(4), dFake: +s.dFake.toFixed(4) },
+        losses: [s.lossD, s.lossGAdv, s.lossL1],
+        summary: `lossD ${s.lossD.toFixed(3)} lossG_adv ${s.lossGAdv.toFixed(3)} L1 ${s.lossL1.toFixed(4)} D(real) ${s.dReal.toFixed(3)} D(fake) ${s.dFake.toFixed(3)}`,
       };
-      appendFileSync(logFile, `${JSON.stringify(rec)}\n`);
-      if (![s.lossD, s.lossGAdv, s.lossL1].every(Number.isFinite)) throw new Error(`non-finite loss at step ${trainer.step}`);
-      windowSteps++;
-      if (trainer.step % opt.printEvery === 0 || trainer.step === opt.steps) {
-        const el = (performance.now() - windowStart) / 1000;
-        const sps = windowSteps / el;
-        console.log(
-          `step ${trainer.step}/${opt.steps}  ${sps.toFixed(2)} steps/s  ${Math.round(ms)} ms/step  ETA ${fmtDuration((opt.steps - trainer.step) / sps)}  ` +
-            `lossD ${s.lossD.toFixed(3)} lossG_adv ${s.lossGAdv.toFixed(3)} L1 ${s.lossL1.toFixed(4)} D(real) ${s.dReal.toFixed(3)} D(fake) ${s.dFake.toFixed(3)}  tensors ${tf.memory().numTensors}`,
-        );
-        windowStart = performance.now();
-        windowSteps = 0;
-      }
-      if (schedule.has(trainer.step)) await doExport();
-      if (opt.stopAt !== null && trainer.step >= opt.stopAt) stop = true;
-      if (Date.now() - lastCkpt > opt.ckptMinutes * 60_000 || stop || trainer.step === opt.steps) {
-        await checkpoint();
-        lastCkpt = Date.now();
-      }
-    }
-    if (savedStep !== trainer.step) await checkpoint();
-  } finally {
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
-  }
+    },
+    doExport,
+    checkpoint,
+    savedStep: () => savedStep,
+    onStepTime: (ms) => (trainSeconds += ms / 1000),
+  });
   const step = trainer.step;
   trainer.dispose();
   console.log(JSON.stringify({ done: step >= opt.steps, step, stepsThisSession: step - startStep, lastMs: Math.round(lastMs), ckptDir, logFile, modelDir }));

@@ -7,7 +7,7 @@
  *
  *   npx tsx training/train.ts [--run-id ID] [--steps N] [--smoke] [--root DIR] ...
  */
-import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -19,6 +19,7 @@ import { loadCheckpoint, readCheckpointState, saveCheckpoint } from './checkpoin
 import { INDEX_FILE, type DatasetIndex } from './data-format';
 import { BatchLoader, downsample, loadImageSet } from './data-loader';
 import { dirBytes, exportModel, exportSteps, updateManifest } from './export';
+import { runTrainingLoop, truncateLog } from './run-loop';
 import { DEFAULT_HYPER, GanTrainer, type StepStats, type TrainHyper } from '../lib/gan/trainer';
 
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -95,29 +96,6 @@ function parseOptions(argv: string[]): TrainOptions {
     smoke,
     dataDir: path.join(REPO, 'training', 'data'),
   };
-}
-
-function fmtDuration(s: number): string {
-  if (!Number.isFinite(s)) return '?';
-  const h = Math.floor(s / 3600);
-  const m = Math.floor((s % 3600) / 60);
-  return h > 0 ? `${h}h${String(m).padStart(2, '0')}m` : `${m}m${String(Math.floor(s % 60)).padStart(2, '0')}s`;
-}
-
-/** Keeps only log lines up to `step` (after a crash the log may run ahead of the checkpoint). */
-function truncateLog(file: string, step: number): void {
-  if (!existsSync(file)) return;
-  const kept = readFileSync(file, 'utf8')
-    .split('\n')
-    .filter((l) => {
-      if (!l.trim()) return false;
-      try {
-        return (JSON.parse(l) as { step: number }).step <= step;
-      } catch {
-        return false;
-      }
-    });
-  writeFileSync(file, kept.length ? `${kept.join('\n')}\n` : '');
 }
 
 export interface TrainResult {
@@ -221,63 +199,27 @@ export async function train(opt: TrainOptions): Promise<TrainResult> {
     await checkpoint();
   }
   const resumedFrom = prev ? prev.step : null;
-  let stop = false;
-  const onSignal = (sig: string): void => {
-    console.log(`${sig}: stopping after this step (checkpoint first)`);
-    stop = true;
-  };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
-
-  let lastCkpt = Date.now();
-  let windowStart = performance.now();
-  let windowSteps = 0;
-  let lastMs = NaN;
-  const startStep = trainer.step;
-  try {
-    while (trainer.step < opt.steps && !stop) {
-      // the step is synchronous: yield so that signal handlers (graceful stop) can run
-      await new Promise<void>((r) => setImmediate(r));
-      if (stop) break;
-      const t0 = performance.now();
+  const { lastMs, startStep } = await runTrainingLoop({
+    steps: opt.steps,
+    printEvery: opt.printEvery,
+    ckptMinutes: opt.ckptMinutes,
+    stopAt: opt.stopAt,
+    logFile,
+    exportAt: schedule,
+    step: () => trainer.step,
+    trainStep: () => {
       const stats: StepStats = trainer.trainStep(loader.next(hyper.batch, trainer.rng));
-      const ms = performance.now() - t0;
-      lastMs = ms;
-      trainSeconds += ms / 1000;
-      const rec = {
-        step: trainer.step,
-        lossD: +stats.lossD.toFixed(5),
-        lossG: +stats.lossG.toFixed(5),
-        dReal: +stats.dReal.toFixed(4),
-        dFake: +stats.dFake.toFixed(4),
-        ms: Math.round(ms),
-        t: new Date().toISOString(),
+      return {
+        record: { lossD: +stats.lossD.toFixed(5), lossG: +stats.lossG.toFixed(5), dReal: +stats.dReal.toFixed(4), dFake: +stats.dFake.toFixed(4) },
+        losses: [stats.lossD, stats.lossG],
+        summary: `lossD ${stats.lossD.toFixed(3)} lossG ${stats.lossG.toFixed(3)} D(real) ${stats.dReal.toFixed(3)} D(fake) ${stats.dFake.toFixed(3)}`,
       };
-      appendFileSync(logFile, `${JSON.stringify(rec)}\n`);
-      if (!Number.isFinite(stats.lossD) || !Number.isFinite(stats.lossG)) throw new Error(`non-finite loss at step ${trainer.step}`);
-      windowSteps++;
-      if (trainer.step % opt.printEvery === 0 || trainer.step === opt.steps) {
-        const el = (performance.now() - windowStart) / 1000;
-        const sps = windowSteps / el;
-        console.log(
-          `step ${trainer.step}/${opt.steps}  ${sps.toFixed(2)} steps/s  ${Math.round(ms)} ms/step  ETA ${fmtDuration((opt.steps - trainer.step) / sps)}  ` +
-            `lossD ${stats.lossD.toFixed(3)} lossG ${stats.lossG.toFixed(3)} D(real) ${stats.dReal.toFixed(3)} D(fake) ${stats.dFake.toFixed(3)}  tensors ${tf.memory().numTensors}`,
-        );
-        windowStart = performance.now();
-        windowSteps = 0;
-      }
-      if (schedule.has(trainer.step)) await doExport();
-      if (opt.stopAt !== null && trainer.step >= opt.stopAt) stop = true;
-      if (Date.now() - lastCkpt > opt.ckptMinutes * 60_000 || stop || trainer.step === opt.steps) {
-        await checkpoint();
-        lastCkpt = Date.now();
-      }
-    }
-    if (savedStep !== trainer.step) await checkpoint();
-  } finally {
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
-  }
+    },
+    doExport,
+    checkpoint,
+    savedStep: () => savedStep,
+    onStepTime: (ms) => (trainSeconds += ms / 1000),
+  });
   const step = trainer.step;
   trainer.dispose();
   console.log(JSON.stringify({ done: step >= opt.steps, step, stepsThisSession: step - startStep, lastMs: Math.round(lastMs), ckptDir, logFile, modelDir }));
