@@ -147,9 +147,9 @@ function parseOptions(argv: string[]): TrainDoodlesOptions {
   return {
     runId: values['run-id'] ?? (smoke ? 'doodles-smoke' : 'doodles-64-r3'),
     modelId: values['model-id'] ?? (smoke ? 'doodles-smoke' : DOODLE_MODEL_ID),
-    // the shipped run ends at 17,600 (its learning rates decay to 0 there): going on takes --steps
+    // the shipped run ends at 20,800 (its learning rates decay to 0 there): going on takes --steps
     // beyond it together with a new --lr-decay window (or --lr-decay none)
-    steps: num(values.steps, smoke ? 6 : 17600),
+    steps: num(values.steps, smoke ? 6 : 20800),
     root: values.root ?? (smoke ? mkdtempSync(path.join(os.tmpdir(), 'ganvas-doodles-smoke-')) : REPO),
     seed: num(values.seed, 1),
     backend: (values.backend ?? 'wasm') as BackendName,
