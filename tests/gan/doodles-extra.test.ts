@@ -144,7 +144,8 @@ describe('extra pairs from Iconify sets', () => {
   });
 });
 
-describe('committed extra pairs', () => {
+// the extra pairs are git-ignored (built by npm run dataset:doodles-extra): checked where they were built
+describe('built extra pairs', () => {
   const file = path.join(DATA, doodleExtraFiles().index);
   it.runIf(existsSync(file))('train only, never a held-out OpenMoji emoji, and load alongside the OpenMoji pairs', async () => {
     const extra = JSON.parse(readFileSync(file, 'utf8')) as Omit<DoodleIndex, 'pairs'> & { pairs: Array<DoodleIndex['pairs'][number] & { source: string }> };
