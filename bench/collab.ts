@@ -57,7 +57,7 @@ import { openDatabase } from '../lib/db/client'
 import { applyMigrations } from '../lib/db/migrate'
 import { adapterFactoryFor } from '../lib/db/schema-engine'
 import type { Realtime } from '../lib/server/realtime'
-import { connectClient, startNode as startTestNode } from '../tests/helpers/realtime'
+import { connectClient, startNode } from '../tests/helpers/realtime'
 import { closeDatabase, getDatabase, provideDatabase } from '../lib/server/runtime'
 
 // ---------------------------------------------------------------------------------------------
@@ -241,10 +241,6 @@ interface Node {
   close(): Promise<void>
 }
 
-async function startNode(redisUrl?: string, routeOps = true): Promise<Node> {
-  return startTestNode(redisUrl ? { redisUrl, routeOps } : {})
-}
-
 /**
  * --separate: a node in its own process (`--serve-node`), as in production, with its own
  * op-log cache and queue and its own database pool. It prints READY <url> once it listens (and,
@@ -297,7 +293,7 @@ async function serveNode() {
   })
   provideDatabase(() => openDatabase({ url, poolSize: 20 }))
   await getDatabase()
-  const node = await startNode(redisUrl, process.env.BENCH_ROUTE_OPS !== '0')
+  const node = await startNode(redisUrl ? { redisUrl, routeOps: process.env.BENCH_ROUTE_OPS !== '0' } : {})
   const servers = Number(process.env.BENCH_SERVERS ?? '1')
   if (redisUrl && servers > 1) {
     const deadline = Date.now() + 30_000
@@ -587,7 +583,7 @@ async function runScenario(name: string, nodeCount: 1 | 2, routeOps: boolean, gu
   try {
     for (let n = 0; n < nodeCount; n++) {
       if (SEPARATE) continue
-      nodes.push(await startNode(nodeCount === 2 ? redisUrl : undefined, routeOps))
+      nodes.push(await startNode(nodeCount === 2 && redisUrl ? { redisUrl, routeOps } : {}))
     }
     if (SEPARATE) {
       nodes.push(...(await Promise.all(Array.from({ length: nodeCount }, () => startChildNode(db, nodeCount === 2 ? redisUrl : undefined, nodeCount, routeOps)))))

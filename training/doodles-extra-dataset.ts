@@ -15,7 +15,8 @@
  * skin-tone variants, flags and components (the OpenMoji rules), and icons without a code point.
  * All the extra pairs train; the held-out set stays OpenMoji's.
  *
- * Writes doodles64-extra-line.png, doodles64-extra-color.png, doodles64-extra.json (the
+ * Writes (git-ignored: 13 MB, and the shipped model does not use them: they made held-out L1 worse)
+ * doodles64-extra-line.png, doodles64-extra-color.png, doodles64-extra.json (the
  * DoodleIndex schema, split 'train' throughout, a source per pair) and the credit section in
  * LICENSES.md. Needs doodles64.json (npm run dataset:doodles) first. Deterministic.
  * Options: --size N (default 64), --out DIR, --limit N (per set, for a quick look).
@@ -29,34 +30,21 @@ import { PROJECT_ROOT, cacheDir, ensurePackages } from './dataset-cache';
 import { derivePair, OUTLINE_WIDTH_OF_BOX } from './doodle-outline';
 import { alphaBox, builderOptions, cropPair, exclusionReason, withSection, writePairAtlases, type CroppedPair, type RawImage } from './doodles-dataset';
 
-export interface ExtraSet {
-  package: string;
-  version: string;
-  source: DatasetSource;
-}
-
-export const EXTRA_SETS: readonly ExtraSet[] = [
+/** The flat-colour sets the extra pairs come from (npm packages at exact versions, with their credits). */
+export const EXTRA_SETS: readonly DatasetSource[] = [
   {
     package: '@iconify-json/twemoji',
     version: '1.2.5',
-    source: {
-      package: '@iconify-json/twemoji',
-      version: '1.2.5',
-      licence: 'CC-BY-4.0',
-      credit: 'Twemoji by Twitter, Inc and other contributors, CC BY 4.0 (https://github.com/twitter/twemoji)',
-      url: 'https://github.com/twitter/twemoji',
-    },
+    licence: 'CC-BY-4.0',
+    credit: 'Twemoji by Twitter, Inc and other contributors, CC BY 4.0 (https://github.com/twitter/twemoji)',
+    url: 'https://github.com/twitter/twemoji',
   },
   {
     package: '@iconify-json/fluent-emoji-flat',
     version: '1.2.6',
-    source: {
-      package: '@iconify-json/fluent-emoji-flat',
-      version: '1.2.6',
-      licence: 'MIT',
-      credit: 'Fluent Emoji (Flat) by Microsoft Corporation, MIT (https://github.com/microsoft/fluentui-emoji)',
-      url: 'https://github.com/microsoft/fluentui-emoji',
-    },
+    licence: 'MIT',
+    credit: 'Fluent Emoji (Flat) by Microsoft Corporation, MIT (https://github.com/microsoft/fluentui-emoji)',
+    url: 'https://github.com/microsoft/fluentui-emoji',
   },
 ];
 
@@ -147,9 +135,10 @@ export function withExtraCredits(licences: string, tile: number, counts: Readonl
     '',
     `\`${f.line}\`, \`${f.color}\` and \`${f.index}\` are derived from flat-colour emoji: the colour images`,
     'were rendered, outlined (line art taken from the colour boundaries), cropped, scaled, padded and',
-    'flattened on white.',
+    'flattened on white. They are built on demand (git-ignored, not in the repository); no shipped model',
+    'is trained on them.',
     '',
-    ...EXTRA_SETS.map((s) => `- ${counts.get(s.package) ?? 0} pairs from ${s.package}@${s.version}: ${s.source.credit}.`),
+    ...EXTRA_SETS.map((s) => `- ${counts.get(s.package) ?? 0} pairs from ${s.package}@${s.version}: ${s.credit}.`),
     '',
     'Twemoji graphics are licensed CC BY 4.0 (https://creativecommons.org/licenses/by/4.0/): models',
     'trained on them and images they produce credit Twemoji. Fluent Emoji is MIT licensed,',
@@ -204,8 +193,8 @@ async function main(): Promise<void> {
   const atlases = await writePairAtlases(out, files, kept.map((x) => x.r), size);
   const index: DoodleIndex & { sources: DatasetSource[]; pairs: Array<DoodlePair & { source: string }> } = {
     ...atlases,
-    source: (EXTRA_SETS[0] as ExtraSet).source,
-    sources: EXTRA_SETS.map((s) => s.source),
+    source: EXTRA_SETS[0] as DatasetSource,
+    sources: [...EXTRA_SETS],
     splitBy: 'line-clusters',
     heldOutFraction: 0,
     dropped: Object.fromEntries(Object.entries(dropped).sort(([a], [b]) => (a < b ? -1 : 1))),

@@ -17,15 +17,26 @@ export interface StepOutcome {
   summary: string;
 }
 
-export interface TrainingLoop {
+/** The loop's settings, as both trainers' options name them. */
+export interface LoopSettings {
   steps: number;
   printEvery: number;
   ckptMinutes: number;
   /** stop (with a checkpoint) once this step is reached */
   stopAt: number | null;
+}
+
+/** The loop settings out of a trainer's options. */
+export function loopSettings(opt: LoopSettings): LoopSettings {
+  return { steps: opt.steps, printEvery: opt.printEvery, ckptMinutes: opt.ckptMinutes, stopAt: opt.stopAt };
+}
+
+export interface TrainingLoop extends LoopSettings {
   logFile: string;
   /** steps at which to export */
   exportAt: ReadonlySet<number>;
+  /** the checkpoint's step when resuming; null for a fresh run, which exports and checkpoints step 0 first */
+  resumedFrom: number | null;
   /** the trainer's current step (after a step: the step just done) */
   step(): number;
   /** one training step */
@@ -33,14 +44,21 @@ export interface TrainingLoop {
   doExport(): Promise<void>;
   /** writes a checkpoint of the current step */
   checkpoint(): Promise<void>;
-  /** the step of the last checkpoint written */
-  savedStep(): number;
   /** told each step's duration (the trainers keep the time spent training in their checkpoints) */
   onStepTime(ms: number): void;
 }
 
 /** Runs the loop until `steps`, a stop step or a signal. Returns the last step's duration (ms) and the first step of this session. */
 export async function runTrainingLoop(loop: TrainingLoop): Promise<{ lastMs: number; startStep: number }> {
+  let savedStep = loop.resumedFrom ?? -1;
+  const checkpoint = async (): Promise<void> => {
+    await loop.checkpoint();
+    savedStep = loop.step();
+  };
+  if (loop.resumedFrom === null) {
+    await loop.doExport();
+    await checkpoint();
+  }
   let stop = false;
   const onSignal = (sig: string): void => {
     console.log(`${sig}: stopping after this step (checkpoint first)`);
@@ -78,11 +96,11 @@ export async function runTrainingLoop(loop: TrainingLoop): Promise<{ lastMs: num
       if (loop.exportAt.has(step)) await loop.doExport();
       if (loop.stopAt !== null && step >= loop.stopAt) stop = true;
       if (Date.now() - lastCkpt > loop.ckptMinutes * 60_000 || stop || step === loop.steps) {
-        await loop.checkpoint();
+        await checkpoint();
         lastCkpt = Date.now();
       }
     }
-    if (loop.savedStep() !== loop.step()) await loop.checkpoint();
+    if (savedStep !== loop.step()) await checkpoint();
   } finally {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);

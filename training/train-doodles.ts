@@ -37,7 +37,7 @@ import { loadCheckpoint, readCheckpointState, saveCheckpoint } from './checkpoin
 import { DOODLE_TILE, doodleExtraFiles, doodleFiles, type DatasetSource, type DoodleIndex } from './data-format';
 import { DoodleBatchLoader, concatDoodleSets, doodleBatch, downsampleDoodles, loadDoodleSet } from './doodle-loader';
 import { dirBytes, exportModel, exportSteps, updateManifestOf } from './export';
-import { runTrainingLoop, truncateLog } from './run-loop';
+import { loopSettings, runTrainingLoop, truncateLog } from './run-loop';
 
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const KIND = 'pix2pix';
@@ -346,24 +346,12 @@ export async function trainDoodles(opt: TrainDoodlesOptions): Promise<TrainDoodl
     });
     console.log(`exported ${rel}  held-out L1 (EMA) ${heldoutL1.toFixed(4)}`);
   };
-  let savedStep = prev ? prev.step : -1;
-  const checkpoint = async (): Promise<void> => {
-    await saveCheckpoint(ckptDir, trainer, { runId: opt.runId, seed, loader: loader.state(), trainSeconds, kind: KIND });
-    savedStep = trainer.step;
-  };
-
-  if (!prev) {
-    await doExport();
-    await checkpoint();
-  }
   const resumedFrom = prev ? prev.step : null;
   const { lastMs, startStep } = await runTrainingLoop({
-    steps: opt.steps,
-    printEvery: opt.printEvery,
-    ckptMinutes: opt.ckptMinutes,
-    stopAt: opt.stopAt,
+    ...loopSettings(opt),
     logFile,
     exportAt: schedule,
+    resumedFrom,
     step: () => trainer.step,
     trainStep: () => {
       const s = trainer.trainStep(loader.next(hyper.batch));
@@ -374,8 +362,7 @@ export async function trainDoodles(opt: TrainDoodlesOptions): Promise<TrainDoodl
       };
     },
     doExport,
-    checkpoint,
-    savedStep: () => savedStep,
+    checkpoint: () => saveCheckpoint(ckptDir, trainer, { runId: opt.runId, seed, loader: loader.state(), trainSeconds, kind: KIND }),
     onStepTime: (ms) => (trainSeconds += ms / 1000),
   });
   const step = trainer.step;

@@ -19,7 +19,7 @@ import { loadCheckpoint, readCheckpointState, saveCheckpoint } from './checkpoin
 import { INDEX_FILE, type DatasetIndex } from './data-format';
 import { BatchLoader, downsample, loadImageSet } from './data-loader';
 import { dirBytes, exportModel, exportSteps, updateManifest } from './export';
-import { runTrainingLoop, truncateLog } from './run-loop';
+import { loopSettings, runTrainingLoop, truncateLog } from './run-loop';
 import { DEFAULT_HYPER, GanTrainer, type StepStats, type TrainHyper } from '../lib/gan/trainer';
 
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -188,24 +188,12 @@ export async function train(opt: TrainOptions): Promise<TrainResult> {
     updateManifest(modelDir, manifestBase, { step: trainer.step, path: rel, bytes: dirBytes(dir), createdAt: new Date().toISOString() });
     console.log(`exported ${rel}`);
   };
-  let savedStep = prev ? prev.step : -1;
-  const checkpoint = async (): Promise<void> => {
-    await saveCheckpoint(ckptDir, trainer, { runId: opt.runId, seed, loader: loader.state(), trainSeconds });
-    savedStep = trainer.step;
-  };
-
-  if (!prev) {
-    await doExport();
-    await checkpoint();
-  }
   const resumedFrom = prev ? prev.step : null;
   const { lastMs, startStep } = await runTrainingLoop({
-    steps: opt.steps,
-    printEvery: opt.printEvery,
-    ckptMinutes: opt.ckptMinutes,
-    stopAt: opt.stopAt,
+    ...loopSettings(opt),
     logFile,
     exportAt: schedule,
+    resumedFrom,
     step: () => trainer.step,
     trainStep: () => {
       const stats: StepStats = trainer.trainStep(loader.next(hyper.batch, trainer.rng));
@@ -216,8 +204,7 @@ export async function train(opt: TrainOptions): Promise<TrainResult> {
       };
     },
     doExport,
-    checkpoint,
-    savedStep: () => savedStep,
+    checkpoint: () => saveCheckpoint(ckptDir, trainer, { runId: opt.runId, seed, loader: loader.state(), trainSeconds }),
     onStepTime: (ms) => (trainSeconds += ms / 1000),
   });
   const step = trainer.step;
