@@ -13,13 +13,12 @@
  * and SIGKILLs it when the child does not acknowledge within ~60 ms, which a busy training step
  * cannot do, so the graceful stop (finish the step, checkpoint) would not happen.
  */
-import { existsSync, mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
-import os from 'node:os';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import * as tf from '@tensorflow/tfjs';
-import { setupBackend, type BackendName } from '../lib/gan/backend';
+import { setupBackend } from '../lib/gan/backend';
 import { DOODLE_MODEL_ID, type Pix2PixManifest } from '../lib/gan/manifest';
 import {
   PIX2PIX_CONFIG,
@@ -38,6 +37,7 @@ import { DOODLE_TILE, doodleExtraFiles, doodleFiles, type DatasetSource, type Do
 import { DoodleBatchLoader, concatDoodleSets, doodleBatch, downsampleDoodles, loadDoodleSet } from './doodle-loader';
 import { dirBytes, exportModel, exportSteps, updateManifestOf } from './export';
 import { loopSettings, runTrainingLoop, truncateLog } from './run-loop';
+import { RUN_OPTION_SPECS, numberOption, runOptions, type RunOptions } from './run-options';
 
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const KIND = 'pix2pix';
@@ -53,28 +53,15 @@ export const OPENMOJI_SOURCE: DatasetSource = {
   url: 'https://openmoji.org',
 };
 
-export interface TrainDoodlesOptions {
-  runId: string;
-  modelId: string;
-  steps: number;
-  root: string;
-  seed: number;
-  backend: BackendName;
-  ckptMinutes: number;
-  /** Stop (with a checkpoint) once this step is reached; the run stays resumable. */
-  stopAt: number | null;
-  /** Only time this many steps and print ms/step; writes nothing. */
-  bench: number | null;
-  printEvery: number;
+export interface TrainDoodlesOptions extends RunOptions {
   config: Pix2PixConfig;
   hyper: Pix2PixHyper;
   /**
    * Hyperparameters given on the command line that may change when a run resumes (a schedule for
-   * the rest of it, or a fine-tune): --lr-decay, --lambda-adv. Everything else resumes as the
-   * checkpoint has it.
+   * the rest of it, or a fine-tune): --lr-decay, --lambda-adv, --extra-pairs, --jitter-*.
+   * Everything else resumes as the checkpoint has it.
    */
   resumeOverrides: Partial<Pix2PixHyper>;
-  smoke: boolean;
   dataDir: string;
   /** 'doodles': training/data doodle pairs; 'synthetic': lib/gan/pix2pix-synthetic.ts (tests, no data). */
   data: 'doodles' | 'synthetic';
@@ -84,23 +71,12 @@ function parseOptions(argv: string[]): TrainDoodlesOptions {
   const { values } = parseArgs({
     args: argv,
     options: {
-      'run-id': { type: 'string' },
-      'model-id': { type: 'string' },
-      steps: { type: 'string' },
-      root: { type: 'string' },
-      seed: { type: 'string' },
-      backend: { type: 'string' },
-      'ckpt-minutes': { type: 'string' },
-      'stop-at': { type: 'string' },
-      bench: { type: 'string' },
-      'print-every': { type: 'string' },
-      smoke: { type: 'boolean' },
+      ...RUN_OPTION_SPECS,
       'g-width': { type: 'string' },
       'd-width': { type: 'string' },
       depth: { type: 'string' },
       dropout: { type: 'string' },
       upsample: { type: 'string' },
-      batch: { type: 'string' },
       'lambda-l1': { type: 'string' },
       'lambda-adv': { type: 'string' },
       'jitter-shift': { type: 'string' },
@@ -113,8 +89,11 @@ function parseOptions(argv: string[]): TrainDoodlesOptions {
     },
     strict: true,
   });
-  const smoke = values.smoke === true || process.env.GANVAS_SMOKE === '1';
-  const num = (v: string | undefined, d: number): number => (v === undefined ? d : Number(v));
+  // the shipped run ends at 20,800 (its learning rates decay to 0 there): going on takes --steps
+  // beyond it together with a new --lr-decay window (or --lr-decay none)
+  const run = runOptions(values, { root: REPO, runId: 'doodles-64-r3', modelId: DOODLE_MODEL_ID, steps: 20800, smokeId: 'doodles-smoke' });
+  const { smoke } = run;
+  const num = numberOption;
   const base = smoke ? PIX2PIX_SMOKE_CONFIG : PIX2PIX_CONFIG;
   const config = pix2pixConfigSchema.parse({
     ...base,
@@ -139,28 +118,18 @@ function parseOptions(argv: string[]): TrainDoodlesOptions {
     ...(values['lambda-adv'] === undefined ? {} : { lambdaAdv: hyper.lambdaAdv }),
     // a fine-tune may add the extra pairs; the loader then starts a new epoch over the larger set
     ...(values['extra-pairs'] === undefined ? {} : { extraPairs: true }),
+    // or jitter: each pair's scale and shift hash from (seed, epoch, position), so it can start mid-run
+    ...(values['jitter-shift'] === undefined && values['jitter-min-scale'] === undefined ? {} : { jitter: hyper.jitter }),
   };
   const dataDir = values['data-dir'] ?? path.join(REPO, 'training', 'data');
   const haveData = existsSync(path.join(dataDir, doodleFiles(config.resolution).index));
   const data = values.data ?? (smoke && !haveData ? 'synthetic' : 'doodles');
   if (data !== 'doodles' && data !== 'synthetic') throw new Error('--data must be doodles|synthetic');
   return {
-    runId: values['run-id'] ?? (smoke ? 'doodles-smoke' : 'doodles-64-r3'),
-    modelId: values['model-id'] ?? (smoke ? 'doodles-smoke' : DOODLE_MODEL_ID),
-    // the shipped run ends at 20,800 (its learning rates decay to 0 there): going on takes --steps
-    // beyond it together with a new --lr-decay window (or --lr-decay none)
-    steps: num(values.steps, smoke ? 6 : 20800),
-    root: values.root ?? (smoke ? mkdtempSync(path.join(os.tmpdir(), 'ganvas-doodles-smoke-')) : REPO),
-    seed: num(values.seed, 1),
-    backend: (values.backend ?? 'wasm') as BackendName,
-    ckptMinutes: num(values['ckpt-minutes'], 10),
-    stopAt: values['stop-at'] === undefined ? null : Number(values['stop-at']),
-    bench: values.bench === undefined ? null : Number(values.bench),
-    printEvery: num(values['print-every'], smoke ? 1 : 50),
+    ...run,
     config,
     hyper,
     resumeOverrides,
-    smoke,
     dataDir,
     data,
   };

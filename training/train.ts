@@ -7,39 +7,26 @@
  *
  *   npx tsx training/train.ts [--run-id ID] [--steps N] [--smoke] [--root DIR] ...
  */
-import { mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
-import os from 'node:os';
+import { mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import * as tf from '@tensorflow/tfjs';
 import { DEFAULT_CONFIG, SMOKE_CONFIG, generatorChannels, discriminatorChannels, type GanConfig } from '../lib/gan/architecture';
-import { setupBackend, type BackendName } from '../lib/gan/backend';
+import { setupBackend } from '../lib/gan/backend';
 import { loadCheckpoint, readCheckpointState, saveCheckpoint } from './checkpoint';
 import { INDEX_FILE, type DatasetIndex } from './data-format';
 import { BatchLoader, downsample, loadImageSet } from './data-loader';
 import { dirBytes, exportModel, exportSteps, updateManifest } from './export';
 import { loopSettings, runTrainingLoop, truncateLog } from './run-loop';
+import { RUN_OPTION_SPECS, numberOption, runOptions, type RunOptions } from './run-options';
 import { DEFAULT_HYPER, GanTrainer, type StepStats, type TrainHyper } from '../lib/gan/trainer';
 
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
-export interface TrainOptions {
-  runId: string;
-  modelId: string;
-  steps: number;
-  root: string;
-  seed: number;
-  backend: BackendName;
-  ckptMinutes: number;
-  /** Stop (with a checkpoint) once this step is reached; the run stays resumable. */
-  stopAt: number | null;
-  /** Only time this many steps and print ms/step; writes nothing. */
-  bench: number | null;
-  printEvery: number;
+export interface TrainOptions extends RunOptions {
   config: GanConfig;
   hyper: TrainHyper;
-  smoke: boolean;
   dataDir: string;
 }
 
@@ -47,28 +34,17 @@ function parseOptions(argv: string[]): TrainOptions {
   const { values } = parseArgs({
     args: argv,
     options: {
-      'run-id': { type: 'string' },
-      'model-id': { type: 'string' },
-      steps: { type: 'string' },
-      root: { type: 'string' },
-      seed: { type: 'string' },
-      backend: { type: 'string' },
-      'ckpt-minutes': { type: 'string' },
-      'stop-at': { type: 'string' },
-      bench: { type: 'string' },
-      'print-every': { type: 'string' },
-      smoke: { type: 'boolean' },
+      ...RUN_OPTION_SPECS,
       'g-width': { type: 'string' },
       'd-width': { type: 'string' },
       'min-channels': { type: 'string' },
       upsample: { type: 'string' },
-      batch: { type: 'string' },
     },
     strict: true,
   });
-  const smoke = values.smoke === true || process.env.GANVAS_SMOKE === '1';
-  const num = (v: string | undefined, d: number): number => (v === undefined ? d : Number(v));
-  const base = smoke ? SMOKE_CONFIG : DEFAULT_CONFIG;
+  const run = runOptions(values, { root: REPO, runId: 'emoji-faces-64-r1', modelId: 'emoji-faces-64', steps: 16000, smokeId: 'smoke' });
+  const num = numberOption;
+  const base = run.smoke ? SMOKE_CONFIG : DEFAULT_CONFIG;
   const upsample = values.upsample ?? base.upsample;
   if (upsample !== 'nearest' && upsample !== 'transposed') throw new Error(`--upsample must be nearest|transposed`);
   const config: GanConfig = {
@@ -78,24 +54,8 @@ function parseOptions(argv: string[]): TrainOptions {
     minChannels: num(values['min-channels'], base.minChannels),
     upsample,
   };
-  const hyper: TrainHyper = { ...DEFAULT_HYPER, batch: num(values.batch, smoke ? 4 : DEFAULT_HYPER.batch) };
-  const backend = (values.backend ?? 'wasm') as BackendName;
-  return {
-    runId: values['run-id'] ?? (smoke ? 'smoke' : 'emoji-faces-64-r1'),
-    modelId: values['model-id'] ?? (smoke ? 'smoke' : 'emoji-faces-64'),
-    steps: num(values.steps, smoke ? 6 : 16000),
-    root: values.root ?? (smoke ? mkdtempSync(path.join(os.tmpdir(), 'ganvas-smoke-')) : REPO),
-    seed: num(values.seed, 1),
-    backend,
-    ckptMinutes: num(values['ckpt-minutes'], 10),
-    stopAt: values['stop-at'] === undefined ? null : Number(values['stop-at']),
-    bench: values.bench === undefined ? null : Number(values.bench),
-    printEvery: num(values['print-every'], smoke ? 1 : 50),
-    config,
-    hyper,
-    smoke,
-    dataDir: path.join(REPO, 'training', 'data'),
-  };
+  const hyper: TrainHyper = { ...DEFAULT_HYPER, batch: num(values.batch, run.smoke ? 4 : DEFAULT_HYPER.batch) };
+  return { ...run, config, hyper, dataDir: path.join(REPO, 'training', 'data') };
 }
 
 export interface TrainResult {

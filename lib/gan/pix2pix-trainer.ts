@@ -12,7 +12,7 @@ import * as tf from '@tensorflow/tfjs';
 import { z } from 'zod';
 import { Ema } from './ema';
 import { buildPix2PixDiscriminator, buildPix2PixGenerator, toExportPix2PixGenerator, type Pix2PixConfig } from './pix2pix';
-import { Rng } from './rng';
+import { Rng, withSeededMathRandom } from './rng';
 
 export const pix2pixHyperSchema = z.object({
   batch: z.number().int().positive(),
@@ -129,10 +129,10 @@ export class Pix2PixTrainer {
     seed: number,
   ) {
     this.rng = new Rng(seed);
-    const G = withSeed(seed, () => buildPix2PixGenerator(config));
+    const G = withSeededMathRandom(seed, () => buildPix2PixGenerator(config));
     let D: tf.LayersModel | undefined;
     try {
-      D = withSeed(seed + 1, () => buildPix2PixDiscriminator(config));
+      D = withSeededMathRandom(seed + 1, () => buildPix2PixDiscriminator(config));
       this.ema = new Ema(G, hyper.emaDecay);
     } catch (e) {
       G.dispose();
@@ -260,17 +260,5 @@ export class Pix2PixTrainer {
     this.ema.dispose();
     this.gOpt.dispose();
     this.dOpt.dispose();
-  }
-}
-
-/** tfjs initialisers draw from Math.random: replace it by a seeded stream while building. */
-function withSeed<T>(seed: number, f: () => T): T {
-  const saved = Math.random;
-  const rng = new Rng(seed);
-  Math.random = () => rng.uniform();
-  try {
-    return f();
-  } finally {
-    Math.random = saved;
   }
 }

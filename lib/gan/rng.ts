@@ -91,3 +91,19 @@ export class Rng {
     return p;
   }
 }
+
+/**
+ * Runs `f` with Math.random replaced by a seeded stream: tfjs layer initialisers draw from
+ * Math.random unless given a seed, so a model built inside gets initial weights that depend only
+ * on `seed` (both trainers build G and D this way).
+ */
+export function withSeededMathRandom<T>(seed: number, f: () => T): T {
+  const saved = Math.random;
+  const rng = new Rng(seed);
+  Math.random = () => rng.uniform();
+  try {
+    return f();
+  } finally {
+    Math.random = saved;
+  }
+}

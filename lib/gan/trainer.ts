@@ -9,7 +9,7 @@ import { z } from 'zod';
 import { buildDiscriminator, buildGenerator, toExportGenerator, type GanConfig } from './architecture';
 import { augmentOptionsSchema, DEFAULT_AUGMENT, diffAugment } from './augment';
 import { Ema } from './ema';
-import { Rng } from './rng';
+import { Rng, withSeededMathRandom } from './rng';
 
 /** Training hyper-parameters; the schema validates them as read from a file (live.json). */
 export const trainHyperSchema = z.object({
@@ -73,11 +73,11 @@ export class GanTrainer {
   ) {
     this.rng = new Rng(seed);
     // weight initialisation is drawn from tf's global RNG; seed it for reproducible starts
-    const G = withSeed(seed, () => buildGenerator(config));
+    const G = withSeededMathRandom(seed, () => buildGenerator(config));
     let D: tf.Sequential | undefined;
     let ema: Ema | undefined;
     try {
-      D = withSeed(seed + 1, () => buildDiscriminator(config));
+      D = withSeededMathRandom(seed + 1, () => buildDiscriminator(config));
       if (init) {
         setAll(G, init.g, 'G');
         setAll(D, init.d, 'D');
@@ -177,19 +177,4 @@ function setAll(m: tf.LayersModel, weights: readonly tf.Tensor[], what: string):
     if (w.shape.length !== v.shape.length || w.shape.some((d, k) => d !== v.shape[k])) throw new Error(`trainer: ${what} weight ${w.originalName} is [${v.shape}], want [${w.shape}]`);
   });
   m.setWeights([...weights]);
-}
-
-/**
- * tfjs layer initialisers draw from Math.random unless given a seed; temporarily replace it by
- * a seeded stream so that a run's initial weights depend only on its seed.
- */
-function withSeed<T>(seed: number, f: () => T): T {
-  const saved = Math.random;
-  const rng = new Rng(seed);
-  Math.random = () => rng.uniform();
-  try {
-    return f();
-  } finally {
-    Math.random = saved;
-  }
 }

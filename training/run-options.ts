@@ -1,0 +1,76 @@
+/**
+ * The command-line options every trainer takes (training/train.ts, training/train-doodles.ts):
+ * which run, where, how long, checkpoint cadence, stop step, bench mode, progress. Each trainer
+ * adds its own model and hyperparameter options to RUN_OPTION_SPECS and reads these with
+ * runOptions(); one definition, so the two CLIs cannot drift apart.
+ */
+import { mkdtempSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { BackendName } from '../lib/gan/backend';
+
+/** parseArgs specs of the shared options. */
+export const RUN_OPTION_SPECS = {
+  'run-id': { type: 'string' },
+  'model-id': { type: 'string' },
+  steps: { type: 'string' },
+  root: { type: 'string' },
+  seed: { type: 'string' },
+  backend: { type: 'string' },
+  'ckpt-minutes': { type: 'string' },
+  'stop-at': { type: 'string' },
+  bench: { type: 'string' },
+  'print-every': { type: 'string' },
+  smoke: { type: 'boolean' },
+  batch: { type: 'string' },
+} as const;
+
+type RunOptionValues = { [K in keyof typeof RUN_OPTION_SPECS]?: (typeof RUN_OPTION_SPECS)[K]['type'] extends 'boolean' ? boolean : string };
+
+export interface RunOptions {
+  runId: string;
+  modelId: string;
+  steps: number;
+  root: string;
+  seed: number;
+  backend: BackendName;
+  ckptMinutes: number;
+  /** Stop (with a checkpoint) once this step is reached; the run stays resumable. */
+  stopAt: number | null;
+  /** Only time this many steps and print ms/step; writes nothing. */
+  bench: number | null;
+  printEvery: number;
+  /** --smoke or GANVAS_SMOKE=1: a tiny model, a few steps, a temporary root. */
+  smoke: boolean;
+}
+
+/** The trainer's defaults: its shipped run, model and length, and the names of its smoke run. */
+export interface RunDefaults {
+  /** the repository root (where checkpoints, logs and models go) */
+  root: string;
+  runId: string;
+  modelId: string;
+  steps: number;
+  /** run and model id of the smoke run; its root is a fresh temporary folder named after it */
+  smokeId: string;
+}
+
+/** Undefined stays the default; anything else must be a number. */
+export const numberOption = (v: string | undefined, d: number): number => (v === undefined ? d : Number(v));
+
+export function runOptions(values: RunOptionValues, defaults: RunDefaults): RunOptions {
+  const smoke = values.smoke === true || process.env.GANVAS_SMOKE === '1';
+  return {
+    runId: values['run-id'] ?? (smoke ? defaults.smokeId : defaults.runId),
+    modelId: values['model-id'] ?? (smoke ? defaults.smokeId : defaults.modelId),
+    steps: numberOption(values.steps, smoke ? 6 : defaults.steps),
+    root: values.root ?? (smoke ? mkdtempSync(path.join(os.tmpdir(), `ganvas-${defaults.smokeId}-`)) : defaults.root),
+    seed: numberOption(values.seed, 1),
+    backend: (values.backend ?? 'wasm') as BackendName,
+    ckptMinutes: numberOption(values['ckpt-minutes'], 10),
+    stopAt: values['stop-at'] === undefined ? null : Number(values['stop-at']),
+    bench: values.bench === undefined ? null : Number(values.bench),
+    printEvery: numberOption(values['print-every'], smoke ? 1 : 50),
+    smoke,
+  };
+}
