@@ -22,6 +22,7 @@ import { syntheticPairs } from '../../lib/gan/pix2pix-synthetic';
 import { DEFAULT_PIX2PIX_HYPER, Pix2PixTrainer, lrFactor } from '../../lib/gan/pix2pix-trainer';
 import { exportModel, fileLoadHandler } from '../../training/export';
 import { parseOptions, trainDoodles } from '../../training/train-doodles';
+import { stopAndResume } from '../helpers/smoke-run';
 
 const maxAbs = (a: tf.Tensor, b: tf.Tensor): number => tf.tidy(() => tf.max(tf.abs(tf.sub(a, b))).dataSync()[0] ?? NaN);
 
@@ -192,19 +193,7 @@ describe('pix2pix model', () => {
 
 describe('train-doodles smoke run', () => {
   it('trains, checkpoints, resumes at the same step, exports and logs', async () => {
-    const root = mkdtempSync(path.join(os.tmpdir(), 'ganvas-doodles-smoke-test-'));
-    const opts = parseOptions(['--smoke', '--root', root, '--steps', '6', '--print-every', '100']);
-    const first = await trainDoodles({ ...opts, stopAt: 3 });
-    expect(first.step).toBe(3);
-    expect(first.resumedFrom).toBeNull();
-    const before = tf.memory().numTensors;
-    const second = await trainDoodles(opts);
-    expect(second.resumedFrom).toBe(3);
-    expect(second.step).toBe(6);
-    expect(tf.memory().numTensors).toBe(before);
-
-    const log = readFileSync(second.logFile, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, number>);
-    expect(log.map((r) => r.step)).toEqual([1, 2, 3, 4, 5, 6]);
+    const { opts, second, log } = await stopAndResume('doodles-smoke', parseOptions, trainDoodles);
     for (const r of log) {
       for (const k of ['lossD', 'lossGAdv', 'lossL1', 'dReal', 'dFake', 'ms']) expect(Number.isFinite(r[k])).toBe(true);
     }

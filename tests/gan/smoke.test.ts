@@ -1,28 +1,16 @@
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
-import os from 'node:os';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
 import { fileLoadHandler, type ModelManifest } from '../../training/export';
 import { parseOptions, train } from '../../training/train';
+import { stopAndResume } from '../helpers/smoke-run';
 
-// The CI smoke run: the real training loop with a tiny network, a few steps, into a temp folder;
-// stopped half-way and resumed, which must continue at the same step.
+// The CI smoke run (tests/helpers/smoke-run.ts: a tiny network, 6 steps, a temp folder,
+// stopped at 3 and resumed), then what this trainer logs and exports.
 describe('training smoke run', () => {
   it('trains, checkpoints, resumes at the same step, exports and logs', async () => {
-    const root = mkdtempSync(path.join(os.tmpdir(), 'ganvas-smoke-test-'));
-    const opts = parseOptions(['--smoke', '--root', root, '--steps', '6', '--print-every', '100']);
-    const first = await train({ ...opts, stopAt: 3 });
-    expect(first.step).toBe(3);
-    expect(first.resumedFrom).toBeNull();
-    const before = tf.memory().numTensors;
-    const second = await train(opts);
-    expect(second.resumedFrom).toBe(3);
-    expect(second.step).toBe(6);
-    expect(tf.memory().numTensors).toBe(before);
-
-    const log = readFileSync(second.logFile, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, number>);
-    expect(log.map((r) => r.step)).toEqual([1, 2, 3, 4, 5, 6]);
+    const { opts, second, log } = await stopAndResume('smoke', parseOptions, train);
     for (const r of log) {
       for (const k of ['lossD', 'lossG', 'dReal', 'dFake', 'ms']) expect(Number.isFinite(r[k])).toBe(true);
     }
