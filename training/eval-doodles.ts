@@ -47,6 +47,7 @@ import { meanFillColour, meanL1, pairedComparison, perImageL1, plainFill, type R
 import { doodleBatch, downsampleDoodles, loadDoodleSet, type DoodleSet } from './doodle-loader';
 import { tfProjector } from './eval';
 import { fileLoadHandler } from './export';
+import { positiveIntOption } from './run-options';
 
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -81,11 +82,7 @@ function parseOptions(argv: string[]): DoodleEvalOptions {
     },
     strict: true,
   });
-  const int = (v: string | undefined, d: number, name: string): number => {
-    const n = v === undefined ? d : Number(v);
-    if (!Number.isInteger(n) || n < 1) throw new Error(`--${name} must be a positive integer, got ${v}`);
-    return n;
-  };
+  const int = positiveIntOption;
   const root = path.resolve(values.root ?? REPO);
   return {
     model: values.model ?? DOODLE_MODEL_ID,

@@ -55,6 +55,7 @@ import {
 } from '../lib/gan/swd';
 import { downsample, loadImageSet, type ImageSet } from './data-loader';
 import { fileLoadHandler, type ManifestCheckpoint, type ModelManifest } from './export';
+import { positiveIntOption } from './run-options';
 
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -85,11 +86,7 @@ function parseOptions(argv: string[]): EvalOptions {
     },
     strict: true,
   });
-  const int = (v: string | undefined, d: number, name: string): number => {
-    const n = v === undefined ? d : Number(v);
-    if (!Number.isInteger(n) || n < 1) throw new Error(`--${name} must be a positive integer, got ${v}`);
-    return n;
-  };
+  const int = positiveIntOption;
   const root = path.resolve(values.root ?? REPO);
   return {
     model: values.model ?? 'emoji-faces-64',

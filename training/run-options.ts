@@ -2,7 +2,8 @@
  * The command-line options every trainer takes (training/train.ts, training/train-doodles.ts):
  * which run, where, how long, checkpoint cadence, stop step, bench mode, progress. Each trainer
  * adds its own model and hyperparameter options to RUN_OPTION_SPECS and reads these with
- * runOptions(); one definition, so the two CLIs cannot drift apart.
+ * runOptions(); one definition, so the two CLIs cannot drift apart. The evaluations
+ * (eval.ts, eval-doodles.ts) use its number checks too.
  */
 import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
@@ -55,22 +56,34 @@ export interface RunDefaults {
   smokeId: string;
 }
 
-/** Undefined stays the default; anything else must be a number. */
-export const numberOption = (v: string | undefined, d: number): number => (v === undefined ? d : Number(v));
+/** Undefined stays the default; anything else must be a finite number. */
+export function numberOption(v: string | undefined, d: number, name = 'option'): number {
+  if (v === undefined) return d;
+  const n = Number(v);
+  if (v.trim() === '' || !Number.isFinite(n)) throw new Error(`--${name} must be a number, got ${JSON.stringify(v)}`);
+  return n;
+}
+
+/** Undefined stays the default; anything else must be a positive integer (counts, steps, seeds). */
+export function positiveIntOption(v: string | undefined, d: number, name: string): number {
+  const n = numberOption(v, d, name);
+  if (!Number.isInteger(n) || n < 1) throw new Error(`--${name} must be a positive integer, got ${v}`);
+  return n;
+}
 
 export function runOptions(values: RunOptionValues, defaults: RunDefaults): RunOptions {
   const smoke = values.smoke === true || process.env.GANVAS_SMOKE === '1';
   return {
     runId: values['run-id'] ?? (smoke ? defaults.smokeId : defaults.runId),
     modelId: values['model-id'] ?? (smoke ? defaults.smokeId : defaults.modelId),
-    steps: numberOption(values.steps, smoke ? 6 : defaults.steps),
+    steps: positiveIntOption(values.steps, smoke ? 6 : defaults.steps, 'steps'),
     root: values.root ?? (smoke ? mkdtempSync(path.join(os.tmpdir(), `ganvas-${defaults.smokeId}-`)) : defaults.root),
-    seed: numberOption(values.seed, 1),
+    seed: numberOption(values.seed, 1, 'seed'),
     backend: (values.backend ?? 'wasm') as BackendName,
-    ckptMinutes: numberOption(values['ckpt-minutes'], 10),
-    stopAt: values['stop-at'] === undefined ? null : Number(values['stop-at']),
-    bench: values.bench === undefined ? null : Number(values.bench),
-    printEvery: numberOption(values['print-every'], smoke ? 1 : 50),
+    ckptMinutes: numberOption(values['ckpt-minutes'], 10, 'ckpt-minutes'),
+    stopAt: values['stop-at'] === undefined ? null : positiveIntOption(values['stop-at'], 0, 'stop-at'),
+    bench: values.bench === undefined ? null : positiveIntOption(values.bench, 0, 'bench'),
+    printEvery: positiveIntOption(values['print-every'], smoke ? 1 : 50, 'print-every'),
     smoke,
   };
 }

@@ -97,19 +97,19 @@ function parseOptions(argv: string[]): TrainDoodlesOptions {
   const base = smoke ? PIX2PIX_SMOKE_CONFIG : PIX2PIX_CONFIG;
   const config = pix2pixConfigSchema.parse({
     ...base,
-    gWidth: num(values['g-width'], base.gWidth),
-    dWidth: num(values['d-width'], base.dWidth),
-    depth: num(values.depth, base.depth),
-    dropout: num(values.dropout, base.dropout),
+    gWidth: num(values['g-width'], base.gWidth, 'g-width'),
+    dWidth: num(values['d-width'], base.dWidth, 'd-width'),
+    depth: num(values.depth, base.depth, 'depth'),
+    dropout: num(values.dropout, base.dropout, 'dropout'),
     upsample: values.upsample ?? base.upsample,
   });
   const hyper = pix2pixHyperSchema.parse({
     ...DEFAULT_PIX2PIX_HYPER,
-    batch: num(values.batch, smoke ? 4 : DEFAULT_PIX2PIX_HYPER.batch),
-    lambdaL1: num(values['lambda-l1'], DEFAULT_PIX2PIX_HYPER.lambdaL1),
-    lambdaAdv: num(values['lambda-adv'], DEFAULT_PIX2PIX_HYPER.lambdaAdv),
-    emaDecay: num(values['ema-decay'], DEFAULT_PIX2PIX_HYPER.emaDecay),
-    jitter: { shift: num(values['jitter-shift'], DEFAULT_PIX2PIX_HYPER.jitter.shift), minScale: num(values['jitter-min-scale'], DEFAULT_PIX2PIX_HYPER.jitter.minScale) },
+    batch: num(values.batch, smoke ? 4 : DEFAULT_PIX2PIX_HYPER.batch, 'batch'),
+    lambdaL1: num(values['lambda-l1'], DEFAULT_PIX2PIX_HYPER.lambdaL1, 'lambda-l1'),
+    lambdaAdv: num(values['lambda-adv'], DEFAULT_PIX2PIX_HYPER.lambdaAdv, 'lambda-adv'),
+    emaDecay: num(values['ema-decay'], DEFAULT_PIX2PIX_HYPER.emaDecay, 'ema-decay'),
+    jitter: { shift: num(values['jitter-shift'], DEFAULT_PIX2PIX_HYPER.jitter.shift, 'jitter-shift'), minScale: num(values['jitter-min-scale'], DEFAULT_PIX2PIX_HYPER.jitter.minScale, 'jitter-min-scale') },
     lrDecay: parseLrDecay(values['lr-decay']),
     extraPairs: values['extra-pairs'] === true,
   });

@@ -19,7 +19,7 @@ import { INDEX_FILE, type DatasetIndex } from './data-format';
 import { BatchLoader, downsample, loadImageSet } from './data-loader';
 import { dirBytes, exportModel, exportSteps, updateManifest } from './export';
 import { loopSettings, runTrainingLoop, truncateLog } from './run-loop';
-import { RUN_OPTION_SPECS, numberOption, runOptions, type RunOptions } from './run-options';
+import { RUN_OPTION_SPECS, positiveIntOption, runOptions, type RunOptions } from './run-options';
 import { DEFAULT_HYPER, GanTrainer, type StepStats, type TrainHyper } from '../lib/gan/trainer';
 
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -43,18 +43,18 @@ function parseOptions(argv: string[]): TrainOptions {
     strict: true,
   });
   const run = runOptions(values, { root: REPO, runId: 'emoji-faces-64-r1', modelId: 'emoji-faces-64', steps: 16000, smokeId: 'smoke' });
-  const num = numberOption;
+  const num = positiveIntOption; // widths, channels and batch
   const base = run.smoke ? SMOKE_CONFIG : DEFAULT_CONFIG;
   const upsample = values.upsample ?? base.upsample;
   if (upsample !== 'nearest' && upsample !== 'transposed') throw new Error(`--upsample must be nearest|transposed`);
   const config: GanConfig = {
     ...base,
-    gWidth: num(values['g-width'], base.gWidth),
-    dWidth: num(values['d-width'], base.dWidth),
-    minChannels: num(values['min-channels'], base.minChannels),
+    gWidth: num(values['g-width'], base.gWidth, 'g-width'),
+    dWidth: num(values['d-width'], base.dWidth, 'd-width'),
+    minChannels: num(values['min-channels'], base.minChannels, 'min-channels'),
     upsample,
   };
-  const hyper: TrainHyper = { ...DEFAULT_HYPER, batch: num(values.batch, run.smoke ? 4 : DEFAULT_HYPER.batch) };
+  const hyper: TrainHyper = { ...DEFAULT_HYPER, batch: num(values.batch, run.smoke ? 4 : DEFAULT_HYPER.batch, 'batch') };
   return { ...run, config, hyper, dataDir: path.join(REPO, 'training', 'data') };
 }
 
