@@ -12,10 +12,10 @@
  *    at the same positions as the truths' (same patch seed, same set size), so sampling noise of
  *    the positions cancels and a perfect predictor gets exactly 0.
  *
- * Outputs are what the studio paints (lib/gan/pix2pix.ts paintLines: G averaged over the doodle
- * moved by a pixel each way and mirrored; figures are marked evalPaintMembers 10, older ones (G
- * alone, or the mirror pair: evalMirrorAverage 1) count as missing), quantised to 8 bits as the
- * browser shows them, like the truths.
+ * Outputs are what the studio paints (lib/gan/pix2pix.ts paintLines: the per-pixel median of G
+ * over the doodle moved by a pixel each way and mirrored; figures are marked evalPaintMembers 10
+ * and evalPaintMedian 1, older ones (G alone, the mirror pair, the mean of the ten) count as
+ * missing), quantised to 8 bits as the browser shows them, like the truths.
  * Baselines (manifest top level `baselines`, and their means copied into every checkpoint's
  * metrics, which survive the trainer rewriting the manifest):
  *  - plainFill: training/doodle-fill.ts: the outline's enclosed white regions filled with the
@@ -339,7 +339,7 @@ export interface DoodleEvalRow {
 }
 
 const EVAL_KEYS = ['l1Heldout', 'swdHeldoutMean', 'l1VsFillHi'];
-/** How many paintings paintLines averages (each shift, and its mirror). */
+/** How many paintings paintLines takes the median of (each shift, and its mirror). */
 const PAINT_MEMBERS = 2 * PAINT_SHIFTS.length;
 
 export async function evaluateDoodles(opt: DoodleEvalOptions): Promise<{ rows: DoodleEvalRow[]; baselines: NonNullable<RawManifest['baselines']> }> {
@@ -348,8 +348,9 @@ export async function evaluateDoodles(opt: DoodleEvalOptions): Promise<{ rows: D
   const manifestFile = path.join(modelDir, 'manifest.json');
   if (!existsSync(manifestFile)) throw new Error(`eval-doodles: no manifest at ${manifestFile}`);
   const manifest = readManifest(manifestFile);
-  // figures from before the studio painted with paintLines (G alone) count as missing
-  const settingsOk = (m: Metrics | null | undefined): boolean => !!m && m.evalSeed === opt.seed && m.evalNhoods === opt.nhoods && m.evalPaintMembers === PAINT_MEMBERS;
+  // figures from before the studio painted as paintLines does now (G alone, the mirror pair, the mean of the ten) count as missing
+  const settingsOk = (m: Metrics | null | undefined): boolean =>
+    !!m && m.evalSeed === opt.seed && m.evalNhoods === opt.nhoods && m.evalPaintMembers === PAINT_MEMBERS && m.evalPaintMedian === 1;
   const todo = manifest.checkpoints.filter((c) => !opt.onlyMissing || !(settingsOk(c.metrics) && EVAL_KEYS.every((k) => typeof c.metrics?.[k] === 'number')));
   const step0 = manifest.checkpoints.find((c) => c.step === 0);
   if (!step0) throw new Error('eval-doodles: the manifest has no step-0 (untrained) checkpoint');
@@ -371,7 +372,7 @@ export async function evaluateDoodles(opt: DoodleEvalOptions): Promise<{ rows: D
   let t = performance.now();
   const ctx = prepareDoodleEval(held, { seed: opt.seed, nhoodsPerImage: opt.nhoods, projector: tfProjector });
   log(`SWD reference (${held.count} held-out colour images, levels ${ctx.ref.resolutions.join('/')}): ${fmt((performance.now() - t) / 1000)} s`);
-  const settings: Metrics = { evalPairs: held.count, evalSeed: opt.seed, evalNhoods: opt.nhoods, evalPaintMembers: PAINT_MEMBERS };
+  const settings: Metrics = { evalPairs: held.count, evalSeed: opt.seed, evalNhoods: opt.nhoods, evalPaintMembers: PAINT_MEMBERS, evalPaintMedian: 1 };
 
   // baselines: reuse from an earlier run with the same settings (--only-missing), else compute
   const prior = opt.onlyMissing ? manifest.baselines : undefined;
