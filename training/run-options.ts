@@ -64,7 +64,7 @@ export function numberOption(v: string | undefined, d: number, name = 'option'):
   return n;
 }
 
-/** Undefined stays the default; anything else must be a positive integer (counts, steps, seeds). */
+/** Undefined stays the default; anything else must be a positive integer (counts, steps, widths). */
 export function positiveIntOption(v: string | undefined, d: number, name: string): number {
   const n = numberOption(v, d, name);
   if (!Number.isInteger(n) || n < 1) throw new Error(`--${name} must be a positive integer, got ${v}`);
