@@ -38,6 +38,32 @@ export interface WasmKernels {
   tile: tf.KernelFunc;
 }
 
+/**
+ * The geometry both conv backprop kernels work in (NHWC, dilation 1): strides, kernel, input and
+ * output sizes, padding, and M = N*OH*OW rows by TC = KH*KW*C columns of the im2col matrix.
+ */
+function convGeometry(
+  xShape: readonly number[],
+  filterShape: readonly number[],
+  a: { strides: number | [number, number]; pad: tf.Conv2DAttrs['pad']; dimRoundingMode?: tf.Conv2DAttrs['dimRoundingMode']; dataFormat?: string },
+) {
+  if (a.dataFormat && a.dataFormat !== 'NHWC') throw new Error('wasm-kernels: NHWC only');
+  const ci = tf.backend_util.computeConv2DInfo(
+    xShape as [number, number, number, number],
+    filterShape as [number, number, number, number],
+    a.strides,
+    1,
+    a.pad,
+    a.dimRoundingMode,
+    false,
+    'channelsLast',
+  );
+  const { strideHeight: sh, strideWidth: sw, filterHeight: KH, filterWidth: KW, outHeight: OH, outWidth: OW } = ci;
+  const { inHeight: H, inWidth: W, inChannels: C, outChannels: CO, batchSize: N } = ci;
+  const { top, left } = ci.padInfo;
+  return { sh, sw, KH, KW, OH, OW, H, W, C, CO, N, top, left, M: N * OH * OW, TC: KH * KW * C };
+}
+
 export function makeWasmKernels(orig: Orig): WasmKernels {
   const reshape = (x: tf.TensorInfo, shape: number[], backend: KernelArgs['backend']): tf.TensorInfo =>
     one(orig.Reshape({ inputs: { x }, backend, attrs: { shape } }));
@@ -72,23 +98,8 @@ export function makeWasmKernels(orig: Orig): WasmKernels {
   const conv2DBackpropFilter: tf.KernelFunc = ({ inputs, backend, attrs }) => {
     const { x, dy } = inputs as { x: tf.TensorInfo; dy: tf.TensorInfo };
     const a = attrs as unknown as tf.Conv2DBackpropFilterAttrs;
-    if (a.dataFormat && a.dataFormat !== 'NHWC') throw new Error('wasm-kernels: NHWC only');
     const w = wasmOf(backend);
-    const ci = tf.backend_util.computeConv2DInfo(
-      x.shape as [number, number, number, number],
-      a.filterShape as [number, number, number, number],
-      a.strides,
-      1,
-      a.pad,
-      a.dimRoundingMode,
-      false,
-      'channelsLast',
-    );
-    const { strideHeight: sh, strideWidth: sw, filterHeight: KH, filterWidth: KW, outHeight: OH, outWidth: OW } = ci;
-    const { inHeight: H, inWidth: W, inChannels: C, outChannels: CO, batchSize: N } = ci;
-    const { top, left } = ci.padInfo;
-    const M = N * OH * OW;
-    const TC = KH * KW * C;
+    const { sh, sw, KH, KW, OH, OW, H, W, C, CO, N, top, left, M, TC } = convGeometry(x.shape, a.filterShape, a);
     const colT = w.makeOutput([1, TC, M], 'float32');
     const xv = heapF32(w, x);
     const ov = heapF32(w, colT);
@@ -125,23 +136,8 @@ export function makeWasmKernels(orig: Orig): WasmKernels {
   const conv2DBackpropInput: tf.KernelFunc = ({ inputs, backend, attrs }) => {
     const { dy, filter } = inputs as { dy: tf.TensorInfo; filter: tf.TensorInfo };
     const a = attrs as unknown as tf.Conv2DBackpropInputAttrs;
-    if (a.dataFormat && a.dataFormat !== 'NHWC') throw new Error('wasm-kernels: NHWC only');
     const w = wasmOf(backend);
-    const ci = tf.backend_util.computeConv2DInfo(
-      a.inputShape as [number, number, number, number],
-      filter.shape as [number, number, number, number],
-      a.strides,
-      1,
-      a.pad,
-      a.dimRoundingMode,
-      false,
-      'channelsLast',
-    );
-    const { strideHeight: sh, strideWidth: sw, filterHeight: KH, filterWidth: KW, outHeight: OH, outWidth: OW } = ci;
-    const { inHeight: H, inWidth: W, inChannels: C, outChannels: CO, batchSize: N } = ci;
-    const { top, left } = ci.padInfo;
-    const M = N * OH * OW;
-    const TC = KH * KW * C;
+    const { sh, sw, KH, KW, OH, OW, H, W, C, CO, N, top, left, M, TC } = convGeometry(a.inputShape, filter.shape, a);
     const f2 = reshape(filter, [TC, CO], backend);
     const fT = transpose(f2, [1, 0], backend);
     const fT3 = reshape(fT, [1, CO, TC], backend);
