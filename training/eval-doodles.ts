@@ -48,6 +48,7 @@ import { doodleBatch, downsampleDoodles, loadDoodleSet, type DoodleSet } from '.
 import { tfProjector } from './eval';
 import { fileLoadHandler } from './export';
 import { positiveIntOption } from './run-options';
+import { runIfMain } from './cli';
 
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -508,36 +509,19 @@ export function formatTable(rows: DoodleEvalRow[], baselines: NonNullable<RawMan
   ].join('\n');
 }
 
-const isMain = process.argv[1] !== undefined && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url);
-if (isMain) {
+runIfMain(import.meta.url, async () => {
   const opt = parseOptions(process.argv.slice(2));
-  evaluateDoodles(opt)
-    .then(({ rows, baselines }) => {
-      log(formatTable(rows, baselines));
-      const m = (r: DoodleEvalRow): Metrics => r.metrics;
-      process.stdout.write(
-        `${JSON.stringify(
-          {
-            model: opt.model,
-            baselines,
-            checkpoints: rows.map((r) => ({
-              step: r.step,
-              l1Heldout: m(r).l1Heldout,
-              swdHeldoutMean: m(r).swdHeldoutMean,
-              l1VsFill: m(r).l1Heldout !== undefined && m(r).fillL1Heldout ? r4((m(r).l1Heldout as number) / (m(r).fillL1Heldout as number)) : undefined,
-              swdVsFill: m(r).swdHeldoutMean !== undefined && m(r).fillSwdHeldoutMean ? r4((m(r).swdHeldoutMean as number) / (m(r).fillSwdHeldoutMean as number)) : undefined,
-            })),
-          },
-          null,
-          1,
-        )}\n`,
-      );
-      process.exit(0);
-    })
-    .catch((e: unknown) => {
-      console.error(e);
-      process.exit(1);
-    });
-}
+  const { rows, baselines } = await evaluateDoodles(opt);
+  log(formatTable(rows, baselines));
+  const ratio = (a: number | undefined, b: number | undefined): number | undefined => (a !== undefined && b ? r4(a / b) : undefined);
+  const checkpoints = rows.map(({ step, metrics: m }) => ({
+    step,
+    l1Heldout: m.l1Heldout,
+    swdHeldoutMean: m.swdHeldoutMean,
+    l1VsFill: ratio(m.l1Heldout, m.fillL1Heldout),
+    swdVsFill: ratio(m.swdHeldoutMean, m.fillSwdHeldoutMean),
+  }));
+  process.stdout.write(`${JSON.stringify({ model: opt.model, baselines, checkpoints }, null, 1)}\n`);
+});
 
 export { parseOptions };

@@ -56,6 +56,7 @@ import {
 import { downsample, loadImageSet, type ImageSet } from './data-loader';
 import { fileLoadHandler, type ManifestCheckpoint, type ModelManifest } from './export';
 import { positiveIntOption } from './run-options';
+import { runIfMain } from './cli';
 
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -442,19 +443,11 @@ function printTable(rows: EvalSummaryRow[]): void {
   log(lines.join('\n'));
 }
 
-const isMain = process.argv[1] !== undefined && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url);
-if (isMain) {
+runIfMain(import.meta.url, async () => {
   const opt = parseOptions(process.argv.slice(2));
-  evaluate(opt)
-    .then(({ rows }) => {
-      printTable(rows);
-      process.stdout.write(`${JSON.stringify(summaryTable(opt.model, rows), null, 1)}\n`);
-      process.exit(0);
-    })
-    .catch((e: unknown) => {
-      console.error(e);
-      process.exit(1);
-    });
-}
+  const { rows } = await evaluate(opt);
+  printTable(rows);
+  process.stdout.write(`${JSON.stringify(summaryTable(opt.model, rows), null, 1)}\n`);
+});
 
 export { parseOptions };

@@ -38,6 +38,7 @@ import { DoodleBatchLoader, concatDoodleSets, doodleBatch, downsampleDoodles, lo
 import { dirBytes, exportModel, exportSteps, updateManifestOf } from './export';
 import { loopSettings, runTrainingLoop, truncateLog } from './run-loop';
 import { RUN_OPTION_SPECS, numberOption, runOptions, type RunOptions } from './run-options';
+import { runIfMain } from './cli';
 
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const KIND = 'pix2pix';
@@ -340,14 +341,6 @@ export async function trainDoodles(opt: TrainDoodlesOptions): Promise<TrainDoodl
   return { step, resumedFrom, ckptDir, logFile, modelDir, msPerStep: lastMs };
 }
 
-const isMain = process.argv[1] !== undefined && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url);
-if (isMain) {
-  trainDoodles(parseOptions(process.argv.slice(2)))
-    .then(() => process.exit(0))
-    .catch((e: unknown) => {
-      console.error(e);
-      process.exit(1);
-    });
-}
+runIfMain(import.meta.url, () => trainDoodles(parseOptions(process.argv.slice(2))));
 
 export { parseOptions };

@@ -21,6 +21,7 @@ import { dirBytes, exportModel, exportSteps, updateManifest } from './export';
 import { loopSettings, runTrainingLoop, truncateLog } from './run-loop';
 import { RUN_OPTION_SPECS, positiveIntOption, runOptions, type RunOptions } from './run-options';
 import { DEFAULT_HYPER, GanTrainer, type StepStats, type TrainHyper } from '../lib/gan/trainer';
+import { runIfMain } from './cli';
 
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -173,14 +174,6 @@ export async function train(opt: TrainOptions): Promise<TrainResult> {
   return { step, resumedFrom, ckptDir, logFile, modelDir, msPerStep: lastMs };
 }
 
-const isMain = process.argv[1] !== undefined && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url);
-if (isMain) {
-  train(parseOptions(process.argv.slice(2)))
-    .then(() => process.exit(0))
-    .catch((e: unknown) => {
-      console.error(e);
-      process.exit(1);
-    });
-}
+runIfMain(import.meta.url, () => train(parseOptions(process.argv.slice(2))));
 
 export { parseOptions };
