@@ -45,6 +45,35 @@ async function compare(kernel: string, inputs: Inputs, attrs: tf.NamedAttrMap) {
 
 const runs = { numRuns: 12, seed: 20261127 };
 
+/** The backward kernels' case: input [n,h,w,c], a k x k filter to co channels, stride, padding. */
+const convCase = fc
+  .record({
+    n: fc.integer({ min: 1, max: 3 }),
+    h: fc.integer({ min: 3, max: 12 }),
+    w: fc.integer({ min: 3, max: 12 }),
+    c: fc.integer({ min: 1, max: 6 }),
+    co: fc.integer({ min: 1, max: 6 }),
+    k: fc.integer({ min: 1, max: 4 }),
+    stride: fc.integer({ min: 1, max: 2 }),
+    pad: fc.constantFrom('same' as const, 'valid' as const),
+    seed: fc.integer({ min: 1, max: 1e6 }),
+  })
+  .filter(({ h, w, k, pad }) => pad === 'same' || (h >= k && w >= k));
+
+/** The shape of the conv's output (the gradient dy the backward kernels take). */
+function dyShapeOf({ n, h, w, c, co, k, stride, pad }: { n: number; h: number; w: number; c: number; co: number; k: number; stride: number; pad: 'same' | 'valid' }): number[] {
+  const info = tf.backend_util.computeConv2DInfo([n, h, w, c], [k, k, c, co], stride, 1, pad);
+  return [n, info.outHeight, info.outWidth, co];
+}
+
+/** Same shape as cpu, values within 1e-4, and no tensor or data id left behind. */
+function expectSameAsCpu({ err, ref, got }: Awaited<ReturnType<typeof compare>>): void {
+  expect(got.shape).toEqual(ref.shape);
+  expect(err).toBeLessThanOrEqual(1e-4);
+  expect(got.leakedTensors).toBe(0);
+  expect(got.leakedIds).toBe(0);
+}
+
 beforeAll(async () => {
   await setupBackend('wasm');
 });
@@ -53,30 +82,15 @@ describe('wasm kernels vs cpu', () => {
   it('Conv2DBackpropFilter', async () => {
     await fc.assert(
       fc.asyncProperty(
-        fc.record({
-          n: fc.integer({ min: 1, max: 3 }),
-          h: fc.integer({ min: 3, max: 12 }),
-          w: fc.integer({ min: 3, max: 12 }),
-          c: fc.integer({ min: 1, max: 6 }),
-          co: fc.integer({ min: 1, max: 6 }),
-          k: fc.integer({ min: 1, max: 4 }),
-          stride: fc.integer({ min: 1, max: 2 }),
-          pad: fc.constantFrom('same', 'valid'),
-          seed: fc.integer({ min: 1, max: 1e6 }),
-        }),
+        convCase,
         async ({ n, h, w, c, co, k, stride, pad, seed }) => {
-          fc.pre(pad === 'same' || (h >= k && w >= k));
-          const info = tf.backend_util.computeConv2DInfo([n, h, w, c], [k, k, c, co], stride, 1, pad as 'same');
-          const dyShape = [n, info.outHeight, info.outWidth, co];
+          const dyShape = dyShapeOf({ n, h, w, c, co, k, stride, pad });
           const { err, ref, got } = await compare(
             'Conv2DBackpropFilter',
             { x: { shape: [n, h, w, c], values: randomValues([n, h, w, c], seed) }, dy: { shape: dyShape, values: randomValues(dyShape, seed + 1) } },
             { strides: [stride, stride], pad, dataFormat: 'NHWC', dimRoundingMode: undefined, filterShape: [k, k, c, co] } as unknown as tf.NamedAttrMap,
           );
-          expect(got.shape).toEqual(ref.shape);
-          expect(err).toBeLessThanOrEqual(1e-4);
-          expect(got.leakedTensors).toBe(0);
-          expect(got.leakedIds).toBe(0);
+          expectSameAsCpu({ err, ref, got });
         },
       ),
       runs,
@@ -86,30 +100,15 @@ describe('wasm kernels vs cpu', () => {
   it('Conv2DBackpropInput (conv2dTranspose)', async () => {
     await fc.assert(
       fc.asyncProperty(
-        fc.record({
-          n: fc.integer({ min: 1, max: 3 }),
-          h: fc.integer({ min: 3, max: 12 }),
-          w: fc.integer({ min: 3, max: 12 }),
-          c: fc.integer({ min: 1, max: 6 }),
-          co: fc.integer({ min: 1, max: 6 }),
-          k: fc.integer({ min: 1, max: 4 }),
-          stride: fc.integer({ min: 1, max: 2 }),
-          pad: fc.constantFrom('same', 'valid'),
-          seed: fc.integer({ min: 1, max: 1e6 }),
-        }),
+        convCase,
         async ({ n, h, w, c, co, k, stride, pad, seed }) => {
-          fc.pre(pad === 'same' || (h >= k && w >= k));
-          const info = tf.backend_util.computeConv2DInfo([n, h, w, c], [k, k, c, co], stride, 1, pad as 'same');
-          const dyShape = [n, info.outHeight, info.outWidth, co];
+          const dyShape = dyShapeOf({ n, h, w, c, co, k, stride, pad });
           const { err, ref, got } = await compare(
             'Conv2DBackpropInput',
             { dy: { shape: dyShape, values: randomValues(dyShape, seed) }, filter: { shape: [k, k, c, co], values: randomValues([k, k, c, co], seed + 7) } },
             { strides: [stride, stride], pad, dataFormat: 'NHWC', dimRoundingMode: undefined, inputShape: [n, h, w, c] } as unknown as tf.NamedAttrMap,
           );
-          expect(got.shape).toEqual(ref.shape);
-          expect(err).toBeLessThanOrEqual(1e-4);
-          expect(got.leakedTensors).toBe(0);
-          expect(got.leakedIds).toBe(0);
+          expectSameAsCpu({ err, ref, got });
         },
       ),
       runs,
@@ -137,10 +136,7 @@ describe('wasm kernels vs cpu', () => {
             { transposeA: ta, transposeB: tb },
           );
           expect(got.shape).toEqual([b, m, n]);
-          expect(got.shape).toEqual(ref.shape);
-          expect(err).toBeLessThanOrEqual(1e-4);
-          expect(got.leakedTensors).toBe(0);
-          expect(got.leakedIds).toBe(0);
+          expectSameAsCpu({ err, ref, got });
         },
       ),
       runs,
@@ -159,10 +155,7 @@ describe('wasm kernels vs cpu', () => {
         ),
         async ({ shape, reps, seed }) => {
           const { err, ref, got } = await compare('Tile', { x: { shape, values: randomValues(shape, seed) } }, { reps });
-          expect(got.shape).toEqual(ref.shape);
-          expect(err).toBeLessThanOrEqual(1e-4);
-          expect(got.leakedTensors).toBe(0);
-          expect(got.leakedIds).toBe(0);
+          expectSameAsCpu({ err, ref, got });
         },
       ),
       runs,
