@@ -87,3 +87,22 @@ export function runOptions(values: RunOptionValues, defaults: RunDefaults): RunO
     smoke,
   };
 }
+
+/** Where a run keeps its latest checkpoint, its step log and its exported model. */
+export function runPaths(opt: Pick<RunOptions, 'root' | 'runId' | 'modelId'>): { ckptDir: string; logFile: string; modelDir: string } {
+  return {
+    ckptDir: path.join(opt.root, 'training', 'checkpoints', opt.runId, 'latest'),
+    logFile: path.join(opt.root, 'training', 'logs', `${opt.runId}.jsonl`),
+    modelDir: path.join(opt.root, 'public', 'models', opt.modelId),
+  };
+}
+
+/** What a trainer returns when it stops (done, or at --stop-at, or on a signal). */
+export interface RunResult {
+  step: number;
+  resumedFrom: number | null;
+  ckptDir: string;
+  logFile: string;
+  modelDir: string;
+  msPerStep: number;
+}

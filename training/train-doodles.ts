@@ -37,7 +37,7 @@ import { DOODLE_TILE, doodleExtraFiles, doodleFiles, type DatasetSource, type Do
 import { DoodleBatchLoader, concatDoodleSets, doodleBatch, downsampleDoodles, loadDoodleSet } from './doodle-loader';
 import { dirBytes, exportModel, exportSteps, updateManifestOf } from './export';
 import { loopSettings, runTrainingLoop, truncateLog } from './run-loop';
-import { RUN_OPTION_SPECS, numberOption, runOptions, type RunOptions } from './run-options';
+import { RUN_OPTION_SPECS, numberOption, runOptions, runPaths, type RunOptions, type RunResult } from './run-options';
 import { runIfMain } from './cli';
 
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -214,20 +214,9 @@ async function openData(opt: TrainDoodlesOptions, cfg: Pix2PixConfig, hyper: Pix
   };
 }
 
-export interface TrainDoodlesResult {
-  step: number;
-  resumedFrom: number | null;
-  ckptDir: string;
-  logFile: string;
-  modelDir: string;
-  msPerStep: number;
-}
-
-export async function trainDoodles(opt: TrainDoodlesOptions): Promise<TrainDoodlesResult> {
+export async function trainDoodles(opt: TrainDoodlesOptions): Promise<RunResult> {
   const backend = await setupBackend(opt.backend);
-  const ckptDir = path.join(opt.root, 'training', 'checkpoints', opt.runId, 'latest');
-  const logFile = path.join(opt.root, 'training', 'logs', `${opt.runId}.jsonl`);
-  const modelDir = path.join(opt.root, 'public', 'models', opt.modelId);
+  const { ckptDir, logFile, modelDir } = runPaths(opt);
   const prev = opt.bench === null ? readCheckpointState<Pix2PixConfig, Pix2PixHyper>(ckptDir) : null;
   if (prev && prev.kind !== KIND) throw new Error(`${ckptDir} is not a ${KIND} checkpoint (kind ${prev.kind ?? 'gan'}); pick another --run-id`);
   const config = prev ? pix2pixConfigSchema.parse(prev.config) : opt.config;

@@ -19,7 +19,7 @@ import { INDEX_FILE, type DatasetIndex } from './data-format';
 import { BatchLoader, downsample, loadImageSet } from './data-loader';
 import { dirBytes, exportModel, exportSteps, updateManifest } from './export';
 import { loopSettings, runTrainingLoop, truncateLog } from './run-loop';
-import { RUN_OPTION_SPECS, positiveIntOption, runOptions, type RunOptions } from './run-options';
+import { RUN_OPTION_SPECS, positiveIntOption, runOptions, runPaths, type RunOptions, type RunResult } from './run-options';
 import { DEFAULT_HYPER, GanTrainer, type StepStats, type TrainHyper } from '../lib/gan/trainer';
 import { runIfMain } from './cli';
 
@@ -59,20 +59,9 @@ function parseOptions(argv: string[]): TrainOptions {
   return { ...run, config, hyper, dataDir: path.join(REPO, 'training', 'data') };
 }
 
-export interface TrainResult {
-  step: number;
-  resumedFrom: number | null;
-  ckptDir: string;
-  logFile: string;
-  modelDir: string;
-  msPerStep: number;
-}
-
-export async function train(opt: TrainOptions): Promise<TrainResult> {
+export async function train(opt: TrainOptions): Promise<RunResult> {
   const backend = await setupBackend(opt.backend);
-  const ckptDir = path.join(opt.root, 'training', 'checkpoints', opt.runId, 'latest');
-  const logFile = path.join(opt.root, 'training', 'logs', `${opt.runId}.jsonl`);
-  const modelDir = path.join(opt.root, 'public', 'models', opt.modelId);
+  const { ckptDir, logFile, modelDir } = runPaths(opt);
   const prev = opt.bench === null ? readCheckpointState(ckptDir) : null;
   const config = prev?.config ?? opt.config;
   const hyper = prev?.hyper ?? opt.hyper;

@@ -9,13 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { expect } from 'vitest';
-import type { RunOptions } from '../../training/run-options';
-
-interface RunResult {
-  step: number;
-  resumedFrom: number | null;
-  logFile: string;
-}
+import type { RunOptions, RunResult } from '../../training/run-options';
 
 /** Runs `train` to step 3, then resumes it to 6; returns the second run and the log's lines. */
 export async function stopAndResume<O extends RunOptions, R extends RunResult>(
