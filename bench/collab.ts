@@ -347,7 +347,6 @@ async function signInGuest(): Promise<Guest> {
   return { cookie, userId: user.id }
 }
 
-
 // ---------------------------------------------------------------------------------------------
 // one scenario
 
