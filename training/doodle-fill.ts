@@ -3,7 +3,7 @@
  * with one colour does. Pure functions on float32 images in [-1, 1] (white = +1), the layouts of
  * training/doodle-loader.ts (line [n, S, S, 1], colour [n, S, S, 3], NHWC); no tfjs, no I/O.
  *
- * Per line image:
+ * Per line image (regions: lib/gan/doodle-regions.ts):
  *  - ink: pixels darker than `threshold` (default 0, i.e. 50 % grey);
  *  - background: the white (non-ink) pixels reachable from the image border through white
  *    pixels, 4-connected (so a one-pixel diagonal stroke closes a region), stay white;
@@ -13,46 +13,10 @@
  * over white or tinted over the fill).
  */
 
+import { INK_THRESHOLD, doodleRegions } from '../lib/gan/doodle-regions';
+
 /** RGB in [-1, 1]. */
 export type Rgb = readonly [number, number, number];
-
-/** Default ink threshold on the [-1, 1] scale: darker than 50 % grey is ink. */
-export const INK_THRESHOLD = 0;
-
-/**
- * The regions of one S x S line image: 0 = ink, 1 = background (white, reachable from the border),
- * 2 = enclosed white.
- */
-export function doodleRegions(line: ArrayLike<number>, size: number, threshold = INK_THRESHOLD, offset = 0): Uint8Array {
-  const S = size;
-  const n = S * S;
-  const region = new Uint8Array(n);
-  for (let p = 0; p < n; p++) region[p] = (line[offset + p] as number) < threshold ? 0 : 2;
-  // flood the background from every white border pixel (explicit stack, 4-connected)
-  const stack = new Int32Array(n);
-  let top = 0;
-  const seed = (p: number): void => {
-    if (region[p] === 2) {
-      region[p] = 1;
-      stack[top++] = p;
-    }
-  };
-  for (let i = 0; i < S; i++) {
-    seed(i); // top row
-    seed((S - 1) * S + i); // bottom row
-    seed(i * S); // left column
-    seed(i * S + S - 1); // right column
-  }
-  while (top > 0) {
-    const p = stack[--top] as number;
-    const x = p % S;
-    if (x > 0) seed(p - 1);
-    if (x < S - 1) seed(p + 1);
-    if (p >= S) seed(p - S);
-    if (p < n - S) seed(p + S);
-  }
-  return region;
-}
 
 /**
  * The plain-fill colour image of every line image in `line` ([count, S, S, 1] in [-1, 1]):

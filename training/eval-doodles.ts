@@ -38,7 +38,7 @@ import { parseArgs } from 'node:util';
 import * as tf from '@tensorflow/tfjs';
 import sharp from 'sharp';
 import { setupBackend } from '../lib/gan/backend';
-import { PAINT_SHIFTS, paintLines } from '../lib/gan/pix2pix';
+import { PAINT_SHIFTS, paintDoodles } from '../lib/gan/pix2pix';
 import { DOODLE_MODEL_ID, pix2pixManifestSchema } from '../lib/gan/manifest';
 import { Rng } from '../lib/gan/rng';
 import { PROGAN_SWD, SwdReference, imagesOf, type Projector, type SwdResult } from '../lib/gan/swd';
@@ -178,13 +178,13 @@ export function scoreOutputs(ctx: DoodleEvalContext, outputs: Float32Array): Rec
   return { l1Heldout: r4(meanL1(outputs, ctx.truth.colour)), ...swdAgainstTruth(ctx, outputs) };
 }
 
-/** The generator's paintings (paintLines, as the studio shows them) of `line` ([count, S, S, 1]), in batches, quantised to 8 bits. */
+/** The generator's paintings (paintDoodles, as the studio shows them) of `line` ([count, S, S, 1]), in batches, quantised to 8 bits. */
 export function predictColour(g: tf.LayersModel, line: Float32Array, count: number, size: number, batch = 32): Float32Array {
   const per = size * size;
   const out = new Float32Array(count * per * 3);
   for (let i = 0; i < count; i += batch) {
     const b = Math.min(batch, count - i);
-    const y = tf.tidy(() => paintLines(g, tf.tensor4d(line.subarray(i * per, (i + b) * per), [b, size, size, 1])));
+    const y = paintDoodles(g, line.subarray(i * per, (i + b) * per), b, size);
     const v = y.dataSync();
     y.dispose();
     out.set(v, i * per * 3);

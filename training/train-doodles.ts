@@ -30,6 +30,7 @@ import {
   pix2pixEncoderChannels,
   type Pix2PixConfig,
 } from '../lib/gan/pix2pix';
+import { doodleModelInput } from '../lib/gan/doodle-regions';
 import { SyntheticPairLoader, syntheticPairs } from '../lib/gan/pix2pix-synthetic';
 import { DEFAULT_PIX2PIX_HYPER, Pix2PixTrainer, pix2pixHyperSchema, type PairBatch, type Pix2PixHyper } from '../lib/gan/pix2pix-trainer';
 import { loadCheckpoint, readCheckpointState, saveCheckpoint } from './checkpoint';
@@ -84,6 +85,7 @@ function parseOptions(argv: string[]): TrainDoodlesOptions {
       'lr-decay': { type: 'string' },
       'jitter-min-scale': { type: 'string' },
       'extra-pairs': { type: 'boolean' },
+      'region-channel': { type: 'boolean' },
       'ema-decay': { type: 'string' },
       data: { type: 'string' },
       'data-dir': { type: 'string' },
@@ -103,6 +105,8 @@ function parseOptions(argv: string[]): TrainDoodlesOptions {
     depth: num(values.depth, base.depth, 'depth'),
     dropout: num(values.dropout, base.dropout, 'dropout'),
     upsample: values.upsample ?? base.upsample,
+    // a new run that reads the region mask too (to widen a trained one: training/add-region-channel.ts)
+    regionChannel: values['region-channel'] === true,
   });
   const hyper = pix2pixHyperSchema.parse({
     ...DEFAULT_PIX2PIX_HYPER,
@@ -159,6 +163,8 @@ interface Data {
 async function openData(opt: TrainDoodlesOptions, cfg: Pix2PixConfig, hyper: Pix2PixHyper, seed: number): Promise<Data> {
   const R = cfg.resolution;
   if (cfg.inChannels !== 1) throw new Error('train-doodles: the doodle data set has 1-channel line art (inChannels 1)');
+  // the generator's input: the line image, with the region mask when the config asks for it
+  const input = (line: Float32Array, n: number): Float32Array => doodleModelInput(line, n, R, cfg.regionChannel);
   if (opt.data === 'synthetic') {
     const h = syntheticPairs(seed + 7919, 1_000_000, HELDOUT_PAIRS, R);
     return {
@@ -167,13 +173,13 @@ async function openData(opt: TrainDoodlesOptions, cfg: Pix2PixConfig, hyper: Pix
         return {
           next: (b) => {
             const p = l.next(b);
-            return { line: p.line, colour: p.color };
+            return { line: input(p.line, b), colour: p.color };
           },
           state: () => l.state(),
           count: Infinity,
         };
       },
-      heldout: { line: h.line, colour: h.color, n: HELDOUT_PAIRS },
+      heldout: { line: input(h.line, HELDOUT_PAIRS), colour: h.color, n: HELDOUT_PAIRS },
       dataset: { name: 'synthetic-shapes', pairs: 0, heldOut: HELDOUT_PAIRS, sources: [OPENMOJI_SOURCE] },
     };
   }
@@ -198,13 +204,13 @@ async function openData(opt: TrainDoodlesOptions, cfg: Pix2PixConfig, hyper: Pix
       return {
         next: (b) => {
           const batch = l.next(b);
-          return { line: batch.line, colour: batch.color };
+          return { line: input(batch.line, b), colour: batch.color };
         },
         state: () => l.state(),
         count: train.count,
       };
     },
-    heldout: { line: hb.line, colour: hb.color, n },
+    heldout: { line: input(hb.line, n), colour: hb.color, n },
     dataset: {
       name: `openmoji-doodles-${index.tile}${hyper.extraPairs ? '+extra' : ''}`,
       pairs: train.count + held.count,
@@ -277,7 +283,11 @@ export async function trainDoodles(opt: TrainDoodlesOptions): Promise<RunResult>
     runId: opt.runId,
     description:
       'pix2pix (Isola et al. 2017) doodle -> colour: U-Net generator (nearest-neighbour upsampling + 3x3 conv, skip connections), ' +
-      `${patchGrid(config)}x${patchGrid(config)} PatchGAN, L1 + adversarial loss; input a ${config.resolution}x${config.resolution} line image, output RGB`,
+      `${patchGrid(config)}x${patchGrid(config)} PatchGAN, L1 + adversarial loss; input a ${config.resolution}x${config.resolution} line image` +
+      (config.regionChannel
+        ? ' and its enclosed-region mask (lib/gan/doodle-regions.ts; a checkpoint whose model input has 1 channel is from before the run was widened to read it: training/add-region-channel.ts)'
+        : '') +
+      ', output RGB',
     resolution: config.resolution,
     inChannels: config.inChannels,
     outChannels: 3,

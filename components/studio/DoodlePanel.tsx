@@ -112,9 +112,9 @@ function placeOver(box: { x: number; y: number; width: number; height: number },
 }
 
 async function runModel(model: LayersModel, input: Float32Array): Promise<Pixels> {
-  const [tf, { paintLines }] = await Promise.all([import('@tensorflow/tfjs'), import('@/lib/gan/pix2pix')])
+  const { paintDoodles } = await import('@/lib/gan/pix2pix')
   // the median of ten paintings (the doodle moved and mirrored): what the evaluation scores (lib/gan/pix2pix.ts)
-  const out = tf.tidy(() => paintLines(model, tf.tensor4d(input, [1, DOODLE_SIZE, DOODLE_SIZE, 1])))
+  const out = paintDoodles(model, input, 1, DOODLE_SIZE)
   const [, h, w] = out.shape as number[]
   const data = await out.data()
   out.dispose()

@@ -9,6 +9,13 @@ export const pix2pixConfigSchema = z.object({
   resolution: z.number().int().min(8),
   /** Channels of the line-art input: 1 (grey) or 3 (RGB). */
   inChannels: z.union([z.literal(1), z.literal(3)]),
+  /**
+   * G and D also read the doodle's enclosed-region mask as one more input channel (-1 on white
+   * pixels the lines enclose, +1 elsewhere: lib/gan/doodle-regions.ts doodleModelInput): where a
+   * paint bucket would pour, which a convolution cannot work out locally. Configs written before
+   * the field existed have none.
+   */
+  regionChannel: z.boolean().default(false),
   /** Generator channels of the first down block; doubles per block up to gWidth * gMaxMult. */
   gWidth: z.number().int().positive(),
   gMaxMult: z.number().int().positive(),
@@ -30,6 +37,7 @@ export type Pix2PixConfig = z.infer<typeof pix2pixConfigSchema>;
 export const PIX2PIX_CONFIG: Pix2PixConfig = {
   resolution: 64,
   inChannels: 1,
+  regionChannel: false,
   gWidth: 16,
   gMaxMult: 8,
   depth: 5,
@@ -47,6 +55,11 @@ export const PIX2PIX_SMOKE_CONFIG: Pix2PixConfig = {
   depth: 4,
   dWidth: 4,
 };
+
+/** Channels of the generator's input: the line image's, plus one for the region mask. */
+export function pix2pixInputChannels(cfg: Pix2PixConfig): number {
+  return cfg.inChannels + (cfg.regionChannel ? 1 : 0);
+}
 
 /** Channels of the encoder's feature maps at resolution/2, /4, ..., /2^depth. */
 export function pix2pixEncoderChannels(cfg: Pix2PixConfig): number[] {

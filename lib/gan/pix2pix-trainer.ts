@@ -11,7 +11,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { z } from 'zod';
 import { Ema } from './ema';
-import { buildPix2PixDiscriminator, buildPix2PixGenerator, toExportPix2PixGenerator, type Pix2PixConfig } from './pix2pix';
+import { buildPix2PixDiscriminator, buildPix2PixGenerator, pix2pixInputChannels, toExportPix2PixGenerator, type Pix2PixConfig } from './pix2pix';
 import { Rng, withSeededMathRandom } from './rng';
 
 export const pix2pixHyperSchema = z.object({
@@ -106,7 +106,10 @@ export interface Pix2PixStats {
   dFake: number;
 }
 
-/** A batch of pairs, NHWC float32 in [-1, 1]: line [B, R, R, inChannels], colour [B, R, R, 3]. */
+/**
+ * A batch of pairs, NHWC float32 in [-1, 1]: line [B, R, R, pix2pixInputChannels] (the model
+ * input: doodleModelInput), colour [B, R, R, 3].
+ */
 export interface PairBatch {
   line: Float32Array;
   colour: Float32Array;
@@ -149,7 +152,7 @@ export class Pix2PixTrainer {
 
   private inputs(batch: PairBatch, n: number): { x: tf.Tensor4D; y: tf.Tensor4D } {
     const R = this.config.resolution;
-    const C = this.config.inChannels;
+    const C = pix2pixInputChannels(this.config);
     if (batch.line.length !== n * R * R * C) throw new Error(`pix2pix: line batch has ${batch.line.length} values, want ${n}x${R}x${R}x${C}`);
     if (batch.colour.length !== n * R * R * 3) throw new Error(`pix2pix: colour batch has ${batch.colour.length} values, want ${n}x${R}x${R}x3`);
     return { x: tf.tensor4d(batch.line, [n, R, R, C]), y: tf.tensor4d(batch.colour, [n, R, R, 3]) };

@@ -20,9 +20,11 @@ import {
   pix2pixConfigSchema,
   pix2pixDiscriminatorChannels,
   pix2pixEncoderChannels,
+  pix2pixInputChannels,
   validatePix2PixConfig,
   type Pix2PixConfig,
 } from './pix2pix-config';
+import { doodleModelInput } from './doodle-regions';
 import { ResizeConv2D, setExportWeights } from './resize-conv';
 
 export {
@@ -33,6 +35,7 @@ export {
   pix2pixConfigSchema,
   pix2pixDiscriminatorChannels,
   pix2pixEncoderChannels,
+  pix2pixInputChannels,
   type Pix2PixConfig,
 };
 
@@ -40,7 +43,7 @@ export {
 const DROPOUT_BLOCKS = 3;
 
 /**
- * The U-Net generator, [n, R, R, inChannels] in [-1, 1] -> [n, R, R, 3] in [-1, 1].
+ * The U-Net generator, [n, R, R, pix2pixInputChannels(cfg)] in [-1, 1] -> [n, R, R, 3] in [-1, 1].
  * mode 'train': upsampling as the trainable ResizeConv2D (3x3 kernels); mode 'export': the same
  * function with built-in conv2dTranspose layers (tied 4x4 kernels), see toExportPix2PixGenerator.
  * With upsample 'transposed' both modes are the same built-in model.
@@ -49,7 +52,7 @@ export function buildPix2PixGenerator(cfg: Pix2PixConfig, name = 'p2p_g', mode: 
   validatePix2PixConfig(cfg);
   const R = cfg.resolution;
   const enc = pix2pixEncoderChannels(cfg);
-  const input = tf.input({ shape: [R, R, cfg.inChannels], name: `${name}_in` });
+  const input = tf.input({ shape: [R, R, pix2pixInputChannels(cfg)], name: `${name}_in` });
   const up = (filters: number, id: string, last: boolean): tf.layers.Layer =>
     cfg.upsample === 'nearest' && mode === 'train'
       ? new ResizeConv2D({ filters, useBias: last, activation: last ? 'tanh' : 'linear', name: `${name}_${id}` })
@@ -77,14 +80,14 @@ export function buildPix2PixGenerator(cfg: Pix2PixConfig, name = 'p2p_g', mode: 
 }
 
 /**
- * The PatchGAN discriminator: input [n, R, R, inChannels + 3] (line and colour concatenated on
- * channels), output [n, G, G, 1] logits with G = patchGrid(cfg) (8x8 at 64 px, dDown 3; each
+ * The PatchGAN discriminator: input [n, R, R, pix2pixInputChannels(cfg) + 3] (G's input and the
+ * colour concatenated on channels), output [n, G, G, 1] logits with G = patchGrid(cfg) (8x8 at 64 px, dDown 3; each
  * logit sees patchReceptiveField(cfg) = 46 px).
  */
 export function buildPix2PixDiscriminator(cfg: Pix2PixConfig, name = 'p2p_d'): tf.LayersModel {
   validatePix2PixConfig(cfg);
   const R = cfg.resolution;
-  const input = tf.input({ shape: [R, R, cfg.inChannels + 3], name: `${name}_in` });
+  const input = tf.input({ shape: [R, R, pix2pixInputChannels(cfg) + 3], name: `${name}_in` });
   let h: tf.SymbolicTensor = input;
   pix2pixDiscriminatorChannels(cfg).forEach((filters, i) => {
     h = tf.layers.conv2d({ filters, kernelSize: 4, strides: 2, padding: 'same', useBias: i === 0, name: `${name}_conv${i}` }).apply(h) as tf.SymbolicTensor;
@@ -141,7 +144,8 @@ export function medianOf(xs: readonly tf.Tensor4D[]): tf.Tensor4D {
 }
 
 /**
- * The painting of line images ([n, R, R, 1] in [-1, 1]) as the studio shows it and the
+ * The painting of line images (the model input, [n, R, R, C] in [-1, 1]: doodleModelInput in
+ * lib/gan/doodle-regions.ts; every channel is +1 on white paper) as the studio shows it and the
  * evaluation scores it: a test-time ensemble of G over the doodle at the PAINT_SHIFTS positions
  * and their mirror images, each painting moved (and mirrored) back, then the per-pixel, per-channel
  * median of the ten. The training pairs are flipped at random, so G has learnt both hands; its
@@ -163,4 +167,17 @@ export function paintLines(g: tf.LayersModel, line: tf.Tensor4D): tf.Tensor4D {
     ]);
     return medianOf(back);
   });
+}
+
+/**
+ * Paints `count` line images ([count, S, S, 1] in [-1, 1], as prepared: lib/gan/doodle.ts) with a
+ * generator, loaded or built: its input layer says whether it reads the region mask too
+ * (Pix2PixConfig.regionChannel: 2 channels), and the input is built to match
+ * (doodleModelInput), then painted with paintLines. Returns [count, S, S, 3]; the caller disposes it.
+ */
+export function paintDoodles(g: tf.LayersModel, line: Float32Array, count: number, size: number): tf.Tensor4D {
+  const channels = g.inputs[0]?.shape[3];
+  if (channels !== 1 && channels !== 2) throw new Error(`paintDoodles: the generator reads ${String(channels)} channels; a doodle model reads 1 (lines) or 2 (lines, regions)`);
+  const input = doodleModelInput(line, count, size, channels === 2);
+  return tf.tidy(() => paintLines(g, tf.tensor4d(input, [count, size, size, channels])));
 }

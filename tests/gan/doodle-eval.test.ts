@@ -6,7 +6,8 @@ import { setupBackend } from '../../lib/gan/backend';
 import { pix2pixManifestSchema } from '../../lib/gan/manifest';
 import { PIX2PIX_SMOKE_CONFIG, buildPix2PixGenerator, type Pix2PixConfig } from '../../lib/gan/pix2pix';
 import { syntheticPairs } from '../../lib/gan/pix2pix-synthetic';
-import { doodleRegions, meanFillColour, meanL1, pairedComparison, perImageL1, plainFill, type Rgb } from '../../training/doodle-fill';
+import { doodleRegions } from '../../lib/gan/doodle-regions';
+import { meanFillColour, meanL1, pairedComparison, perImageL1, plainFill, type Rgb } from '../../training/doodle-fill';
 import { Rng } from '../../lib/gan/rng';
 import { evaluateGenerator, mergeManifestMetrics, prepareDoodleEval, quantise8, scoreOutputs, type PairSet } from '../../training/eval-doodles';
 
