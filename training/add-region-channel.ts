@@ -9,12 +9,12 @@
  *   node --import tsx training/add-region-channel.ts --from training/checkpoints/doodles-64-r3/latest \
  *     --to training/checkpoints/doodles-64-r4/latest --run-id doodles-64-r4
  */
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { pix2pixConfigSchema, type Pix2PixConfig } from '../lib/gan/pix2pix-config';
 import type { Pix2PixHyper } from '../lib/gan/pix2pix-trainer';
-import { readCheckpointState, type CheckpointState, type TensorEntry } from './checkpoint';
+import { packArrays, readCheckpointState, unpackArrays, type CheckpointState, type TensorEntry } from './checkpoint';
 import { runIfMain } from './cli';
 
 /** A conv kernel [kh, kw, cin, cout] with a zero input channel inserted at `at` (0 <= at <= cin). */
@@ -52,30 +52,13 @@ export function addRegionChannel(from: string, to: string, runId: string): State
   const groups = {} as State['groups'];
   let widened = 0;
   for (const [group, entries] of Object.entries(st.groups) as [keyof State['groups'], TensorEntry[]][]) {
-    const b = readFileSync(path.join(from, `${group}.bin`));
-    const all = new Float32Array(b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength));
-    const parts: Float32Array[] = [];
-    const out: TensorEntry[] = [];
-    let offset = 0;
-    for (const e of entries) {
-      const size = e.shape.reduce((p, q) => p * q, 1);
-      let data: Float32Array = all.subarray(e.offset, e.offset + size);
-      let shape = e.shape;
-      if (INPUT_KERNELS.test(e.name)) {
-        ({ data, shape } = insertZeroInputChannel(data, e.shape, at));
-        widened++;
-      }
-      parts.push(data);
-      out.push({ name: e.name, shape, offset });
-      offset += data.length;
-    }
-    const buf = new Float32Array(offset);
-    let o = 0;
-    for (const p of parts) {
-      buf.set(p, o);
-      o += p.length;
-    }
-    writeFileSync(path.join(to, `${group}.bin`), Buffer.from(buf.buffer));
+    const arrays = unpackArrays(entries, path.join(from, `${group}.bin`)).map((t) => {
+      if (!INPUT_KERNELS.test(t.name)) return t;
+      widened++;
+      return { name: t.name, ...insertZeroInputChannel(t.data, t.shape, at) };
+    });
+    const { entries: out, data } = packArrays(arrays);
+    writeFileSync(path.join(to, `${group}.bin`), data);
     groups[group] = out;
   }
   // G, D, EMA: one kernel each; both optimisers: two moments per kernel

@@ -55,25 +55,39 @@ export interface CheckpointState<C = GanConfig, H = TrainHyper> {
 
 type GroupName = 'g' | 'd' | 'ema' | 'gopt' | 'dopt';
 
-function pack(named: { name: string; tensor: tf.Tensor }[]): { entries: TensorEntry[]; data: Buffer } {
+/** One tensor of a group file as plain data (what add-region-channel.ts edits without tfjs). */
+export interface NamedArray {
+  name: string;
+  shape: number[];
+  data: Float32Array;
+}
+
+/** The group file's bytes and index for `named`, packed back to back in order. */
+export function packArrays(named: readonly NamedArray[]): { entries: TensorEntry[]; data: Buffer } {
   const entries: TensorEntry[] = [];
   let total = 0;
-  for (const { name, tensor } of named) {
-    entries.push({ name, shape: tensor.shape.slice(), offset: total });
-    total += tensor.size;
+  for (const { name, shape, data } of named) {
+    entries.push({ name, shape: shape.slice(), offset: total });
+    total += data.length;
   }
   const buf = new Float32Array(total);
-  named.forEach(({ tensor }, i) => buf.set(tensor.dataSync() as Float32Array, entries[i]?.offset ?? 0));
+  named.forEach(({ data }, i) => buf.set(data, entries[i]?.offset ?? 0));
   return { entries, data: Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength) };
 }
 
-function unpack(entries: TensorEntry[], file: string): { name: string; tensor: tf.Tensor }[] {
+/** The tensors of one group file, as listed by its index entries. */
+export function unpackArrays(entries: readonly TensorEntry[], file: string): NamedArray[] {
   const b = readFileSync(file);
   const all = new Float32Array(b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength));
-  return entries.map((e) => {
-    const size = e.shape.reduce((p, q) => p * q, 1);
-    return { name: e.name, tensor: tf.tensor(all.slice(e.offset, e.offset + size), e.shape, 'float32') };
-  });
+  return entries.map((e) => ({ name: e.name, shape: e.shape, data: all.slice(e.offset, e.offset + e.shape.reduce((p, q) => p * q, 1)) }));
+}
+
+function pack(named: { name: string; tensor: tf.Tensor }[]): { entries: TensorEntry[]; data: Buffer } {
+  return packArrays(named.map(({ name, tensor }) => ({ name, shape: tensor.shape, data: tensor.dataSync() as Float32Array })));
+}
+
+function unpack(entries: TensorEntry[], file: string): { name: string; tensor: tf.Tensor }[] {
+  return unpackArrays(entries, file).map(({ name, shape, data }) => ({ name, tensor: tf.tensor(data, shape, 'float32') }));
 }
 
 export async function saveCheckpoint<C = GanConfig, H = TrainHyper>(
