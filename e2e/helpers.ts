@@ -35,7 +35,7 @@ export interface ServerProcess {
 /** Starts another server process on the production build (own port, own environment). */
 export async function startServer(port: number, env: Record<string, string | undefined>): Promise<ServerProcess> {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'ganvas-proc-'))
-  const child = spawn('node_modules/.bin/tsx', ['server.ts'], {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'server.ts'], {
     env: {
       ...process.env,
       NODE_ENV: 'production',

@@ -7,16 +7,26 @@ export interface ShutdownOptions {
   steps: Array<[name: string, run: () => Promise<void>]>
   /** after this, open keep-alive connections are cut and the process exits regardless */
   graceMs?: number
+  /**
+   * A repeat signal within this window is the same stop delivered twice, not a second request:
+   * a terminal's Ctrl-C or a supervisor's group kill reaches every process of the group, and
+   * npm and tsx forward it to their child as well.
+   */
+  duplicateMs?: number
 }
 
-export function installShutdown({ httpServer, steps, graceMs = 8_000 }: ShutdownOptions) {
-  let shuttingDown = false
+export function installShutdown({ httpServer, steps, graceMs = 8_000, duplicateMs = 1_500 }: ShutdownOptions) {
+  let startedAt: number | null = null
   const shutdown = async (signal: NodeJS.Signals) => {
-    if (shuttingDown) {
+    if (startedAt !== null) {
+      if (Date.now() - startedAt < duplicateMs) {
+        console.log(`> ${signal} again (forwarded copy): already shutting down`)
+        return
+      }
       console.log(`> ${signal} again: exiting now`)
       process.exit(1)
     }
-    shuttingDown = true
+    startedAt = Date.now()
     console.log(`> ${signal}: shutting down`)
     const force = setTimeout(() => {
       console.error('> shutdown took too long: exiting')
