@@ -32,7 +32,8 @@ export type PublishOutcome = 'created' | 'updated' | 'republished'
  * whose entry was unpublished brings that entry back (same id, links and likes) with the new
  * text. The version row is locked (FOR NO KEY UPDATE, which forks' foreign-key checks do not
  * wait for) so that concurrent publishes of one version queue and the second finds the first's
- * row. Without a unique index this lock is the guarantee: every insert goes through here.
+ * row; the partial unique index Publication_versionId_live_key refuses a second live row from
+ * any path.
  */
 export async function publishVersion(prisma: PrismaClient, artworkId: string, authorId: string, input: PublishInput) {
   const text = { title: input.title, description: input.description, tags: [...new Set(input.tags)] }
@@ -41,7 +42,8 @@ export async function publishVersion(prisma: PrismaClient, artworkId: string, au
       SELECT id FROM "Version" WHERE "artworkId" = ${artworkId} AND number = ${input.version} FOR NO KEY UPDATE`
     if (!version) return null
     const select = { id: true, title: true, publishedAt: true } as const
-    // the live entry if there is one (the most liked, should older data hold several), else the latest taken down
+    // the live entry if there is one, else the most liked of those taken down (the migration that
+    // added the unique index took down older duplicates: their likes stay with them)
     const existing = await tx.publication.findFirst({
       where: { artworkId, versionId: version.id },
       orderBy: [{ unpublishedAt: { sort: 'desc', nulls: 'first' } }, { likeCount: 'desc' }, { publishedAt: 'asc' }],
@@ -57,8 +59,6 @@ export async function publishVersion(prisma: PrismaClient, artworkId: string, au
       data: { ...text, ...(republish ? { unpublishedAt: null, publishedAt: new Date() } : {}) },
       select,
     })
-    // duplicates left by older code: one live entry per version from now on (rows stay, as for unpublish)
-    await tx.publication.updateMany({ where: { artworkId, versionId: version.id, unpublishedAt: null, id: { not: existing.id } }, data: { unpublishedAt: new Date() } })
     return { ...updated, outcome: (republish ? 'republished' : 'updated') as PublishOutcome }
   })
 }

@@ -167,7 +167,7 @@ describe('one gallery entry per version', () => {
     }
   })
 
-  it('publishing an unpublished version brings its entry back (same id and likes), and folds older duplicates', async () => {
+  it('publishing an unpublished version brings its entry back (same id and likes); the database refuses a second live entry', async () => {
     const { prisma } = await getDatabase()
     const art = await oneVersionArtwork(userId)
     const pub = (await publishVersion(prisma, art.id, userId, { version: 1, title: 'once', description: '', tags: [] }))!
@@ -177,11 +177,13 @@ describe('one gallery entry per version', () => {
     expect(back).toMatchObject({ id: pub.id, title: 'twice', outcome: 'republished' })
     expect(await getPublication(prisma, pub.id, userId)).toMatchObject({ title: 'twice', likeCount: 1, liked: true })
 
-    // a duplicate live entry as older code could leave it: the next publish leaves one live
+    // a second live entry written past publishVersion is refused; a taken-down one is not
     const version = await prisma.version.findFirstOrThrow({ where: { artworkId: art.id } })
-    await prisma.publication.create({ data: { versionId: version.id, artworkId: art.id, authorId: userId, title: 'dup' } })
+    const dup = { versionId: version.id, artworkId: art.id, authorId: userId, title: 'dup' }
+    await expect(prisma.publication.create({ data: dup })).rejects.toMatchObject({ code: 'P2002' })
+    await prisma.publication.create({ data: { ...dup, unpublishedAt: new Date() } })
     const kept = (await publishVersion(prisma, art.id, userId, { version: 1, title: 'thrice', description: '', tags: [] }))!
-    expect(kept.id).toBe(pub.id) // the liked one
+    expect(kept).toMatchObject({ id: pub.id, outcome: 'updated' })
     expect(await prisma.publication.count({ where: { artworkId: art.id, unpublishedAt: null } })).toBe(1)
   })
 })

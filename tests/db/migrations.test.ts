@@ -2,7 +2,7 @@
 // and must apply with the real `prisma migrate deploy` on a fresh database (offline, through our
 // schema-engine shim).
 import { execFile } from 'node:child_process'
-import { copyFileSync, cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { copyFileSync, cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { promisify } from 'node:util'
@@ -88,5 +88,64 @@ describe('prisma migrations', () => {
     const status = await prisma(['migrate', 'status'], { DATABASE_URL: url })
     expect(status.out).toContain('Database schema is up to date')
     expect(status.code).toBe(0)
+  })
+})
+
+describe('migration files', () => {
+  // @prisma/adapter-pg runs a migration by splitting its text on every ';', so one inside a
+  // comment or a string literal turns the rest of that line into a statement of its own
+  it('have no semicolon but at the end of a statement', () => {
+    const dir = path.join(root, 'prisma/migrations')
+    const names = readdirSync(dir, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name)
+    expect(names.length).toBeGreaterThan(0)
+    const offending = names.flatMap((name) =>
+      readFileSync(path.join(dir, name, 'migration.sql'), 'utf8')
+        .split('\n')
+        .map((line, i) => ({ where: `${name}:${i + 1}`, line }))
+        .filter(({ line }) => line.includes(';') && (/^\s*--/.test(line) || !/;\s*$/.test(line) || /'[^']*;[^']*'/.test(line))),
+    )
+    expect(offending).toEqual([])
+  })
+})
+
+describe('the live-publication migration', () => {
+  it('takes down older duplicate live entries of a version, keeping the most liked, then refuses new ones', async () => {
+    const { PGlite } = await import('@electric-sql/pglite')
+    const { PrismaPGlite } = await import('pglite-prisma-adapter')
+    const { applyMigrations, MIGRATIONS_DIR } = await import('../../lib/db/migrate')
+    const target = '20261202160000_live_publication_unique'
+    // the migrations before it, as a database that older code wrote to would have had them
+    const before = path.join(tmp, 'before-live-unique')
+    cpSync(MIGRATIONS_DIR, before, { recursive: true })
+    rmSync(path.join(before, target), { recursive: true })
+    const db = new PGlite()
+    onTestFinished(() => db.close())
+    const adapter = new PrismaPGlite(db)
+    await applyMigrations(adapter, before)
+
+    await db.exec(`
+      INSERT INTO "User" (id, name, email, "updatedAt") VALUES ('u', 'U', 'u@x', now());
+      INSERT INTO "Artwork" (id, "ownerId", title, snapshot, "updatedAt") VALUES ('a', 'u', 'A', '{}', now());
+      INSERT INTO "Version" (id, "artworkId", number, document, seq, "authorId", message) VALUES
+        ('v1', 'a', 1, '{}', 0, 'u', 'one'), ('v2', 'a', 2, '{}', 0, 'u', 'two');
+      INSERT INTO "Publication" (id, "versionId", "artworkId", "authorId", title, tags, "likeCount", "publishedAt", "unpublishedAt") VALUES
+        ('first', 'v1', 'a', 'u', 'first', '{}', 1, '2026-01-01', NULL),
+        ('liked', 'v1', 'a', 'u', 'liked', '{}', 5, '2026-01-02', NULL),
+        ('later', 'v1', 'a', 'u', 'later', '{}', 5, '2026-01-03', NULL),
+        ('down', 'v1', 'a', 'u', 'down', '{}', 9, '2026-01-04', '2026-01-05'),
+        ('other', 'v2', 'a', 'u', 'other', '{}', 0, '2026-01-01', NULL);`)
+    expect(await applyMigrations(adapter)).toEqual([target])
+
+    const rows = await db.query<{ id: string; live: boolean }>(`SELECT id, "unpublishedAt" IS NULL AS live FROM "Publication" ORDER BY id`)
+    expect(rows.rows).toEqual([
+      { id: 'down', live: false },
+      { id: 'first', live: false },
+      { id: 'later', live: false },
+      { id: 'liked', live: true },
+      { id: 'other', live: true },
+    ])
+    await expect(
+      db.exec(`INSERT INTO "Publication" (id, "versionId", "artworkId", "authorId", title, tags) VALUES ('dup', 'v2', 'a', 'u', 'dup', '{}')`),
+    ).rejects.toThrow(/Publication_versionId_live_key/)
   })
 })
