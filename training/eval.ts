@@ -38,21 +38,9 @@ import { parseArgs } from 'node:util';
 import * as tf from '@tensorflow/tfjs';
 import { setupBackend } from '../lib/gan/backend';
 import { Rng } from '../lib/gan/rng';
-import {
-  SwdReference,
-  concatImages,
-  downsampleImages,
-  flipImages,
-  imagesOf,
-  meanPairwiseDistance,
-  nearestNeighbours,
-  selectImages,
-  summarise,
-  type Images,
-  type GramFn,
-  type Projector,
-  type SwdResult,
-} from '../lib/gan/swd';
+import { concatImages, downsampleImages, flipImages, imagesOf, selectImages, type Images } from '../lib/gan/image-set';
+import { meanPairwiseDistance, nearestNeighbours, summarise, type GramFn } from '../lib/gan/neighbours';
+import { SwdReference, type Projector, type SwdResult } from '../lib/gan/swd';
 import { downsample, loadImageSet, type ImageSet } from './data-loader';
 import { fileLoadHandler, type ManifestCheckpoint, type ModelManifest } from './export';
 import { positiveIntOption } from './run-options';

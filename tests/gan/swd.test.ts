@@ -1,29 +1,19 @@
 import { describe, expect, it } from 'vitest';
 import { Rng } from '../../lib/gan/rng';
+import { downsampleImages, flipImages, imagesOf, type Images } from '../../lib/gan/image-set';
+import { meanPairwiseDistance, nearestNeighbours, summarise } from '../../lib/gan/neighbours';
+import { laplacianPyramid, mirrorIndex, pyrDown, pyrUp, pyramidResolutions, reconstructLaplacianPyramid } from '../../lib/gan/pyramid';
 import {
   SwdReference,
-  downsampleImages,
   extractDescriptors,
-  flipImages,
-  imagesOf,
-  laplacianPyramid,
-  meanPairwiseDistance,
-  mirrorIndex,
-  nearestNeighbours,
   normaliseDescriptors,
-  pyrDown,
-  pyrUp,
-  pyramidResolutions,
   randomDirections,
-  reconstructLaplacianPyramid,
   samplePatchCentres,
   slicedWasserstein,
   slicedWassersteinMany,
   sortFloat32,
   swd,
-  summarise,
   wasserstein1Sorted,
-  type Images,
 } from '../../lib/gan/swd';
 
 // Every reference value below is computed here from the definitions, independently of
