@@ -1,4 +1,10 @@
 import Link from 'next/link'
+import learningJson from '../public/models/emoji-faces-64/learning.json'
+import { figureSize, learningFigureSchema, stepLabel } from '@/lib/gan/learning-figure'
+import { modelBaseUrl } from '@/lib/gan/manifest'
+
+// written by `npm run figures` from the shipped checkpoints; validated at build time
+const learning = learningFigureSchema.parse(learningJson)
 
 const STEPS = [
   {
@@ -44,15 +50,7 @@ export default function HomePage() {
             </Link>
           </div>
         </div>
-        <div aria-hidden className="grid grid-cols-4 gap-2 rounded-2xl border border-black/10 bg-white p-4 shadow-sm">
-          {Array.from({ length: 16 }, (_, i) => (
-            <div
-              key={i}
-              className="aspect-square rounded-md"
-              style={{ background: `radial-gradient(circle at ${30 + ((i * 17) % 40)}% ${35 + ((i * 29) % 30)}%, hsl(${(i * 37) % 360} 80% 70%), hsl(${(i * 37 + 60) % 360} 60% 35%))`, filter: `blur(${Math.max(0, 6 - i / 2.5)}px)` }}
-            />
-          ))}
-        </div>
+        <LearningFigureView />
       </section>
 
       <section aria-labelledby="how" className="space-y-6">
@@ -70,5 +68,34 @@ export default function HomePage() {
         </ol>
       </section>
     </div>
+  )
+}
+
+/** The same latents at a few checkpoints of the shipped run: what "learns to draw" looks like. */
+function LearningFigureView() {
+  const { width, height } = figureSize(learning)
+  const steps = learning.steps.map(stepLabel)
+  return (
+    <figure className="rounded-2xl border border-black/10 bg-white p-4 shadow-sm">
+      <div className="grid text-center text-xs font-medium text-black/55" style={{ gridTemplateColumns: `repeat(${steps.length}, minmax(0, 1fr))` }} aria-hidden>
+        {steps.map((s) => (
+          <span key={s}>step {s}</span>
+        ))}
+      </div>
+      <img
+        src={`${modelBaseUrl(learning.model)}/learning.png`}
+        width={width}
+        height={height}
+        alt={`${learning.rows} generated images at each of training steps ${steps.join(', ')}: noise at step 0, colour blobs, then emoji faces`}
+        className="mt-2 h-auto w-full [image-rendering:pixelated]"
+      />
+      <figcaption className="mt-3 text-sm text-black/60">
+        The same {learning.rows} latents, drawn by the shipped generator as it trained.{' '}
+        <Link href="/lab" className="text-violet-700 underline-offset-2 hover:underline">
+          Scrub every checkpoint in the lab
+        </Link>
+        .
+      </figcaption>
+    </figure>
   )
 }

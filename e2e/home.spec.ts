@@ -4,6 +4,11 @@ test('the home page renders and its realtime link goes live', async ({ page }) =
   await page.goto('/')
   await expect(page.getByRole('heading', { level: 1 })).toContainText('A GAN learns to draw')
   await expect(page.getByRole('heading', { name: 'How it works' })).toBeVisible()
+  // the learning figure is the shipped generator's own output, loaded and drawn
+  const figure = page.getByRole('img', { name: /generated images at each of training steps 0, / })
+  await expect(figure).toBeVisible()
+  await expect.poll(() => figure.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth)).toBeGreaterThan(0)
+  await expect(page.getByText('step 0', { exact: true })).toBeVisible()
   // the header badge is the browser's own socket.io connection to this server
   await expect(page.getByRole('status')).toHaveText('Live')
   await page.screenshot({ path: 'test-results/screens/home.png', fullPage: true })
