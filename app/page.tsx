@@ -77,11 +77,12 @@ function LearningFigureView() {
   const steps = learning.steps.map(stepLabel)
   return (
     <figure className="rounded-2xl border border-black/10 bg-white p-4 shadow-sm">
-      <div className="grid text-center text-xs font-medium text-black/55" style={{ gridTemplateColumns: `repeat(${steps.length}, minmax(0, 1fr))` }} aria-hidden>
+      <div className="grid text-center text-xs font-medium text-black/60" style={{ gridTemplateColumns: `repeat(${steps.length}, minmax(0, 1fr))` }} aria-hidden>
         {steps.map((s) => (
           <span key={s}>step {s}</span>
         ))}
       </div>
+      {/* eslint-disable-next-line @next/next/no-img-element -- a small PNG shown pixel for pixel; next/image would resample it */}
       <img
         src={`${modelBaseUrl(learning.model)}/learning.png`}
         width={width}
@@ -91,7 +92,7 @@ function LearningFigureView() {
       />
       <figcaption className="mt-3 text-sm text-black/60">
         The same {learning.rows} latents, drawn by the shipped generator as it trained.{' '}
-        <Link href="/lab" className="text-violet-700 underline-offset-2 hover:underline">
+        <Link href="/lab" className="text-violet-700 underline underline-offset-2 hover:text-violet-900">
           Scrub every checkpoint in the lab
         </Link>
         .

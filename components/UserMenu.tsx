@@ -43,14 +43,14 @@ export function UserMenu() {
     <div className="flex items-center gap-2 text-sm">
       <button type="button" title="Change your display name" onClick={() => (setName(user.name), setRenaming(true))} className="rounded px-1 text-black/80 hover:bg-black/5" data-testid="me">
         {user.name}
-        {user.isAnonymous ? <span className="ml-1 text-xs text-black/40">(guest)</span> : null}
+        {user.isAnonymous ? <span className="ml-1 text-xs text-black/60">(guest)</span> : null}
       </button>
       {user.isAnonymous ? (
         <Link href="/signin" className="text-xs text-violet-700 hover:underline">
           Sign up to keep your work
         </Link>
       ) : (
-        <button type="button" onClick={() => void authClient.signOut().then(() => (router.push('/'), router.refresh()))} className="text-xs text-black/50 hover:text-black">
+        <button type="button" onClick={() => void authClient.signOut().then(() => (router.push('/'), router.refresh()))} className="text-xs text-black/60 hover:text-black">
           Sign out
         </button>
       )}

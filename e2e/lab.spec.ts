@@ -40,10 +40,11 @@ test('scrub the learning timeline from step 0 to the end, see the charts, open a
   expect(lastStep).not.toContain('Step 25')
 
   // play advances the timeline by itself; K pauses it
-  await page.getByRole('button', { name: /^Play/ }).click()
+  await page.getByRole('button', { name: 'Play', exact: true }).click()
+  await expect(page.getByRole('button', { name: 'Pause', exact: true })).toBeVisible()
   await expect(page.getByTestId('timeline-step')).not.toContainText('Step 25', { timeout: 5_000 })
   await page.keyboard.press('k')
-  await expect(page.getByRole('button', { name: /^Play/ })).toHaveAttribute('aria-pressed', 'false')
+  await expect(page.getByRole('button', { name: 'Play', exact: true })).toBeVisible()
 
   // the charts: losses, the discriminator's beliefs, SWD per checkpoint
   const charts = page.getByTestId('training-charts')

@@ -19,7 +19,7 @@ export default function CreditsPage() {
       </p>
       <p className="text-black/70">
         The doodle painter (the studio&apos;s &ldquo;Paint it&rdquo;) is trained on 2,084 pairs of OpenMoji 17.0.0 line art and
-        colour images (CC BY-SA 4.0, <a className="text-violet-700 underline-offset-2 hover:underline" href="https://openmoji.org">openmoji.org</a>); its
+        colour images (CC BY-SA 4.0, <a className="text-violet-700 underline underline-offset-2 hover:text-violet-900" href="https://openmoji.org">openmoji.org</a>); its
         paintings are derived from them and shared under the same licence. The example doodles were drawn for GANvas.
       </p>
       <table className="w-full border-collapse overflow-hidden rounded-xl bg-white text-left text-sm shadow-sm">

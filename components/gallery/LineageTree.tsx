@@ -17,7 +17,7 @@ function Thumb({ node }: { node: LineageNode }) {
     // eslint-disable-next-line @next/next/no-img-element -- content-addressed blob thumbnail
     return <img src={node.thumbUrl} alt="" width={32} height={32} loading="lazy" className="h-8 w-8 shrink-0 rounded border border-black/10 bg-white object-cover" />
   return (
-    <span aria-hidden className="flex h-8 w-8 shrink-0 items-center justify-center rounded border border-dashed border-black/20 bg-black/5 text-black/45">
+    <span aria-hidden className="flex h-8 w-8 shrink-0 items-center justify-center rounded border border-dashed border-black/20 bg-black/5 text-black/60">
       {node.hidden && (
         // a padlock: not shared with this viewer
         <svg viewBox="0 0 16 16" width="14" height="14" fill="none" stroke="currentColor" strokeWidth="1.5">
@@ -89,11 +89,11 @@ export function LineageTree({ lineage, self, parentVersion }: { lineage: Lineage
   )
   return (
     <div className="overflow-x-auto pb-1">
-      {lineage.truncated && <p className="mb-1 text-xs text-black/50">Older ancestors not shown.</p>}
+      {lineage.truncated && <p className="mb-1 text-xs text-black/60">Older ancestors not shown.</p>}
       <ol aria-label="Lineage, from the oldest version shown to this piece and its remixes" className="text-sm" data-testid="lineage">
         <li>{chain}</li>
       </ol>
-      {lineage.ancestors.length === 0 && lineage.remixCount === 0 && <p className="mt-2 text-xs text-black/50">Not forked from another piece, and not remixed yet.</p>}
+      {lineage.ancestors.length === 0 && lineage.remixCount === 0 && <p className="mt-2 text-xs text-black/60">Not forked from another piece, and not remixed yet.</p>}
     </div>
   )
 }

@@ -58,7 +58,7 @@ export function DirectionSliders({ modelId, step, zDim, onChange }: Props) {
   if (loaded.status === 'loading' || loaded.status === 'none') return null
   if (loaded.status === 'error')
     return (
-      <p className="text-xs text-black/50" role="status">
+      <p className="text-xs text-black/60" role="status">
         Latent directions are unavailable: {loaded.message}
       </p>
     )
@@ -82,7 +82,7 @@ export function DirectionSliders({ modelId, step, zDim, onChange }: Props) {
           Reset
         </button>
       </div>
-      <p id={helpId} className="mt-1 text-xs text-black/50">
+      <p id={helpId} className="mt-1 text-xs text-black/60">
         The main ways this checkpoint&apos;s images vary (principal components of its first layer, GANSpace). Each slider moves every sample, in standard deviations.
       </p>
       <div className="mt-3 grid gap-x-6 gap-y-2 sm:grid-cols-2 xl:grid-cols-3">

@@ -152,14 +152,14 @@ export function GeneratePanel() {
               Variation ψ <output className="font-mono">{psi.toFixed(2)}</output>
             </span>
             <input type="range" min={0} max={1.5} step={0.05} value={psi} onChange={(e) => setPsi(Number(e.target.value))} className="w-48 accent-violet-700" aria-describedby="psi-help" />
-            <span id="psi-help" className="text-xs text-black/50">
+            <span id="psi-help" className="text-xs text-black/60">
               lower: typical faces · higher: wilder
             </span>
           </label>
           <button type="button" onClick={doBreed} disabled={!gen.ready || selected.length === 0} className="rounded-lg border border-black/15 bg-white px-4 py-2 text-sm font-medium hover:border-black/30 disabled:opacity-40">
             Breed {selected.length ? `${selected.length} → ${CHILDREN}` : ''} <kbd className="ml-1 rounded bg-black/5 px-1 text-xs">B</kbd>
           </button>
-          <p className="text-xs text-black/50">Click samples to select them: two to blend, one or more to breed.</p>
+          <p className="text-xs text-black/60">Click samples to select them: two to blend, one or more to breed.</p>
         </div>
 
         <DirectionSliders modelId={gen.manifest?.id} step={checkpoint?.step} zDim={gen.manifest?.zDim} onChange={setEdit} />
@@ -211,7 +211,7 @@ export function GeneratePanel() {
             </select>
           </label>
         )}
-        <p className="text-xs text-black/50" data-testid="backend">
+        <p className="text-xs text-black/60" data-testid="backend">
           {gen.backend ? `Running on ${gen.backend.name}: ${gen.backend.reason}` : 'Choosing a backend…'}
         </p>
         <hr className="border-black/10" />
@@ -219,21 +219,21 @@ export function GeneratePanel() {
           <div className="space-y-3">
             <PixelCanvas pixels={pixels.get(focusedSample.key)} className="aspect-square w-full rounded-lg" />
             <dl className="grid grid-cols-[auto_1fr] gap-x-3 gap-y-1 text-xs" aria-label="Provenance">
-              <dt className="text-black/50">model</dt>
+              <dt className="text-black/60">model</dt>
               <dd>{gen.manifest?.id}</dd>
-              <dt className="text-black/50">checkpoint</dt>
+              <dt className="text-black/60">checkpoint</dt>
               <dd>step {checkpoint?.step.toLocaleString('en')}</dd>
-              <dt className="text-black/50">origin</dt>
+              <dt className="text-black/60">origin</dt>
               <dd>{focusedSample.origin}</dd>
               {focusedSample.seed !== undefined && (
                 <>
-                  <dt className="text-black/50">seed</dt>
+                  <dt className="text-black/60">seed</dt>
                   <dd className="font-mono">{focusedSample.seed}</dd>
                 </>
               )}
-              <dt className="text-black/50">truncation ψ</dt>
+              <dt className="text-black/60">truncation ψ</dt>
               <dd>{psi.toFixed(2)}</dd>
-              <dt className="text-black/50">latent</dt>
+              <dt className="text-black/60">latent</dt>
               <dd className="truncate font-mono" title={latentToJSON(move(focusedSample.latent)).join(', ')}>
                 [{latentToJSON(move(focusedSample.latent)).slice(0, 3).map((v) => v.toFixed(2)).join(', ')}, …] ({focusedSample.latent.length})
               </dd>

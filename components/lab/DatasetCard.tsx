@@ -17,7 +17,7 @@ export function DatasetCard({ manifest }: { manifest: ModelManifest | null }) {
       </p>
       <table className="w-full text-left text-sm">
         <caption className="sr-only">Sources of the training images and their licences</caption>
-        <thead className="text-xs uppercase tracking-wide text-black/50">
+        <thead className="text-xs uppercase tracking-wide text-black/60">
           <tr>
             <th scope="col" className="py-1 pr-3">Source</th>
             <th scope="col" className="py-1 pr-3">Licence</th>
@@ -31,7 +31,7 @@ export function DatasetCard({ manifest }: { manifest: ModelManifest | null }) {
                 <a href={s.url} className="text-violet-700 underline" rel="noreferrer">
                   {s.package}
                 </a>{' '}
-                <span className="text-black/40">{s.version}</span>
+                <span className="text-black/60">{s.version}</span>
               </td>
               <td className="py-1.5 pr-3">{s.licence}</td>
               <td className="py-1.5 text-black/70">{s.credit}</td>
@@ -39,7 +39,7 @@ export function DatasetCard({ manifest }: { manifest: ModelManifest | null }) {
           ))}
         </tbody>
       </table>
-      <p className="text-xs text-black/50">
+      <p className="text-xs text-black/60">
         All credits: <Link href="/credits" className="underline">credits</Link>.
       </p>
     </section>

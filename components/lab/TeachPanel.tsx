@@ -243,7 +243,7 @@ export function TeachPanel({ gen }: { gen: GeneratorHandle }) {
             Steer <output className="font-mono">{Math.round(strength * 100)}%</output>
           </span>
           <input type="range" min={0} max={1} step={0.05} value={strength} onChange={(e) => changeStrength(Number(e.target.value))} className="w-48 accent-violet-700" aria-label="Steering strength" aria-valuetext={`${Math.round(strength * 100)}%`} aria-describedby="steer-help" />
-          <span id="steer-help" className="text-xs text-black/50">0: plain sampling</span>
+          <span id="steer-help" className="text-xs text-black/60">0: plain sampling</span>
         </label>
         <fieldset className="text-sm">
           <legend className="text-black/70">Steering method</legend>
@@ -258,7 +258,7 @@ export function TeachPanel({ gen }: { gen: GeneratorHandle }) {
         </fieldset>
         <p className="text-sm" data-testid="teach-count" aria-live="polite">
           <strong className="tabular-nums">{all.length}</strong> {all.length === 1 ? 'rating' : 'ratings'}
-          <span className="text-black/50"> · {likes} liked · {all.length - likes} disliked</span>
+          <span className="text-black/60"> · {likes} liked · {all.length - likes} disliked</span>
         </p>
         <div className="ml-auto flex items-center gap-2 text-sm">
           {confirmForget ? (

@@ -5,6 +5,7 @@ import { useRouter } from 'next/navigation'
 import { useEffect, useState } from 'react'
 import { createArtworkFromPixels } from '@/components/generate/open-artwork'
 import { latentToJSON } from '@/lib/gan/latent'
+import { stepLabel } from '@/lib/gan/learning-figure'
 import type { ManifestCheckpoint } from '@/lib/gan/manifest'
 import { PixelCanvas } from '@/components/generate/PixelCanvas'
 import type { CheckpointSeries } from './useCheckpointSeries'
@@ -103,8 +104,11 @@ export function TimelinePanel({ series, seed, onReroll, index, onIndex }: Props)
       )}
 
       <div className="flex flex-wrap items-center gap-3">
-        <button type="button" onClick={() => setPlaying((p) => !p)} disabled={!ready} aria-pressed={playing} aria-label="Play" aria-keyshortcuts="K" className="w-24 rounded-md bg-violet-700 px-3 py-1.5 text-sm font-medium text-white hover:bg-violet-800 focus-visible:outline focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-violet-700 disabled:opacity-40">
-          {playing ? 'Pause' : 'Play'} <kbd className="ml-1 text-xs opacity-70">K</kbd>
+        <button type="button" onClick={() => setPlaying((p) => !p)} disabled={!ready} aria-keyshortcuts="K" className="w-24 rounded-md bg-violet-700 px-3 py-1.5 text-sm font-medium text-white hover:bg-violet-800 focus-visible:outline focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-violet-700 disabled:opacity-40">
+          {playing ? 'Pause' : 'Play'}{' '}
+          <kbd aria-hidden className="ml-1 text-xs opacity-70">
+            K
+          </kbd>
         </button>
         <label className="flex min-w-[240px] flex-1 items-center gap-3 text-sm">
           <span className="sr-only">Checkpoint</span>
@@ -115,7 +119,7 @@ export function TimelinePanel({ series, seed, onReroll, index, onIndex }: Props)
           {swd !== undefined && (
             <>
               {' '}· SWD <strong>{swd.toFixed(1)}</strong>
-              {base !== undefined && <span className="text-black/50"> (real vs real {base.toFixed(1)})</span>}
+              {base !== undefined && <span className="text-black/60"> (real vs real {base.toFixed(1)})</span>}
             </>
           )}
         </p>
@@ -138,9 +142,10 @@ export function TimelinePanel({ series, seed, onReroll, index, onIndex }: Props)
           <ol className="flex gap-1 overflow-x-auto pb-1" aria-label="The chosen sample at every checkpoint">
             {checkpoints.map((c, i) => (
               <li key={c.step}>
-                <button type="button" onClick={() => onIndex(i)} aria-label={`Step ${formatStep(c.step)}`} aria-current={i === index ? 'step' : undefined} className={`flex flex-col items-center rounded p-0.5 text-[10px] tabular-nums focus-visible:outline focus-visible:outline-2 focus-visible:outline-violet-700 ${i === index ? 'bg-violet-100 ring-2 ring-violet-600' : 'hover:bg-black/5'}`}>
+                <button type="button" onClick={() => onIndex(i)} aria-current={i === index ? 'step' : undefined} className={`flex flex-col items-center rounded p-0.5 text-[10px] tabular-nums focus-visible:outline focus-visible:outline-2 focus-visible:outline-violet-700 ${i === index ? 'bg-violet-100 ring-2 ring-violet-600' : 'hover:bg-black/5'}`}>
                   <PixelCanvas pixels={frames[i]?.[picked]} size={40} pixelated className="rounded" />
-                  {c.step >= 1000 ? `${c.step / 1000}k` : c.step}
+                  <span className="sr-only">Step </span>
+                  {stepLabel(c.step)}
                 </button>
               </li>
             ))}
@@ -151,7 +156,7 @@ export function TimelinePanel({ series, seed, onReroll, index, onIndex }: Props)
             </button>
             {message && <p role="alert" className="text-sm text-red-700">{message}</p>}
           </div>
-          <p className="text-xs text-black/50">
+          <p className="text-xs text-black/60">
             Arrow keys move the scrubber when it has focus; <kbd>K</kbd> plays and pauses. SWD is the sliced Wasserstein distance (×10⁻³, lower is closer) between 2,000
             generated images and the held-out real faces.
           </p>

@@ -79,7 +79,7 @@ export function TrainLivePanel({ gen }: { gen: GeneratorHandle }) {
           resetLabel={`Reset to ${baseLabel}`}
         />
         {source && (
-          <p className="mt-2 text-xs text-black/50">
+          <p className="mt-2 text-xs text-black/60">
             {source.credit}.{' '}
             <a href={source.url} className="underline hover:text-black/70" target="_blank" rel="noreferrer">
               Source

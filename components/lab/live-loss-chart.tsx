@@ -7,11 +7,11 @@ export function LiveLossChart({ history }: { history: LossPoint[] }) {
   return (
     <figure className="space-y-1">
       <figcaption className="text-xs text-black/60">
-        Losses per live step: <span className="font-medium text-violet-700">generator</span> and <span className="font-medium text-orange-600">discriminator</span>
+        Losses per live step: <span className="font-medium text-violet-700">generator</span> and <span className="font-medium text-orange-700">discriminator</span>
       </figcaption>
       <div className="h-36" data-testid="live-loss-chart" data-points={history.length}>
         {history.length === 0 ? (
-          <p className="flex h-full items-center justify-center rounded-md bg-black/[0.03] text-xs text-black/50">The losses appear here once training runs.</p>
+          <p className="flex h-full items-center justify-center rounded-md bg-black/[0.03] text-xs text-black/60">The losses appear here once training runs.</p>
         ) : (
           <ResponsiveContainer width="100%" height="100%">
             <LineChart data={history} margin={{ top: 5, right: 8, bottom: 0, left: -20 }}>

@@ -37,7 +37,7 @@ export function TeachSample({ index, fingerprint, steered, pixels, rating, score
           Dislike
         </button>
       </div>
-      <p className="text-center text-[11px] text-black/50" title="What your taste model predicts for this sample">
+      <p className="text-center text-[11px] text-black/60" title="What your taste model predicts for this sample">
         {score === null ? '\u00a0' : `predicted like ${Math.round(score * 100)}%`}
       </p>
     </li>

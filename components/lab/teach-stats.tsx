@@ -15,10 +15,10 @@ const pct = (v: number) => `${Math.round(v * 100)}%`
 function Share({ label, count }: { label: string; count: ShareCount }) {
   return (
     <div>
-      <dt className="text-xs text-black/50">{label}</dt>
+      <dt className="text-xs text-black/60">{label}</dt>
       <dd className="text-lg font-semibold tabular-nums">
         {count.share === null ? '—' : pct(count.share)}
-        <span className="ml-1 text-xs font-normal text-black/50">{count.total ? `${count.liked} of ${count.total}` : 'no ratings yet'}</span>
+        <span className="ml-1 text-xs font-normal text-black/60">{count.total ? `${count.liked} of ${count.total}` : 'no ratings yet'}</span>
       </dd>
     </div>
   )
@@ -48,11 +48,11 @@ export function TeachStats({ accuracy, predicted, measured, strength }: TeachSta
         {predicted ? (
           <dl className="grid grid-cols-2 gap-2" data-testid="teach-predicted">
             <div>
-              <dt className="text-xs text-black/50">plain</dt>
+              <dt className="text-xs text-black/60">plain</dt>
               <dd className="text-lg font-semibold tabular-nums">{pct(predicted.plain)}</dd>
             </div>
             <div>
-              <dt className="text-xs text-black/50">steered at {pct(strength)}</dt>
+              <dt className="text-xs text-black/60">steered at {pct(strength)}</dt>
               <dd className="text-lg font-semibold tabular-nums">{pct(predicted.steered)}</dd>
             </div>
           </dl>
@@ -61,7 +61,7 @@ export function TeachStats({ accuracy, predicted, measured, strength }: TeachSta
             Like at least one sample and dislike another.
           </p>
         )}
-        <p className="mt-1 text-xs text-black/50">The model&apos;s own guess over 256 fresh samples.</p>
+        <p className="mt-1 text-xs text-black/60">The model&apos;s own guess over 256 fresh samples.</p>
       </section>
       <section>
         <h3 className="text-sm font-semibold">Your like-share</h3>
@@ -69,7 +69,7 @@ export function TeachStats({ accuracy, predicted, measured, strength }: TeachSta
           <Share label="plain samples" count={measured.plain} />
           <Share label="steered samples" count={measured.steered} />
         </dl>
-        <p className="mt-1 text-xs text-black/50">Measured from your own ratings: the real test of steering.</p>
+        <p className="mt-1 text-xs text-black/60">Measured from your own ratings: the real test of steering.</p>
       </section>
     </div>
   )

@@ -283,12 +283,12 @@ export function DoodlePanel({ doc, canWrite, artworkId, token, commit }: { doc: 
         </p>
       )}
       <div className={`flex items-center gap-2 ${phase.kind === 'idle' ? 'hidden' : ''}`}>
-        <figure className="text-center text-[10px] text-black/50">
+        <figure className="text-center text-[10px] text-black/60">
           <canvas ref={doodleCanvas} width={DOODLE_SIZE} height={DOODLE_SIZE} className="h-24 w-24 rounded border border-black/10 [image-rendering:pixelated]" aria-label="The doodle as the model sees it" role="img" />
           <figcaption>doodle</figcaption>
         </figure>
         <span aria-hidden>→</span>
-        <figure className="text-center text-[10px] text-black/50">
+        <figure className="text-center text-[10px] text-black/60">
           <canvas ref={resultCanvas} width={DOODLE_SIZE} height={DOODLE_SIZE} className="h-24 w-24 rounded border border-black/10" aria-label="The painting" role="img" data-testid="doodle-result" />
           <figcaption>painting</figcaption>
         </figure>

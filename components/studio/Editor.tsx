@@ -361,7 +361,7 @@ export default function Editor({ artworkId, token }: { artworkId: string; token:
           </Link>
         )}
         {role === 'view' && <span className="rounded-full bg-amber-100 px-2 py-0.5 text-xs text-amber-900">view only</span>}
-        <span data-testid="connection" data-state={session.connection} className="text-xs text-black/50">
+        <span data-testid="connection" data-state={session.connection} className="text-xs text-black/60">
           {session.connection === 'live' ? '● live' : session.connection === 'offline' ? '○ offline: edits are kept and sent on reconnect' : '… connecting'}
           {engine && engine.pending.length > 0 ? ` · ${engine.pending.length} unsent` : ''}
         </span>
@@ -385,7 +385,7 @@ export default function Editor({ artworkId, token }: { artworkId: string; token:
           {TOOLS.map((t) => (
             <button key={t.id} type="button" aria-pressed={tool === t.id} title={`${t.label} (${t.key})`} aria-label={`${t.label} (${t.key})`} disabled={!canWrite && t.id !== 'select' && t.id !== 'pan'} onClick={() => setTool(t.id)} className={`relative h-12 w-12 rounded-lg border text-lg ${tool === t.id ? 'border-violet-600 bg-violet-50' : 'border-black/10 bg-white hover:border-black/30'} disabled:opacity-30`}>
               <ToolIcon id={t.id} />
-              <kbd className="absolute bottom-0.5 right-1 text-[9px] text-black/40">{t.key}</kbd>
+              <kbd className="absolute bottom-0.5 right-1 text-[9px] text-black/60">{t.key}</kbd>
             </button>
           ))}
         </nav>
@@ -428,7 +428,7 @@ export default function Editor({ artworkId, token }: { artworkId: string; token:
             {!doc && <div className="absolute inset-0 flex items-center justify-center bg-white/80 text-sm text-black/60">Opening the canvas…</div>}
           </div>
           {/* as wide as the canvas: a longer list must wrap, not widen the column */}
-          <p className="flex flex-wrap gap-x-3 gap-y-1 text-xs text-black/50" style={{ maxWidth: VIEW }}>
+          <p className="flex flex-wrap gap-x-3 gap-y-1 text-xs text-black/60" style={{ maxWidth: VIEW }}>
             {SHORTCUTS.map(([k, what]) => (
               <span key={k} className="whitespace-nowrap">
                 <kbd className="rounded bg-black/5 px-1">{k}</kbd> {what}

@@ -113,12 +113,12 @@ export function HistoryPanel({ artworkId, token, canWrite, isOwner, title, prepa
             )}
             <div className="min-w-0 flex-1 text-xs">
               <p className="font-semibold">
-                v{v.number} <span className="font-normal text-black/50">· {v.author}</span>
+                v{v.number} <span className="font-normal text-black/60">· {v.author}</span>
               </p>
               <p className="truncate text-black/70" title={v.message}>
                 {v.message}
               </p>
-              <p className="text-black/40">{new Date(v.createdAt).toLocaleString()}</p>
+              <p className="text-black/60">{new Date(v.createdAt).toLocaleString()}</p>
               <div className="mt-1 flex flex-wrap gap-x-2 gap-y-1">
                 {canWrite && (
                   <button type="button" disabled={busy !== null} onClick={() => run(`restore-${v.number}`, async () => {

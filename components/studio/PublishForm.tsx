@@ -126,7 +126,7 @@ export function PublishForm({ artworkId, version, defaultTitle, onClose }: { art
               {p.title}
             </Link>
             <div className="mt-0.5 flex items-center justify-between gap-2">
-              <span className="text-black/50">
+              <span className="text-black/60">
                 v{p.version} · ♥ {p.likeCount}
               </span>
               <button

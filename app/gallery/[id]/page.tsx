@@ -76,13 +76,13 @@ export default async function PiecePage({ params }: { params: Params }) {
               Generator provenance
             </h2>
             <dl className="grid grid-cols-[auto_1fr] gap-x-3 gap-y-1 text-xs">
-              <dt className="text-black/50">model</dt>
+              <dt className="text-black/60">model</dt>
               <dd>{gan.data.modelId}</dd>
-              <dt className="text-black/50">checkpoint</dt>
+              <dt className="text-black/60">checkpoint</dt>
               <dd>step {gan.data.checkpoint.toLocaleString('en')}</dd>
-              <dt className="text-black/50">truncation ψ</dt>
+              <dt className="text-black/60">truncation ψ</dt>
               <dd>{gan.data.truncation}</dd>
-              <dt className="text-black/50">origin</dt>
+              <dt className="text-black/60">origin</dt>
               <dd>{gan.data.origin}{gan.data.seed !== undefined ? ` (seed ${gan.data.seed})` : ''}</dd>
             </dl>
             <RegenerateCheck provenance={gan.data} baseImageUrl={piece.baseImageUrl} />
