@@ -105,6 +105,7 @@ export function DirectionSliders({ modelId, step, zDim, onChange }: Props) {
                 value={v}
                 onChange={(e) => setOne(k, Number(e.target.value))}
                 onDoubleClick={() => setOne(k, 0)}
+                aria-label={c.name}
                 aria-valuetext={`${shown} along ${c.name}`}
                 aria-describedby={helpId}
                 className="accent-violet-700"

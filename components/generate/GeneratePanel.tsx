@@ -151,7 +151,7 @@ export function GeneratePanel() {
             <span className="text-black/70">
               Variation ψ <output className="font-mono">{psi.toFixed(2)}</output>
             </span>
-            <input type="range" min={0} max={1.5} step={0.05} value={psi} onChange={(e) => setPsi(Number(e.target.value))} className="w-48 accent-violet-700" aria-describedby="psi-help" />
+            <input type="range" min={0} max={1.5} step={0.05} value={psi} onChange={(e) => setPsi(Number(e.target.value))} className="w-48 accent-violet-700" aria-label="Variation ψ" aria-describedby="psi-help" />
             <span id="psi-help" className="text-xs text-black/60">
               lower: typical faces · higher: wilder
             </span>

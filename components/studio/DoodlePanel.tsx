@@ -5,7 +5,7 @@
 // the doodle.
 import { useCallback, useEffect, useRef, useState } from 'react'
 import type { LayersModel } from '@tensorflow/tfjs'
-import type { CanvasDocument } from '@/lib/canvas/document'
+import { baseLayerId, type CanvasDocument } from '@/lib/canvas/document'
 import type { CanvasObject } from '@/lib/canvas/objects'
 import type { CanvasOp } from '@/lib/canvas/ops'
 import { darkBox, DOODLE_PAD, DOODLE_SIZE, EmptyDoodleError, inputToPixels, lineWidthFor, outputToPixels, prepareDoodle, type Bitmap } from '@/lib/gan/doodle'
@@ -165,10 +165,7 @@ export function DoodlePanel({ doc, canWrite, artworkId, token, commit }: { doc: 
       const current = docRef.current ?? start
       const provenance: DoodleProvenance = { kind: 'doodle', modelId: DOODLE_MODEL_ID, checkpoint: step, doodle, strokes: prepared.ids.length }
       const placement = placeOver(prepared.box, start, result)
-      const baseId = current.order.find((id) => {
-        const o = current.objects[id]
-        return o?.type === 'image' && o.locked
-      })
+      const baseId = baseLayerId(current)
       // one undoable step: the base layer's new picture (or a new base on a blank canvas)
       const newId = current.objects.base ? newObjectId() : 'base'
       const ok = baseId

@@ -3,8 +3,9 @@
 import { Canvas, Ellipse, Line, PencilBrush, Point, Rect, Textbox, type FabricObject, type Path, type TPointerEventInfo } from 'fabric'
 import Link from 'next/link'
 import { useCallback, useEffect, useRef, useState } from 'react'
-import type { CanvasObject } from '@/lib/canvas/objects'
+import { isBaseLayer, type CanvasObject } from '@/lib/canvas/objects'
 import type { CanvasOp } from '@/lib/canvas/ops'
+import { BaseImagePanel } from './BaseImagePanel'
 import { DoodlePanel } from './DoodlePanel'
 import { HistoryPanel } from './HistoryPanel'
 import { PresenceOverlay } from './PresenceOverlay'
@@ -270,7 +271,7 @@ export default function Editor({ artworkId, token }: { artworkId: string; token:
   const removeSelected = useCallback(() => {
     const canvas = fabric.current
     if (!canvas || !doc) return
-    const ids = selected.filter((id) => doc.objects[id] && !(doc.objects[id]?.type === 'image' && doc.objects[id].locked))
+    const ids = selected.filter((id) => doc.objects[id] && !isBaseLayer(doc.objects[id]))
     canvas.discardActiveObject()
     commit(ids.map((id) => ({ kind: 'remove', objectId: id, data: {} })))
   }, [selected, doc, commit])
@@ -279,7 +280,7 @@ export default function Editor({ artworkId, token }: { artworkId: string; token:
       if (!doc || selected.length !== 1) return
       const id = selected[0]!
       const from = doc.order.indexOf(id)
-      const bottom = doc.order.findIndex((oid) => !(doc.objects[oid]?.type === 'image' && doc.objects[oid].locked))
+      const bottom = doc.order.findIndex((oid) => !isBaseLayer(doc.objects[oid]))
       const to = Math.min(doc.order.length - 1, Math.max(Math.max(0, bottom), from + delta))
       if (to !== from) commit([{ kind: 'reorder', objectId: id, data: { index: to } }])
     },
@@ -445,16 +446,17 @@ export default function Editor({ artworkId, token }: { artworkId: string; token:
             </label>
             <label className="block text-sm">
               Size <output className="float-right font-mono text-xs">{size}px</output>
-              <input type="range" min={1} max={80} value={size} onChange={(e) => setSize(Number(e.target.value))} className="w-full accent-violet-700" />
+              <input type="range" aria-label="Brush size" min={1} max={80} value={size} onChange={(e) => setSize(Number(e.target.value))} className="w-full accent-violet-700" />
             </label>
             <label className="block text-sm">
               Opacity <output className="float-right font-mono text-xs">{Math.round(opacity * 100)}%</output>
-              <input type="range" min={0.05} max={1} step={0.05} value={opacity} onChange={(e) => setOpacity(Number(e.target.value))} className="w-full accent-violet-700" />
+              <input type="range" aria-label="Brush opacity" min={0.05} max={1} step={0.05} value={opacity} onChange={(e) => setOpacity(Number(e.target.value))} className="w-full accent-violet-700" />
             </label>
             <label className="flex items-center gap-2 text-sm">
               <input type="checkbox" checked={fillShapes} onChange={(e) => setFillShapes(e.target.checked)} /> Fill shapes
             </label>
           </fieldset>
+          <BaseImagePanel doc={doc} canWrite={canWrite} commit={commit} />
           <DoodlePanel doc={doc} canWrite={canWrite} artworkId={artworkId} token={token} commit={commit} />
           {role === 'owner' && <SharePanel artworkId={artworkId} />}
           <div className="flex gap-2">

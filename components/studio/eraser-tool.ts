@@ -5,7 +5,7 @@
 // a path's pathOffset, a line's calcLinePoints); the hit testing is eraser.ts.
 import { type Canvas, type FabricObject, Line, Path } from 'fabric'
 import type { CanvasDocument } from '@/lib/canvas/document'
-import type { CanvasObject } from '@/lib/canvas/objects'
+import { isBaseLayer, type CanvasObject } from '@/lib/canvas/objects'
 import type { CanvasOp } from '@/lib/canvas/ops'
 import { boxOutline, type Candidate, EraseGesture, eraseOps, erasable, ellipseOutline, flattenPath, type HitShape, makeShape, type Mat, matrixScale, type Pt, transformPoint } from './eraser'
 import type { FabricScene } from './fabric-scene'
@@ -39,7 +39,7 @@ export function hitShapeOf(fo: FabricObject, obj: CanvasObject): HitShape | null
     }
     case 'text':
     case 'image':
-      if (obj.type === 'image' && obj.locked) return null
+      if (isBaseLayer(obj)) return null
       return makeShape([toScene(boxOutline(fo.width, fo.height))], { closed: true, filled: true, halfWidth: 0 })
   }
 }

@@ -3,6 +3,7 @@
 // thick), whether the eraser's disc touches it, and which objects one drag has touched. The
 // Fabric wiring (eraser-tool.ts) builds the shapes from Fabric's own transforms.
 import type { CanvasDocument } from '@/lib/canvas/document'
+import { isBaseLayer } from '@/lib/canvas/objects'
 import type { CanvasOp } from '@/lib/canvas/ops'
 
 export interface Pt {
@@ -223,10 +224,10 @@ export class EraseGesture {
   }
 }
 
-/** Whether the eraser may take an object: anything but a locked image (the base layer). */
+/** Whether the eraser may take an object: anything but the base layer. */
 export function erasable(doc: CanvasDocument, id: string): boolean {
   const obj = doc.objects[id]
-  return !!obj && !(obj.type === 'image' && obj.locked)
+  return !!obj && !isBaseLayer(obj)
 }
 
 /**

@@ -73,8 +73,11 @@ export async function createFabricObject(obj: CanvasObject): Promise<FabricObjec
   }
 }
 
-/** Properties whose change needs a new Fabric object rather than a set(). */
-const REBUILD: Partial<Record<CanvasObject['type'], string[]>> = { path: ['path', 'brush'], line: ['x1', 'y1', 'x2', 'y2'], image: ['src', 'width', 'height'] }
+/**
+ * Properties whose change needs a new Fabric object rather than a set(); an image's smoothing is
+ * not one of Fabric's cache properties, so a set() would keep showing the cached rendering.
+ */
+const REBUILD: Partial<Record<CanvasObject['type'], string[]>> = { path: ['path', 'brush'], line: ['x1', 'y1', 'x2', 'y2'], image: ['src', 'width', 'height', 'smooth'] }
 
 function needsRebuild(prev: CanvasObject, next: CanvasObject) {
   if (prev.type !== next.type) return true

@@ -2,7 +2,7 @@
 // (snapshots, versions) and the tests. Objects are keyed by stable ids; `order` is the z-order,
 // bottom first. Ops over this model are in ops.ts.
 import { z } from 'zod'
-import { canvasObjectSchema, objectIdSchema, type CanvasObject } from './objects'
+import { canvasObjectSchema, isBaseLayer, objectIdSchema, type CanvasObject } from './objects'
 
 export { objectIdSchema }
 export type { CanvasObject }
@@ -73,6 +73,11 @@ export function documentBytes(doc: CanvasDocument): number {
 export function assertDocumentSize(doc: CanvasDocument): void {
   const bytes = documentBytes(doc)
   if (bytes > MAX_DOCUMENT_BYTES) throw new DocumentTooLargeError(bytes)
+}
+
+/** The id of the document's base layer (the first locked image in z-order), if it has one. */
+export function baseLayerId(doc: CanvasDocument): string | undefined {
+  return doc.order.find((id) => isBaseLayer(doc.objects[id]))
 }
 
 export function emptyDocument(width = DEFAULT_CANVAS_SIZE, height = DEFAULT_CANVAS_SIZE): CanvasDocument {

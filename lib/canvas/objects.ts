@@ -108,6 +108,15 @@ export const canvasObjectSchema = z.discriminatedUnion('type', [
 ])
 
 export type CanvasObject = z.infer<typeof canvasObjectSchema>
+export type ImageObject = z.infer<typeof imageObjectSchema>
+
+/**
+ * The base layer: a locked image (the generator's picture or a painted doodle). It stays at the
+ * bottom, cannot be selected, erased or deleted, and the doodle painter replaces its picture.
+ */
+export function isBaseLayer(obj: CanvasObject | undefined): obj is ImageObject & { locked: true } {
+  return obj?.type === 'image' && obj.locked
+}
 export type CanvasObjectType = CanvasObject['type']
 export type ObjectProps = Omit<CanvasObject, 'id' | 'type'>
 
