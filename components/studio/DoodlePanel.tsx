@@ -16,7 +16,7 @@ import { drawPixels, imageDataFromUrl, pixelsToPngBase64 } from '@/components/ge
 import { postJsonWithAccess } from './artwork-fetch'
 import { EXAMPLE_DOODLES, exampleDoodleObject } from './example-doodles'
 import { renderDocumentPng } from './fabric-scene'
-import { newObjectId } from './tools'
+import { isTypingTarget, newObjectId } from './tools'
 
 const RENDER = 512 // the doodle is rendered this wide before it is prepared
 
@@ -200,8 +200,7 @@ export function DoodlePanel({ doc, canWrite, artworkId, token, commit }: { doc: 
   // Shift+P paints
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
-      const t = e.target as HTMLElement | null
-      if (t && (t.tagName === 'INPUT' || t.tagName === 'TEXTAREA' || t.tagName === 'SELECT' || t.isContentEditable)) return
+      if (isTypingTarget(e.target)) return
       if (e.shiftKey && !e.ctrlKey && !e.metaKey && !e.altKey && e.key.toLowerCase() === 'p') {
         e.preventDefault()
         void paint()

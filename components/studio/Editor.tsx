@@ -5,6 +5,7 @@ import Link from 'next/link'
 import { useCallback, useEffect, useRef, useState } from 'react'
 import { isBaseLayer, type CanvasObject } from '@/lib/canvas/objects'
 import type { CanvasOp } from '@/lib/canvas/ops'
+import { AddImage } from './AddImage'
 import { BaseImagePanel } from './BaseImagePanel'
 import { DoodlePanel } from './DoodlePanel'
 import { HistoryPanel } from './HistoryPanel'
@@ -15,7 +16,7 @@ import { ReplayDialog } from './ReplayDialog'
 import { eraserCursor, eraserRadius } from './eraser'
 import { EraserTool } from './eraser-tool'
 import { FabricScene, PAPER, pathFromBrush, placementOf, renderDocumentPng } from './fabric-scene'
-import { BRUSH_TOOLS, newObjectId, SHAPE_TOOLS, SHORTCUTS, TOOLS, type ToolId } from './tools'
+import { BRUSH_TOOLS, isTypingTarget, newObjectId, SHAPE_TOOLS, SHORTCUTS, TOOLS, type ToolId } from './tools'
 import { useCollab } from './useCollab'
 
 const VIEW = 720 // on-screen canvas size in CSS pixels
@@ -26,6 +27,7 @@ export default function Editor({ artworkId, token }: { artworkId: string; token:
   const { engine, doc, role } = session
   const canWrite = role === 'owner' || role === 'edit'
   const canvasEl = useRef<HTMLCanvasElement>(null)
+  const canvasWrap = useRef<HTMLDivElement>(null)
   const fabric = useRef<Canvas | null>(null)
   const scene = useRef<FabricScene | null>(null)
   const eraser = useRef<EraserTool | null>(null)
@@ -313,11 +315,16 @@ export default function Editor({ artworkId, token }: { artworkId: string; token:
     return { png: strip(png), thumb: strip(thumb) }
   }, [engine])
 
+  /** A drop point in canvas (document) coordinates, through the current zoom and pan. */
+  const dropPoint = useCallback((e: DragEvent) => {
+    const p = fabric.current?.getScenePoint(e)
+    return p && { x: p.x, y: p.y }
+  }, [])
+
   // ---- keyboard
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
-      const t = e.target as HTMLElement | null
-      if (t && (t.tagName === 'INPUT' || t.tagName === 'TEXTAREA' || t.tagName === 'SELECT' || t.isContentEditable)) return
+      if (isTypingTarget(e.target)) return
       const active = fabric.current?.getActiveObject()
       if (active instanceof Textbox && active.isEditing) return
       if (e.key === 'Escape' && eraser.current?.active) return void (e.preventDefault(), eraser.current.cancel())
@@ -423,10 +430,13 @@ export default function Editor({ artworkId, token }: { artworkId: string; token:
               Fit
             </button>
           </div>
-          <div className="relative inline-block overflow-hidden rounded-xl border border-black/10 bg-white shadow-sm" style={{ width: VIEW, height: VIEW }}>
+          <div ref={canvasWrap} className="relative inline-block overflow-hidden rounded-xl border border-black/10 bg-white shadow-sm" style={{ width: VIEW, height: VIEW }}>
             <canvas ref={canvasEl} width={VIEW} height={VIEW} aria-label="Artwork canvas" data-testid="artwork-canvas" />
             <PresenceOverlay cursors={session.cursors} strokes={session.strokes} vpt={vpt} size={VIEW} />
             {!doc && <div className="absolute inset-0 flex items-center justify-center bg-white/80 text-sm text-black/60">Opening the canvas…</div>}
+          </div>
+          <div className="flex items-center gap-3">
+            <AddImage artworkId={artworkId} token={token} doc={doc} canWrite={canWrite} commit={commit} dropTarget={canvasWrap} toScene={dropPoint} />
           </div>
           {/* as wide as the canvas: a longer list must wrap, not widen the column */}
           <p className="flex flex-wrap gap-x-3 gap-y-1 text-xs text-black/60" style={{ maxWidth: VIEW }}>

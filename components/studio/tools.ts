@@ -33,6 +33,13 @@ export const SHORTCUTS: Array<[string, string]> = [
   ['0', 'Fit to screen'],
   ['Esc', 'Cancel erasing'],
   ['Shift+P', 'Paint the doodle'],
+  ['I', 'Add a picture (or drop / paste one)'],
 ]
 
 export const newObjectId = () => globalThis.crypto.randomUUID().replace(/-/g, '').slice(0, 20)
+
+/** Whether a key event goes to something the user types into (the studio's shortcuts stay out of it). */
+export function isTypingTarget(target: EventTarget | null): boolean {
+  const t = target as HTMLElement | null
+  return !!t && (t.tagName === 'INPUT' || t.tagName === 'TEXTAREA' || t.tagName === 'SELECT' || t.isContentEditable)
+}

@@ -34,6 +34,12 @@ export type CanvasDocument = z.infer<typeof canvasDocumentSchema>
  */
 export const MAX_DOCUMENT_BYTES = 5 * 1024 * 1024
 
+/**
+ * The largest PNG an image object of an artwork may point to (a painted base layer, a picture the
+ * artist added): the blob route refuses more, the studio scales a picture down until it fits.
+ */
+export const MAX_IMAGE_BYTES = 2 * 1024 * 1024
+
 /** Thrown when a document is over MAX_DOCUMENT_BYTES; route handlers answer it with 413. */
 export class DocumentTooLargeError extends Error {
   override readonly name = 'DocumentTooLargeError'

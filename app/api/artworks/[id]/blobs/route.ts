@@ -1,5 +1,6 @@
 import { NextResponse } from 'next/server'
 import { z } from 'zod'
+import { MAX_IMAGE_BYTES } from '@/lib/canvas/document'
 import { blobUrl, putBlob } from '@/lib/db/blobs'
 import { decodePng, requireArtwork } from '@/lib/server/access'
 import { readJson, withErrors } from '@/lib/server/http'
@@ -8,24 +9,23 @@ export const dynamic = 'force-dynamic'
 
 type Ctx = { params: Promise<{ id: string }> }
 
-/** The largest image stored this way (a painted base layer or its doodle is a few KB). */
-const MAX_ARTWORK_BLOB_BYTES = 2 * 1024 * 1024
 
 const bodySchema = z
   .object({
     /** a PNG, base64 */
-    png: z.string().min(1).max(Math.ceil((MAX_ARTWORK_BLOB_BYTES * 4) / 3) + 4),
+    png: z.string().min(1).max(Math.ceil((MAX_IMAGE_BYTES * 4) / 3) + 4),
   })
   .strict()
 
 /**
- * Stores a PNG for an artwork the caller may edit (e.g. a base layer painted in the browser, and
- * the doodle it was painted from) and answers its blob URL, for use as an image object's src.
+ * Stores a PNG for an artwork the caller may edit (a base layer painted in the browser and the
+ * doodle it was painted from, a picture the artist added) and answers its blob URL, for use as an
+ * image object's src.
  */
 export const POST = withErrors(async (req: Request, ctx: Ctx) => {
   const { prisma } = await requireArtwork(req, (await ctx.params).id, 'write')
   const body = await readJson(req, bodySchema, 3 * 1024 * 1024)
-  const png = decodePng(body.png, MAX_ARTWORK_BLOB_BYTES, 'png')
+  const png = decodePng(body.png, MAX_IMAGE_BYTES, 'png')
   const key = await putBlob(prisma, png, 'image/png')
   return NextResponse.json({ src: blobUrl(key) }, { status: 201 })
 })
