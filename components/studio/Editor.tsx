@@ -1,9 +1,9 @@
 'use client'
 
-import { Canvas, Ellipse, Line, PencilBrush, Point, Rect, Textbox, type FabricObject, type Path, type TPointerEventInfo } from 'fabric'
+import { Canvas, PencilBrush, Point, Textbox, type Path, type TPointerEventInfo } from 'fabric'
 import Link from 'next/link'
 import { useCallback, useEffect, useRef, useState } from 'react'
-import { isBaseLayer, type CanvasObject } from '@/lib/canvas/objects'
+import { isBaseLayer, roundCoord, type CanvasObject } from '@/lib/canvas/objects'
 import type { CanvasOp } from '@/lib/canvas/ops'
 import { AddImage } from './AddImage'
 import { BaseImagePanel } from './BaseImagePanel'
@@ -15,12 +15,13 @@ import { ToolIcon } from './ToolIcon'
 import { ReplayDialog } from './ReplayDialog'
 import { eraserCursor, eraserRadius } from './eraser'
 import { EraserTool } from './eraser-tool'
+import { ShapeTool } from './shape-tool'
 import { FabricScene, PAPER, pathFromBrush, placementOf, renderDocumentPng } from './fabric-scene'
-import { BRUSH_TOOLS, isTypingTarget, newObjectId, SHAPE_TOOLS, SHORTCUTS, TOOLS, type ToolId } from './tools'
+import { BRUSH_TOOLS, isShapeTool, isTypingTarget, newObjectId, SHORTCUTS, TOOLS, type ToolId } from './tools'
 import { useCollab } from './useCollab'
 
 const VIEW = 720 // on-screen canvas size in CSS pixels
-const round = (v: number) => Math.round(v * 100) / 100
+const round = roundCoord
 
 export default function Editor({ artworkId, token }: { artworkId: string; token: string | null }) {
   const session = useCollab(artworkId, token)
@@ -107,7 +108,8 @@ export default function Editor({ artworkId, token }: { artworkId: string; token:
     canvas.on('selection:cleared', updateSelection)
 
     // shapes and text are placed by dragging / clicking; pan drags the view
-    let draft: { kind: ToolId; start: Point; preview: FabricObject } | null = null
+    const shapes = new ShapeTool(canvas)
+    const shapeStyle = () => ({ color: live.current.color, size: live.current.size, opacity: live.current.opacity, fill: live.current.fillShapes })
     let panning: { x: number; y: number } | null = null
     const syncVpt = () => setVpt([...canvas.viewportTransform])
     // presence: my cursor, and my stroke while I draw it, at most every 40 ms
@@ -140,7 +142,7 @@ export default function Editor({ artworkId, token }: { artworkId: string; token:
       stroke = null
     })
     canvas.on('mouse:down', (opt: TPointerEventInfo) => {
-      const { tool: t, color: c, size: s, fillShapes: f, canWrite: w } = live.current
+      const { tool: t, color: c, size: s, canWrite: w } = live.current
       const p = opt.scenePoint
       if (t === 'pan' || (opt.e as MouseEvent).button === 1) {
         panning = { x: (opt.e as MouseEvent).clientX, y: (opt.e as MouseEvent).clientY }
@@ -151,12 +153,8 @@ export default function Editor({ artworkId, token }: { artworkId: string; token:
         if ((opt.e as MouseEvent).button === 0) er.down(p, eraserRadius(s))
         return
       }
-      if (SHAPE_TOOLS.includes(t)) {
-        const style = { stroke: c, strokeWidth: s, fill: f && t !== 'line' ? c : 'transparent', selectable: false, evented: false, strokeUniform: true }
-        const preview = t === 'rect' ? new Rect({ ...style, left: p.x, top: p.y, width: 1, height: 1 }) : t === 'ellipse' ? new Ellipse({ ...style, left: p.x, top: p.y, rx: 1, ry: 1 }) : new Line([p.x, p.y, p.x, p.y], style)
-        canvas.add(preview)
-        draft = { kind: t, start: p, preview }
-      } else if (t === 'text') {
+      if (isShapeTool(t)) shapes.down(t, p, shapeStyle())
+      else if (t === 'text') {
         const id = newObjectId()
         const obj: CanvasObject = { id, type: 'text', text: 'Text', left: round(p.x), top: round(p.y), fontSize: Math.max(24, s * 4), fontFamily: 'sans-serif', fill: c, width: 320, angle: 0, scaleX: 1, scaleY: 1, opacity: live.current.opacity }
         if (commit([{ kind: 'add', objectId: id, data: { object: obj } }])) {
@@ -181,36 +179,14 @@ export default function Editor({ artworkId, token }: { artworkId: string; token:
         return
       }
       if (er.active) return er.move(opt.scenePoint)
-      if (!draft) return
-      const { start, preview } = draft
-      const p = opt.scenePoint
-      const [cx, cy, w, h] = [(start.x + p.x) / 2, (start.y + p.y) / 2, Math.abs(p.x - start.x), Math.abs(p.y - start.y)]
-      if (preview instanceof Rect) preview.set({ left: cx, top: cy, width: w, height: h })
-      else if (preview instanceof Ellipse) preview.set({ left: cx, top: cy, rx: w / 2, ry: h / 2 })
-      else if (preview instanceof Line) preview.set({ x2: p.x, y2: p.y })
-      preview.setCoords()
-      canvas.requestRenderAll()
+      shapes.move(opt.scenePoint)
     })
     canvas.on('mouse:up', (opt: TPointerEventInfo) => {
       panning = null
       er.up()
-      if (!draft) return
-      const { kind, start, preview } = draft
-      draft = null
-      canvas.remove(preview)
-      const p = opt.scenePoint
-      const { color: c, size: s, opacity: o, fillShapes: f } = live.current
-      const [cx, cy, w, h] = [round((start.x + p.x) / 2), round((start.y + p.y) / 2), round(Math.abs(p.x - start.x)), round(Math.abs(p.y - start.y))]
-      if (Math.max(w, h) < 3) return
       const id = newObjectId()
-      const common = { id, left: cx, top: cy, angle: 0, scaleX: 1, scaleY: 1, opacity: o, stroke: c, strokeWidth: s }
-      const obj: CanvasObject =
-        kind === 'rect'
-          ? { ...common, type: 'rect', width: w, height: h, fill: f ? c : null }
-          : kind === 'ellipse'
-            ? { ...common, type: 'ellipse', rx: round(w / 2), ry: round(h / 2), fill: f ? c : null }
-            : { ...common, type: 'line', x1: round(start.x), y1: round(start.y), x2: round(p.x), y2: round(p.y) }
-      commit([{ kind: 'add', objectId: id, data: { object: obj } }])
+      const obj = shapes.up(opt.scenePoint, shapeStyle(), id)
+      if (obj) commit([{ kind: 'add', objectId: id, data: { object: obj } }])
     })
     canvas.on('mouse:wheel', (opt) => {
       const ev = opt.e as WheelEvent
@@ -250,7 +226,7 @@ export default function Editor({ artworkId, token }: { artworkId: string; token:
     // a drag in progress belongs to the tool it started with
     if (tool !== 'eraser') eraser.current?.cancel()
     canvas.defaultCursor =
-      tool === 'pan' ? 'grab' : tool === 'eraser' && canWrite ? eraserCursor(eraserRadius(size) * canvas.getZoom()) : SHAPE_TOOLS.includes(tool) || tool === 'text' ? 'crosshair' : 'default'
+      tool === 'pan' ? 'grab' : tool === 'eraser' && canWrite ? eraserCursor(eraserRadius(size) * canvas.getZoom()) : isShapeTool(tool) || tool === 'text' ? 'crosshair' : 'default'
     canvas.setCursor(canvas.defaultCursor)
     canvas.forEachObject((o) => {
       const locked = o.evented === false && o.selectable === false && o.type === 'image'

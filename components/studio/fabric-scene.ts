@@ -4,10 +4,10 @@
 // canvas with a document (used by the editor, the replay and the PNG renderer).
 import { Ellipse, FabricImage, Line, Path, Rect, StaticCanvas, Textbox, util, type FabricObject } from 'fabric'
 import type { CanvasDocument } from '@/lib/canvas/document'
-import type { CanvasObject, PathCommand } from '@/lib/canvas/objects'
+import { roundCoord, type CanvasObject, type PathCommand } from '@/lib/canvas/objects'
 
 export const PAPER = '#ffffff'
-const round = (v: number) => Math.round(v * 100) / 100
+const round = roundCoord
 
 function commonOptions(obj: CanvasObject) {
   return {

@@ -1,4 +1,6 @@
 // The editor's tools and keyboard shortcuts, shown in the toolbar.
+import type { ShapeKind } from '@/lib/canvas/shapes'
+
 export type ToolId = 'select' | 'pencil' | 'marker' | 'eraser' | 'rect' | 'ellipse' | 'line' | 'text' | 'pan'
 
 export interface Tool {
@@ -21,7 +23,8 @@ export const TOOLS: Tool[] = [
 
 /** Tools that draw with Fabric's free-drawing brush (the eraser removes whole objects instead). */
 export const BRUSH_TOOLS: ToolId[] = ['pencil', 'marker']
-export const SHAPE_TOOLS: ToolId[] = ['rect', 'ellipse', 'line']
+export const SHAPE_TOOLS: readonly ShapeKind[] = ['rect', 'ellipse', 'line']
+export const isShapeTool = (t: ToolId): t is ShapeKind => (SHAPE_TOOLS as readonly ToolId[]).includes(t)
 
 export const SHORTCUTS: Array<[string, string]> = [
   ['Ctrl+Z', 'Undo'],

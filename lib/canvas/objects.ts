@@ -6,6 +6,9 @@ import { provenanceSchema } from '../gan/provenance'
 export const objectIdSchema = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'object ids are 1-64 characters of A-Z a-z 0-9 _ -')
 
 const finite = z.number().finite()
+
+/** Coordinates as the document stores them: 1/100 of a canvas pixel (sub-pixel enough, short JSON). */
+export const roundCoord = (v: number) => Math.round(v * 100) / 100
 const coord = finite.min(-100_000).max(100_000)
 const color = z.string().max(64).regex(/^(#[0-9a-fA-F]{3,8}|rgba?\([\d\s.,%]+\)|hsla?\([\d\s.,%deg]+\)|transparent|[a-z]{3,20})$/, 'not a colour')
 

@@ -1,6 +1,7 @@
 // Where a new image lands on the canvas: at a point (where it was dropped) or the centre, scaled
 // down (never up) to cover at most a share of the canvas, and kept inside it. Pure.
 import type { CanvasDocument } from './document'
+import { roundCoord as round } from './objects'
 
 export interface ImagePlacement {
   /** centre, as every document object stores its position */
@@ -22,7 +23,6 @@ export function placeImage(
   const halfH = (imageHeight * scale) / 2
   const at = options.at ?? { x: doc.width / 2, y: doc.height / 2 }
   const clamp = (v: number, lo: number, hi: number) => Math.min(hi, Math.max(lo, v))
-  const round = (v: number) => Math.round(v * 100) / 100
   return {
     left: round(clamp(at.x, halfW, doc.width - halfW)),
     top: round(clamp(at.y, halfH, doc.height - halfH)),
