@@ -1,6 +1,6 @@
 'use client'
 
-import { Canvas, PencilBrush, Point, Textbox, type Path, type TPointerEventInfo } from 'fabric'
+import { ActiveSelection, Canvas, PencilBrush, Point, Textbox, type FabricObject, type Path, type TPointerEventInfo } from 'fabric'
 import Link from 'next/link'
 import { useCallback, useEffect, useRef, useState } from 'react'
 import { isBaseLayer, roundCoord, type CanvasObject } from '@/lib/canvas/objects'
@@ -19,6 +19,7 @@ import { ShapeTool } from './shape-tool'
 import { FabricScene, PAPER, pathFromBrush, placementOf, renderDocumentPng } from './fabric-scene'
 import { BRUSH_TOOLS, isShapeTool, isTypingTarget, newObjectId, SHORTCUTS, TOOLS, type ToolId } from './tools'
 import { useCollab } from './useCollab'
+import { useObjectClipboard } from './useObjectClipboard'
 
 const VIEW = 720 // on-screen canvas size in CSS pixels
 const round = roundCoord
@@ -290,6 +291,23 @@ export default function Editor({ artworkId, token }: { artworkId: string; token:
     setSavedTick((t) => t + 1)
     return { png: strip(png), thumb: strip(thumb) }
   }, [engine])
+
+  // ---- copy, cut, paste and duplicate: what was pasted is selected (with the select tool)
+  const selectIds = useCallback((ids: string[]) => {
+    const canvas = fabric.current
+    const sc = scene.current
+    const e = live.current.engine
+    if (!canvas || !sc || !e || live.current.tool !== 'select') return
+    void sc.sync(e.document).then(() => {
+      const objects = ids.map((id) => sc.objectOf(id)).filter((o): o is FabricObject => !!o)
+      if (!objects.length) return
+      canvas.discardActiveObject()
+      canvas.setActiveObject(objects.length === 1 ? objects[0]! : new ActiveSelection(objects, { canvas }))
+      canvas.requestRenderAll()
+    })
+  }, [])
+  const deselect = useCallback(() => fabric.current?.discardActiveObject(), [])
+  useObjectClipboard({ doc: engine?.document ?? doc, selected, canWrite, commit, select: selectIds, deselect })
 
   /** A drop point in canvas (document) coordinates, through the current zoom and pan. */
   const dropPoint = useCallback((e: DragEvent) => {

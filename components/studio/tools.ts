@@ -36,13 +36,20 @@ export const SHORTCUTS: Array<[string, string]> = [
   ['0', 'Fit to screen'],
   ['Esc', 'Cancel erasing'],
   ['Shift+P', 'Paint the doodle'],
+  ['Ctrl+C / X / V', 'Copy, cut, paste'],
+  ['Ctrl+D', 'Duplicate'],
   ['I', 'Add a picture (or drop / paste one)'],
 ]
 
 export const newObjectId = () => globalThis.crypto.randomUUID().replace(/-/g, '').slice(0, 20)
 
+/** Inputs that take no typed text: with one focused (a checkbox just ticked) the shortcuts still work. */
+const UNTYPED_INPUTS = new Set(['checkbox', 'radio', 'range', 'color', 'button', 'submit', 'reset', 'file', 'image'])
+
 /** Whether a key event goes to something the user types into (the studio's shortcuts stay out of it). */
 export function isTypingTarget(target: EventTarget | null): boolean {
-  const t = target as HTMLElement | null
-  return !!t && (t.tagName === 'INPUT' || t.tagName === 'TEXTAREA' || t.tagName === 'SELECT' || t.isContentEditable)
+  const t = target as (HTMLElement & { type?: string }) | null
+  if (!t || typeof t.tagName !== 'string') return false
+  if (t.tagName === 'INPUT') return !UNTYPED_INPUTS.has(String(t.type ?? 'text').toLowerCase())
+  return t.tagName === 'TEXTAREA' || t.tagName === 'SELECT' || t.isContentEditable === true
 }
