@@ -16,7 +16,7 @@ import { ReplayDialog } from './ReplayDialog'
 import { eraserCursor, eraserRadius } from './eraser'
 import { EraserTool } from './eraser-tool'
 import { ShapeTool } from './shape-tool'
-import { FabricScene, PAPER, pathFromBrush, placementOf, renderDocumentPng } from './fabric-scene'
+import { FabricScene, PAPER, pathFromBrush, placementOf, renderDocumentPng, renderDocumentSvg } from './fabric-scene'
 import { BRUSH_TOOLS, isShapeTool, isTypingTarget, newObjectId, SHORTCUTS, TOOLS, type ToolId } from './tools'
 import { useCollab } from './useCollab'
 import { useObjectClipboard } from './useObjectClipboard'
@@ -274,13 +274,23 @@ export default function Editor({ artworkId, token }: { artworkId: string; token:
     setZoom(clamped)
     setVpt([...canvas.viewportTransform])
   }, [])
-  const exportPng = useCallback(async () => {
-    if (!doc) return
-    const a = document.createElement('a')
-    a.href = await renderDocumentPng(doc, 1024)
-    a.download = `${(session.artwork?.title ?? 'ganvas').replace(/[^\w-]+/g, '-')}.png`
-    a.click()
-  }, [doc, session.artwork])
+  const [exportError, setExportError] = useState<string | null>(null)
+  const exportAs = useCallback(
+    async (kind: 'png' | 'svg') => {
+      if (!doc) return
+      const a = document.createElement('a')
+      try {
+        a.href = kind === 'png' ? await renderDocumentPng(doc, 1024) : URL.createObjectURL(new Blob([await renderDocumentSvg(doc)], { type: 'image/svg+xml' }))
+      } catch (e) {
+        return setExportError(`Could not export: ${e instanceof Error ? e.message : String(e)}`)
+      }
+      setExportError(null)
+      a.download = `${(session.artwork?.title ?? 'ganvas').replace(/[^\w-]+/g, '-')}.${kind}`
+      a.click()
+      if (kind === 'svg') setTimeout(() => URL.revokeObjectURL(a.href), 10_000)
+    },
+    [doc, session.artwork],
+  )
 
   const prepareSave = useCallback(async () => {
     // the server saves what it has stored: wait (briefly) until every local edit is acknowledged
@@ -467,10 +477,18 @@ export default function Editor({ artworkId, token }: { artworkId: string; token:
             <button type="button" className={`${btn} flex-1`} onClick={() => setReplay(true)}>
               ▶ Replay
             </button>
-            <button type="button" className={`${btn} flex-1`} onClick={() => void exportPng()} disabled={!doc}>
-              Export PNG
+            <button type="button" className={`${btn} flex-1`} onClick={() => void exportAs('png')} disabled={!doc} aria-label="Export PNG" title="Export PNG (1024 px)">
+              ⤓ PNG
+            </button>
+            <button type="button" className={`${btn} flex-1`} onClick={() => void exportAs('svg')} disabled={!doc} aria-label="Export SVG" title="Export SVG: strokes, shapes and text as vectors">
+              ⤓ SVG
             </button>
           </div>
+          {exportError && (
+            <p role="alert" className="text-xs text-red-700">
+              {exportError}
+            </p>
+          )}
           <div className="h-[430px] rounded-xl border border-black/10 bg-black/[0.02] p-3">
             <HistoryPanel artworkId={artworkId} token={token} canWrite={canWrite} isOwner={role === 'owner'} title={session.artwork?.title ?? ''} prepareSave={prepareSave} refreshKey={savedTick} onRestored={session.catchUpTo} />
           </div>

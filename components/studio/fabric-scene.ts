@@ -176,6 +176,36 @@ export class FabricScene {
 }
 
 /** Renders a document to a PNG data URL at `size` pixels wide (versions, thumbnails, export). */
+/**
+ * The document as an SVG file at its own size: strokes, shapes and text stay vectors; pictures
+ * (the base layer, added ones) go inside as PNG data URLs, so the file opens anywhere.
+ */
+export async function renderDocumentSvg(doc: CanvasDocument): Promise<string> {
+  const canvas = new StaticCanvas(document.createElement('canvas'), { width: doc.width, height: doc.height, backgroundColor: doc.background, renderOnAddRemove: false })
+  const scene = new FabricScene(canvas)
+  await scene.sync(doc)
+  const svg = canvas.toSVG()
+  await canvas.dispose()
+  const keys = [...new Set([...svg.matchAll(BLOB_HREF)].map((m) => m[1]!))]
+  const inline = new Map(await Promise.all(keys.map(async (key) => [key, await blobDataUrl(key)] as const)))
+  return svg.replace(BLOB_HREF, (whole, key: string) => whole.replace(/="[^"]*"/, `="${inline.get(key)}"`))
+}
+
+/** an image's href to this app's blob store, absolute or not */
+const BLOB_HREF = /href="[^"]*\/api\/blobs\/([0-9a-f]{64})"/g
+
+async function blobDataUrl(key: string): Promise<string> {
+  const res = await fetch(`/api/blobs/${key}`)
+  if (!res.ok) throw new Error(`picture ${key.slice(0, 8)} could not be read (${res.status})`)
+  const blob = await res.blob()
+  return new Promise((resolve, reject) => {
+    const reader = new FileReader()
+    reader.onload = () => resolve(String(reader.result))
+    reader.onerror = () => reject(reader.error)
+    reader.readAsDataURL(blob)
+  })
+}
+
 export async function renderDocumentPng(doc: CanvasDocument, size: number): Promise<string> {
   const el = document.createElement('canvas')
   const scale = size / doc.width
