@@ -1,4 +1,4 @@
-// Copy, cut, paste and duplicate of canvas objects with the keyboard, through the browser's real
+// Copy, cut, paste, duplicate and nudge of canvas objects with the keyboard, through the browser's real
 // clipboard: each is one undoable step, and a copy pastes into another artwork too.
 import { expect, test, type Page } from '@playwright/test'
 import { openSampleInStudio, pixelAt } from './helpers'
@@ -59,4 +59,23 @@ test('duplicate, copy, cut and paste objects; undo each; paste into another artw
   await page.keyboard.press('Control+v')
   await expect.poll(() => magentaAt(page, beyondX, beyondY)).toBe(true)
   await page.screenshot({ path: 'test-results/screens/clipboard.png' })
+})
+
+test('arrow keys nudge the selection, one undo step each', async ({ page }) => {
+  await openSampleInStudio(page)
+  await drawSelectedRect(page, 100, 100)
+  const undo = () => page.getByRole('button', { name: 'Undo (Ctrl+Z)' }).click()
+  // the rectangle spans x 100-200 CSS px, its 8 px stroke about 3 px more on each side
+  // 3 x Shift+→ = 30 canvas px (21 CSS px): it still is selected after each step
+  for (let i = 0; i < 3; i++) await page.keyboard.press('Shift+ArrowRight')
+  await expect.poll(() => magentaAt(page, 220, 130)).toBe(true)
+  expect(await magentaAt(page, 105, 130)).toBe(false)
+  // one undo takes one step back (20 canvas px, 14 CSS px), three take it home
+  await undo()
+  await expect.poll(() => magentaAt(page, 220, 130)).toBe(false)
+  expect(await magentaAt(page, 212, 130)).toBe(true)
+  await undo()
+  await undo()
+  await expect.poll(() => magentaAt(page, 105, 130)).toBe(true)
+  expect(await magentaAt(page, 212, 130)).toBe(false)
 })

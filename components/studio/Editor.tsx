@@ -5,6 +5,7 @@ import Link from 'next/link'
 import { useCallback, useEffect, useRef, useState } from 'react'
 import { isBaseLayer, roundCoord, type CanvasObject } from '@/lib/canvas/objects'
 import type { CanvasOp } from '@/lib/canvas/ops'
+import { nudgeOps } from '@/lib/canvas/placement'
 import { AddImage } from './AddImage'
 import { BaseImagePanel } from './BaseImagePanel'
 import { DoodlePanel } from './DoodlePanel'
@@ -22,6 +23,7 @@ import { useCollab } from './useCollab'
 import { useObjectClipboard } from './useObjectClipboard'
 
 const VIEW = 720 // on-screen canvas size in CSS pixels
+const ARROW_STEPS: Record<string, [number, number]> = { ArrowLeft: [-1, 0], ArrowRight: [1, 0], ArrowUp: [0, -1], ArrowDown: [0, 1] }
 const round = roundCoord
 
 export default function Editor({ artworkId, token }: { artworkId: string; token: string | null }) {
@@ -325,6 +327,19 @@ export default function Editor({ artworkId, token }: { artworkId: string; token:
     return p && { x: p.x, y: p.y }
   }, [])
 
+  /** Arrow keys move the selection by 1 canvas px (10 with Shift), one undo step each. */
+  const nudge = useCallback(
+    (dx: number, dy: number) => {
+      const current = engine?.document ?? doc
+      if (!current || !canWrite || !selected.length) return false
+      const ops = nudgeOps(current, selected, dx, dy)
+      if (!ops.length || !commit(ops)) return false
+      if (selected.length > 1) selectIds(selected) // a multi-selection is let go when its objects change
+      return true
+    },
+    [engine, doc, canWrite, selected, commit, selectIds],
+  )
+
   // ---- keyboard
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
@@ -341,6 +356,13 @@ export default function Editor({ artworkId, token }: { artworkId: string; token:
       }
       if (mod && e.key.toLowerCase() === 'y') return void (e.preventDefault(), redo())
       if (mod || e.altKey) return
+      const arrow = ARROW_STEPS[e.key]
+      // only from the page itself: a focused slider or button keeps its arrow keys
+      if (arrow && e.target === document.body) {
+        const step = e.shiftKey ? 10 : 1
+        if (nudge(arrow[0] * step, arrow[1] * step)) e.preventDefault()
+        return
+      }
       if (e.key === 'Delete' || e.key === 'Backspace') return void (e.preventDefault(), removeSelected())
       if (e.key === ']') return restack(1)
       if (e.key === '[') return restack(-1)
@@ -353,7 +375,7 @@ export default function Editor({ artworkId, token }: { artworkId: string; token:
     }
     window.addEventListener('keydown', onKey)
     return () => window.removeEventListener('keydown', onKey)
-  }, [undo, redo, removeSelected, restack, setViewZoom, zoom])
+  }, [undo, redo, removeSelected, restack, setViewZoom, zoom, nudge])
 
   if (session.error)
     return (

@@ -38,6 +38,7 @@ export const SHORTCUTS: Array<[string, string]> = [
   ['Shift+P', 'Paint the doodle'],
   ['Ctrl+C / X / V', 'Copy, cut, paste'],
   ['Ctrl+D', 'Duplicate'],
+  ['← ↑ → ↓', 'Nudge (Shift: 10 px)'],
   ['I', 'Add a picture (or drop / paste one)'],
 ]
 

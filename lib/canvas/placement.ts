@@ -1,7 +1,8 @@
-// Where a new image lands on the canvas: at a point (where it was dropped) or the centre, scaled
-// down (never up) to cover at most a share of the canvas, and kept inside it. Pure.
+// Where objects go: a new image at a point (where it was dropped) or the centre, scaled down
+// (never up) to cover at most a share of the canvas and kept inside it; arrow-key nudges. Pure.
 import type { CanvasDocument } from './document'
-import { roundCoord as round } from './objects'
+import { isBaseLayer, roundCoord as round } from './objects'
+import type { CanvasOp } from './ops'
 
 export interface ImagePlacement {
   /** centre, as every document object stores its position */
@@ -29,4 +30,13 @@ export function placeImage(
     scaleX: round(scale * 1e4) / 1e4,
     scaleY: round(scale * 1e4) / 1e4,
   }
+}
+
+/** Update ops that move objects by (dx, dy) canvas pixels (arrow-key nudges); the base layer stays. */
+export function nudgeOps(doc: CanvasDocument, ids: readonly string[], dx: number, dy: number): CanvasOp[] {
+  return ids.flatMap((id) => {
+    const o = doc.objects[id]
+    if (!o || isBaseLayer(o)) return []
+    return [{ kind: 'update' as const, objectId: id, data: { set: { left: round(o.left + dx), top: round(o.top + dy) } } }]
+  })
 }
