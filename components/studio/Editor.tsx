@@ -18,12 +18,12 @@ import { eraserCursor, eraserRadius } from './eraser'
 import { EraserTool } from './eraser-tool'
 import { ShapeTool } from './shape-tool'
 import { FabricScene, PAPER, pathFromBrush, placementOf, renderDocumentPng, renderDocumentSvg } from './fabric-scene'
-import { BRUSH_TOOLS, isShapeTool, isTypingTarget, newObjectId, SHORTCUTS, TOOLS, type ToolId } from './tools'
+import { BRUSH_TOOLS, isShapeTool, newObjectId, SHORTCUTS, TOOLS, type ToolId } from './tools'
 import { useCollab } from './useCollab'
+import { useEditorShortcuts } from './useEditorShortcuts'
 import { useObjectClipboard } from './useObjectClipboard'
 
 const VIEW = 720 // on-screen canvas size in CSS pixels
-const ARROW_STEPS: Record<string, [number, number]> = { ArrowLeft: [-1, 0], ArrowRight: [1, 0], ArrowUp: [0, -1], ArrowDown: [0, 1] }
 const round = roundCoord
 
 export default function Editor({ artworkId, token }: { artworkId: string; token: string | null }) {
@@ -341,41 +341,20 @@ export default function Editor({ artworkId, token }: { artworkId: string; token:
   )
 
   // ---- keyboard
-  useEffect(() => {
-    const onKey = (e: KeyboardEvent) => {
-      if (isTypingTarget(e.target)) return
+  useEditorShortcuts({
+    isEditingText: () => {
       const active = fabric.current?.getActiveObject()
-      if (active instanceof Textbox && active.isEditing) return
-      if (e.key === 'Escape' && eraser.current?.active) return void (e.preventDefault(), eraser.current.cancel())
-      const mod = e.ctrlKey || e.metaKey
-      if (mod && e.key.toLowerCase() === 'z') {
-        e.preventDefault()
-        if (e.shiftKey) redo()
-        else undo()
-        return
-      }
-      if (mod && e.key.toLowerCase() === 'y') return void (e.preventDefault(), redo())
-      if (mod || e.altKey) return
-      const arrow = ARROW_STEPS[e.key]
-      // only from the page itself: a focused slider or button keeps its arrow keys
-      if (arrow && e.target === document.body) {
-        const step = e.shiftKey ? 10 : 1
-        if (nudge(arrow[0] * step, arrow[1] * step)) e.preventDefault()
-        return
-      }
-      if (e.key === 'Delete' || e.key === 'Backspace') return void (e.preventDefault(), removeSelected())
-      if (e.key === ']') return restack(1)
-      if (e.key === '[') return restack(-1)
-      if (e.key === '+' || e.key === '=') return setViewZoom(zoom * 1.25)
-      if (e.key === '-') return setViewZoom(zoom / 1.25)
-      if (e.key === '0') return setViewZoom(1)
-      if (e.shiftKey && e.key.toLowerCase() === 'p') return // Shift+P paints the doodle (DoodlePanel)
-      const picked = TOOLS.find((x) => x.key.toLowerCase() === e.key.toLowerCase())
-      if (picked) setTool(picked.id)
-    }
-    window.addEventListener('keydown', onKey)
-    return () => window.removeEventListener('keydown', onKey)
-  }, [undo, redo, removeSelected, restack, setViewZoom, zoom, nudge])
+      return active instanceof Textbox && active.isEditing
+    },
+    cancelErasing: () => (eraser.current?.active ? (eraser.current.cancel(), true) : false),
+    undo,
+    redo,
+    removeSelected,
+    restack,
+    zoomBy: (factor) => setViewZoom(factor === 0 ? 1 : zoom * factor),
+    nudge,
+    setTool,
+  })
 
   if (session.error)
     return (
