@@ -19,6 +19,10 @@ export async function pixelsToPngBase64(pixels: Pixels): Promise<string> {
 export async function canvasToPngBase64(canvas: HTMLCanvasElement): Promise<string> {
   const blob = await new Promise<Blob | null>((resolve) => canvas.toBlob(resolve, 'image/png'))
   if (!blob) throw new Error('could not encode the image')
+  return blobToBase64(blob)
+}
+
+export async function blobToBase64(blob: Blob): Promise<string> {
   const bytes = new Uint8Array(await blob.arrayBuffer())
   let binary = ''
   for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000))

@@ -5,6 +5,7 @@
 import { Ellipse, FabricImage, Line, Path, Rect, StaticCanvas, Textbox, util, type FabricObject } from 'fabric'
 import type { CanvasDocument } from '@/lib/canvas/document'
 import { roundCoord, type CanvasObject, type PathCommand } from '@/lib/canvas/objects'
+import { blobToBase64 } from '@/components/generate/pixels'
 
 export const PAPER = '#ffffff'
 const round = roundCoord
@@ -175,17 +176,31 @@ export class FabricScene {
   }
 }
 
+/** Draws a document on an off-screen Fabric canvas `width` pixels wide, hands it to `read`, disposes it. */
+async function withDocumentCanvas<T>(doc: CanvasDocument, width: number, read: (canvas: StaticCanvas) => T): Promise<T> {
+  const scale = width / doc.width
+  const canvas = new StaticCanvas(document.createElement('canvas'), { width, height: Math.round(doc.height * scale), backgroundColor: doc.background, renderOnAddRemove: false })
+  canvas.setZoom(scale)
+  try {
+    await new FabricScene(canvas).sync(doc)
+    canvas.renderAll()
+    return read(canvas)
+  } finally {
+    await canvas.dispose()
+  }
+}
+
 /** Renders a document to a PNG data URL at `size` pixels wide (versions, thumbnails, export). */
+export function renderDocumentPng(doc: CanvasDocument, size: number): Promise<string> {
+  return withDocumentCanvas(doc, size, (canvas) => canvas.toDataURL({ format: 'png', multiplier: 1 }))
+}
+
 /**
  * The document as an SVG file at its own size: strokes, shapes and text stay vectors; pictures
  * (the base layer, added ones) go inside as PNG data URLs, so the file opens anywhere.
  */
 export async function renderDocumentSvg(doc: CanvasDocument): Promise<string> {
-  const canvas = new StaticCanvas(document.createElement('canvas'), { width: doc.width, height: doc.height, backgroundColor: doc.background, renderOnAddRemove: false })
-  const scene = new FabricScene(canvas)
-  await scene.sync(doc)
-  const svg = canvas.toSVG()
-  await canvas.dispose()
+  const svg = await withDocumentCanvas(doc, doc.width, (canvas) => canvas.toSVG())
   const keys = [...new Set([...svg.matchAll(BLOB_HREF)].map((m) => m[1]!))]
   const inline = new Map(await Promise.all(keys.map(async (key) => [key, await blobDataUrl(key)] as const)))
   return svg.replace(BLOB_HREF, (whole, key: string) => whole.replace(/="[^"]*"/, `="${inline.get(key)}"`))
@@ -198,23 +213,5 @@ async function blobDataUrl(key: string): Promise<string> {
   const res = await fetch(`/api/blobs/${key}`)
   if (!res.ok) throw new Error(`picture ${key.slice(0, 8)} could not be read (${res.status})`)
   const blob = await res.blob()
-  return new Promise((resolve, reject) => {
-    const reader = new FileReader()
-    reader.onload = () => resolve(String(reader.result))
-    reader.onerror = () => reject(reader.error)
-    reader.readAsDataURL(blob)
-  })
-}
-
-export async function renderDocumentPng(doc: CanvasDocument, size: number): Promise<string> {
-  const el = document.createElement('canvas')
-  const scale = size / doc.width
-  const canvas = new StaticCanvas(el, { width: size, height: Math.round(doc.height * scale), backgroundColor: doc.background, renderOnAddRemove: false })
-  canvas.setZoom(scale)
-  const scene = new FabricScene(canvas)
-  await scene.sync(doc)
-  canvas.renderAll()
-  const url = canvas.toDataURL({ format: 'png', multiplier: 1 })
-  await canvas.dispose()
-  return url
+  return `data:${blob.type || 'image/png'};base64,${await blobToBase64(blob)}`
 }

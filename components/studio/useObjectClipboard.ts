@@ -3,9 +3,8 @@
 // into another artwork too), and Ctrl+D to duplicate the selection. Each paste, cut or duplicate
 // is one undoable step; pictures on the clipboard are AddImage's.
 import { useEffect, useRef } from 'react'
-import { copyText, parseClipboard, pasteOps } from '@/lib/canvas/clipboard'
+import { copyText, objectsToCopy, parseClipboard, pasteOps } from '@/lib/canvas/clipboard'
 import type { CanvasDocument } from '@/lib/canvas/document'
-import { isBaseLayer } from '@/lib/canvas/objects'
 import type { CanvasOp } from '@/lib/canvas/ops'
 import { isTypingTarget, newObjectId } from './tools'
 
@@ -41,7 +40,7 @@ export function useObjectClipboard(options: Options) {
       e.clipboardData.setData('text/plain', text)
       if (!cut || !canWrite) return
       deselect()
-      commit(selected.filter((id) => doc.objects[id] && !isBaseLayer(doc.objects[id])).map((id) => ({ kind: 'remove', objectId: id, data: {} })))
+      commit(objectsToCopy(doc, selected).map((o) => ({ kind: 'remove', objectId: o.id, data: {} })))
     }
     const onPaste = (e: ClipboardEvent) => {
       if (isTypingTarget(e.target)) return
@@ -55,8 +54,7 @@ export function useObjectClipboard(options: Options) {
       const { doc, selected } = live.current
       if (!doc) return
       e.preventDefault() // not the browser's bookmark
-      const objects = doc.order.filter((id) => selected.includes(id)).map((id) => doc.objects[id]!).filter((o) => !isBaseLayer(o))
-      paste(pasteOps(objects, newObjectId))
+      paste(pasteOps(objectsToCopy(doc, selected), newObjectId))
     }
     const copy = (e: ClipboardEvent) => onCopy(e, false)
     const cut = (e: ClipboardEvent) => onCopy(e, true)

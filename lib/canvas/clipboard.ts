@@ -15,10 +15,15 @@ export const PASTE_OFFSET = 24
 
 const clipboardSchema = z.array(canvasObjectSchema).min(1).max(MAX_CLIPBOARD_OBJECTS)
 
-/** The objects with these ids, bottom first, as clipboard text; the base layer never goes along. */
-export function copyText(doc: CanvasDocument, ids: readonly string[]): string | null {
+/** The objects with these ids that a copy, cut or duplicate takes: bottom first, never the base layer. */
+export function objectsToCopy(doc: CanvasDocument, ids: readonly string[]): CanvasObject[] {
   const wanted = new Set(ids)
-  const objects = doc.order.filter((id) => wanted.has(id)).map((id) => doc.objects[id]!).filter((o) => !isBaseLayer(o))
+  return doc.order.filter((id) => wanted.has(id)).map((id) => doc.objects[id]!).filter((o) => !isBaseLayer(o))
+}
+
+/** Those objects as clipboard text, or null when there are none. */
+export function copyText(doc: CanvasDocument, ids: readonly string[]): string | null {
+  const objects = objectsToCopy(doc, ids)
   return objects.length ? CLIPBOARD_PREFIX + JSON.stringify(objects) : null
 }
 
