@@ -475,13 +475,13 @@ export default function Editor({ artworkId, token }: { artworkId: string; token:
           <DoodlePanel doc={doc} canWrite={canWrite} artworkId={artworkId} token={token} commit={commit} />
           {role === 'owner' && <SharePanel artworkId={artworkId} />}
           <div className="flex gap-2">
-            <button type="button" className={`${btn} flex-1`} onClick={() => setReplay(true)}>
+            <button type="button" className={`${btn} flex-1 whitespace-nowrap`} onClick={() => setReplay(true)}>
               ▶ Replay
             </button>
-            <button type="button" className={`${btn} flex-1`} onClick={() => void exportAs('png')} disabled={!doc} aria-label="Export PNG" title="Export PNG (1024 px)">
+            <button type="button" className={`${btn} whitespace-nowrap`} onClick={() => void exportAs('png')} disabled={!doc} aria-label="Export PNG" title="Export PNG (1024 px)">
               ⤓ PNG
             </button>
-            <button type="button" className={`${btn} flex-1`} onClick={() => void exportAs('svg')} disabled={!doc} aria-label="Export SVG" title="Export SVG: strokes, shapes and text as vectors">
+            <button type="button" className={`${btn} whitespace-nowrap`} onClick={() => void exportAs('svg')} disabled={!doc} aria-label="Export SVG" title="Export SVG: strokes, shapes and text as vectors">
               ⤓ SVG
             </button>
           </div>
