@@ -4,10 +4,16 @@ import { useRouter } from 'next/navigation'
 import { useState } from 'react'
 import { authClient } from '@/lib/auth/client'
 
-/** Email + password sign-in and sign-up through the auth library, or continue as a guest. */
-export function SignInForm() {
+/**
+ * Email + password sign-in and sign-up through the auth library, or continue as a guest. A guest
+ * who signs up or signs in brings their work along (the server moves it: lib/db/accounts.ts);
+ * afterwards the form goes back to `next` (the page the user came from), else to /generate.
+ */
+export function SignInForm({ initialMode = 'signin', next = null }: { initialMode?: 'signin' | 'signup'; next?: string | null }) {
   const router = useRouter()
-  const [mode, setMode] = useState<'signin' | 'signup'>('signin')
+  const session = authClient.useSession()
+  const guest = (session.data?.user as { name: string; isAnonymous?: boolean | null } | undefined)?.isAnonymous ? session.data?.user.name : null
+  const [mode, setMode] = useState<'signin' | 'signup'>(initialMode)
   const [email, setEmail] = useState('')
   const [password, setPassword] = useState('')
   const [name, setName] = useState('')
@@ -21,7 +27,7 @@ export function SignInForm() {
     const res = mode === 'signin' ? await authClient.signIn.email({ email, password }) : await authClient.signUp.email({ email, password, name: name.trim() || email.split('@')[0]! })
     setBusy(false)
     if (res.error) return setError(res.error.message ?? 'That did not work.')
-    router.push('/generate')
+    router.push(next ?? '/generate')
     router.refresh()
   }
 
@@ -35,6 +41,11 @@ export function SignInForm() {
           </button>
         ))}
       </div>
+      {guest && (
+        <p className="rounded-lg bg-violet-50 px-3 py-2 text-sm text-violet-950" data-testid="guest-carry-note">
+          You are drawing as the guest <strong>{guest}</strong>. Everything you made as a guest (artworks, versions, edits in shared pieces, likes and ratings) moves to the account you {mode === 'signup' ? 'create' : 'sign in to'}.
+        </p>
+      )}
       <form onSubmit={submit} className="space-y-3">
         {mode === 'signup' && (
           <label className="block text-sm">
@@ -59,9 +70,15 @@ export function SignInForm() {
           {busy ? '…' : mode === 'signin' ? 'Sign in' : 'Create account'}
         </button>
       </form>
-      <button type="button" onClick={() => void authClient.signIn.anonymous().then(() => router.push('/generate'))} className="w-full text-sm text-black/60 underline-offset-2 hover:underline">
-        Continue as a guest
-      </button>
+      {guest ? (
+        <button type="button" onClick={() => router.push(next ?? '/generate')} className="w-full text-sm text-black/60 underline-offset-2 hover:underline">
+          Go on as {guest} for now
+        </button>
+      ) : (
+        <button type="button" onClick={() => void authClient.signIn.anonymous().then(() => router.push(next ?? '/generate'))} className="w-full text-sm text-black/60 underline-offset-2 hover:underline">
+          Continue as a guest
+        </button>
+      )}
     </div>
   )
 }

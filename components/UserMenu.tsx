@@ -1,21 +1,28 @@
 'use client'
 
 import Link from 'next/link'
-import { useRouter } from 'next/navigation'
+import { usePathname, useRouter } from 'next/navigation'
 import { useState } from 'react'
 import { authClient } from '@/lib/auth/client'
+import { signInHref } from '@/lib/auth/return-path'
 
 /** Who you are in the header: a guest (rename, or sign up to keep your work) or an account. */
 export function UserMenu() {
   const { data, isPending, refetch } = authClient.useSession()
   const router = useRouter()
+  const pathname = usePathname()
   const [renaming, setRenaming] = useState(false)
   const [name, setName] = useState('')
   if (isPending) return null
   const user = data?.user as { name: string; isAnonymous?: boolean | null } | undefined
+  // back to this very page afterwards, its query (a share link's token) included
+  const toSignIn = (mode: 'signin' | 'signup') => (e: React.MouseEvent) => {
+    e.preventDefault()
+    router.push(signInHref(mode, window.location.pathname + window.location.search))
+  }
   if (!user)
     return (
-      <Link href="/signin" className="text-sm text-black/70 hover:text-black">
+      <Link href={signInHref('signin', pathname)} onClick={toSignIn('signin')} className="text-sm text-black/70 hover:text-black">
         Sign in
       </Link>
     )
@@ -46,7 +53,7 @@ export function UserMenu() {
         {user.isAnonymous ? <span className="ml-1 text-xs text-black/60">(guest)</span> : null}
       </button>
       {user.isAnonymous ? (
-        <Link href="/signin" className="text-xs text-violet-700 hover:underline">
+        <Link href={signInHref('signup', pathname)} onClick={toSignIn('signup')} className="text-xs text-violet-700 hover:underline">
           Sign up to keep your work
         </Link>
       ) : (

@@ -4,9 +4,9 @@
 import { useEffect, useRef, useState } from 'react'
 import { io, type Socket } from 'socket.io-client'
 import type { CanvasDocument } from '@/lib/canvas/document'
-import { ensureSession } from '@/lib/auth/client'
+import { authClient, ensureSession } from '@/lib/auth/client'
 import { ArtworkConnection } from '@/lib/collab/client'
-import { EVENTS, type CursorUpdate, type Member, type PeerInfo, type StrokePreview } from '@/lib/collab/protocol'
+import { EVENTS, socketUserSchema, type CursorUpdate, type Member, type PeerInfo, type StrokePreview } from '@/lib/collab/protocol'
 import type { SyncEngine } from '@/lib/collab/sync'
 import { fetchWithAccess } from './artwork-fetch'
 
@@ -126,6 +126,15 @@ export function useCollab(artworkId: string, token: string | null): CollabSessio
             else strokes[key] = { points: [...(strokes[key]?.points ?? []), ...p.points], color: p.color, width: p.width, at: Date.now() }
             return { ...s, strokes }
           })
+        })
+        // this browser's guest signed up or signed in (in another tab): the guest's work is the
+        // account's now, and so is this socket; rejoin so the room sees the new name
+        socket.on(EVENTS.identity, (payload: unknown) => {
+          const user = socketUserSchema.safeParse(payload)
+          if (!user.success || closed) return
+          update({ me: { id: user.data.id, name: user.data.name } })
+          connection?.rejoin()
+          authClient.$store.notify('$sessionSignal') // the header shows the account
         })
         socket.on(EVENTS.access, (a: { artworkId: string; revoked: boolean }) => {
           if (a.artworkId === artworkId && a.revoked) update({ error: 'The link you joined with was revoked by the owner.', role: null })

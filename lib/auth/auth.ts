@@ -5,13 +5,22 @@ import { betterAuth } from 'better-auth'
 import { prismaAdapter } from 'better-auth/adapters/prisma'
 import { anonymous } from 'better-auth/plugins'
 import type { PrismaClient } from '../db/client'
-import { getDatabase } from '../server/runtime'
+import { mergeGuestIntoAccount } from '../db/accounts'
+import { getDatabase, relinkUser } from '../server/runtime'
 import { authSecret } from './secret'
 import { guestName } from './guest-names'
 
 export const GUEST_EMAIL_DOMAIN = 'guest.ganvas.invalid'
 
-export function createAuth(prisma: PrismaClient, secret: string) {
+export interface AuthHooks {
+  /**
+   * A guest's work moved to an account (sign-up or sign-in as a guest): tell the guest's open
+   * sockets who they are now. Called after the move is committed.
+   */
+  onGuestLinked?: (guestId: string, user: SessionUser) => void
+}
+
+export function createAuth(prisma: PrismaClient, secret: string, hooks: AuthHooks = {}) {
   return betterAuth({
     appName: 'GANvas',
     secret,
@@ -25,7 +34,24 @@ export function createAuth(prisma: PrismaClient, secret: string) {
     // every browser that opens a shared link becomes a guest: allow more than the default 3
     // sign-ins per 10 s per address for that one endpoint (people behind one NAT, classrooms)
     rateLimit: { customRules: { '/sign-in/anonymous': { window: 10, max: 30 } } },
-    plugins: [anonymous({ emailDomainName: GUEST_EMAIL_DOMAIN, generateName: () => guestName() })],
+    plugins: [
+      anonymous({
+        emailDomainName: GUEST_EMAIL_DOMAIN,
+        generateName: () => guestName(),
+        // The plugin would delete the guest after sign-up, and with it (through the foreign keys)
+        // everything the guest made. Instead the link hook moves the guest's work to the account
+        // and deletes the emptied guest in the same transaction; if that fails, nothing is lost
+        // and signing in again (as the guest) retries it.
+        disableDeleteAnonymousUser: true,
+        onLinkAccount: async ({ anonymousUser, newUser }) => {
+          const guestId = anonymousUser.user.id
+          const user = newUser.user as { id: string; name: string; isAnonymous?: boolean | null }
+          if (user.id === guestId || user.isAnonymous) return
+          const moved = await mergeGuestIntoAccount(prisma, guestId, user.id)
+          if (moved) hooks.onGuestLinked?.(guestId, { id: user.id, name: user.name, isGuest: false })
+        },
+      }),
+    ],
   })
 }
 
@@ -57,7 +83,7 @@ const holder = globalThis as typeof globalThis & { [KEY]?: Promise<Auth> }
 /** The process's auth instance, bound to the process's database. */
 export function getAuth(): Promise<Auth> {
   holder[KEY] ??= getDatabase().then(
-    (db) => createAuth(db.prisma, authSecret()),
+    (db) => createAuth(db.prisma, authSecret(), { onGuestLinked: relinkUser }),
     (e: unknown) => {
       holder[KEY] = undefined
       throw e

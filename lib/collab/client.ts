@@ -64,6 +64,14 @@ export class ArtworkConnection {
     if (this.headTimer) clearTimeout(this.headTimer)
   }
 
+  /**
+   * Joins again (the server answers with what was missed, and the ops not yet acknowledged go
+   * again): after the server says this socket is now another user (EVENTS.identity).
+   */
+  rejoin() {
+    if (this.socket.connected) this.join()
+  }
+
   private headTimer: ReturnType<typeof setTimeout> | null = null
   private headSeq = 0
 

@@ -20,6 +20,11 @@ export const EVENTS = {
   stroke: 'stroke',
   /** server -> client: this socket's access to an artwork changed (a revoked link) */
   access: 'access',
+  /**
+   * server -> client: this socket is now another user (a guest signed up or signed in, and
+   * their work moved to the account): rejoin, so the room sees the new name
+   */
+  identity: 'identity',
   /** server -> client: a request of this client was rejected; nothing was changed */
   error: 'protocol:error',
 } as const
@@ -51,7 +56,8 @@ export type Member = z.infer<typeof memberSchema>
 export const storedOpSchema = z.object({
   seq: z.number().int().positive(),
   opId: z.string().uuid(),
-  authorId: z.string(),
+  /** null: the author's account was deleted (a former member) */
+  authorId: z.string().nullable(),
   kind: z.enum(['add', 'update', 'remove', 'reorder']),
   objectId: z.string(),
   payload: z.unknown(),
@@ -122,6 +128,14 @@ export const strokePreviewSchema = z
   })
   .strict()
 export type StrokePreview = z.infer<typeof strokePreviewSchema>
+
+/** The user a socket acts as; sent with EVENTS.identity, and between nodes when a guest is linked. */
+export const socketUserSchema = z.object({ id: z.string().min(1).max(100), name: z.string().max(200), isGuest: z.boolean() }).strict()
+export type SocketUser = z.infer<typeof socketUserSchema>
+
+/** A guest's sockets become the account's (EVENTS.identity carries `to`). */
+export const relinkSchema = z.object({ fromId: z.string().min(1).max(100), to: socketUserSchema }).strict()
+export type Relink = z.infer<typeof relinkSchema>
 
 /** Who sent a relayed volatile event. */
 export interface PeerInfo {

@@ -8,7 +8,7 @@ import type { SessionUser } from '../auth/auth'
 import type { PrismaClient } from '../db/client'
 import { parseOp } from '../canvas/ops'
 import { canWrite } from '../auth/permissions'
-import { cursorSchema, EVENTS, joinRequestSchema, opRequestSchema, strokePreviewSchema, roomName, type JoinAck, type Member, type OpAck, type OpsBroadcast, type ProtocolError, type StoredOp } from './protocol'
+import { cursorSchema, EVENTS, joinRequestSchema, opRequestSchema, strokePreviewSchema, roomName, type JoinAck, type Member, type OpAck, type OpsBroadcast, type ProtocolError, type Relink, type StoredOp } from './protocol'
 import { submitOp, type SubmitInput } from './op-log'
 import type { RoutedResult } from './op-router'
 import { latestSnapshot } from './snapshots'
@@ -49,6 +49,12 @@ export interface Rooms {
    * nothing once stopping (the room's sockets catch up when they rejoin).
    */
   broadcastOp(artworkId: string, op: StoredOp, exceptSocketId: string): void
+  /**
+   * This node's sockets of user `fromId` act as `to` from now on, and are told so (EVENTS.identity:
+   * they rejoin, which shows the room the new name and resends an op that failed meanwhile).
+   * Called on every node when a guest's work moved to an account. Returns how many sockets.
+   */
+  relinkLocal(relink: Relink): number
 }
 
 export function registerRooms(io: Server, deps: RoomDeps): Rooms {
@@ -191,8 +197,21 @@ export function registerRooms(io: Server, deps: RoomDeps): Rooms {
     })
   })
 
+  const relinkLocal = ({ fromId, to }: Relink): number => {
+    let n = 0
+    for (const socket of io.of('/').sockets.values()) {
+      const data = socket.data as SocketData
+      if (data.user?.id !== fromId) continue
+      data.user = { ...to }
+      socket.emit(EVENTS.identity, to)
+      n++
+    }
+    return n
+  }
+
   return {
     broadcastOp,
+    relinkLocal,
     async stop() {
       stopping = true
       await Promise.allSettled([...inFlight])

@@ -5,7 +5,7 @@ import path from 'node:path'
 import { PrismaClient } from './generated/client'
 import { applyMigrations } from './migrate'
 import { databaseKind, databaseUrl, type DatabaseKind } from './url'
-import { adapterFactoryFor, pgliteDir } from './schema-engine'
+import { adapterFactoryFor, pgliteDir, pgliteMigrationFactory } from './schema-engine'
 
 export type { PrismaClient }
 
@@ -57,7 +57,7 @@ async function openPglite(url: string, migrate: boolean): Promise<Database> {
   const pg = new PGlite(dir)
   await pg.waitReady
   const adapter = new PrismaPGlite(pg)
-  if (migrate || !dir) await applyMigrations(adapter)
+  if (migrate || !dir) await applyMigrations(pgliteMigrationFactory(pg, PrismaPGlite, PGlite))
   const prisma = new PrismaClient({ adapter })
   return {
     prisma,

@@ -3,6 +3,7 @@
 import { z } from 'zod'
 import type { PrismaClient } from './client'
 import { blobUrl } from './blobs'
+import { authorLabel } from './accounts'
 
 export const TAG_MAX = 8
 export const tagSchema = z
@@ -74,8 +75,12 @@ export async function listArtworkPublications(prisma: PrismaClient, artworkId: s
   return rows.map((p) => ({ id: p.id, title: p.title, description: p.description, tags: p.tags, likeCount: p.likeCount, publishedAt: p.publishedAt.toISOString(), version: p.version.number }))
 }
 
-export async function unpublish(prisma: PrismaClient, publicationId: string, authorId: string): Promise<boolean> {
-  const r = await prisma.publication.updateMany({ where: { id: publicationId, authorId, unpublishedAt: null }, data: { unpublishedAt: new Date() } })
+/** Takes a piece out of the gallery, for whoever published it or owns its artwork now. */
+export async function unpublish(prisma: PrismaClient, publicationId: string, userId: string): Promise<boolean> {
+  const r = await prisma.publication.updateMany({
+    where: { id: publicationId, unpublishedAt: null, OR: [{ authorId: userId }, { artwork: { ownerId: userId } }] },
+    data: { unpublishedAt: new Date() },
+  })
   return r.count === 1
 }
 
@@ -111,7 +116,9 @@ interface GalleryRow {
   tags: string[]
   likeCount: number
   publishedAt: Date
-  author: string
+  /** the publisher's current name; null once their account is deleted (then authorName) */
+  author: string | null
+  authorName: string | null
   /** the thumbnail, else the full render */
   imageKey: string | null
 }
@@ -171,10 +178,10 @@ export async function listGallery(prisma: PrismaClient, q: GalleryQuery) {
   const orderBy = (alias: string) => `${alias}.${sortKey.column} DESC, ${alias}.id DESC`
   const rows = await prisma.$queryRawUnsafe<GalleryRow[]>(
     `SELECT g.id, g.title, g.tags, g."likeCount", g."publishedAt",
-       (SELECT u.name FROM "User" u WHERE u.id = g."authorId") AS author,
+       (SELECT u.name FROM "User" u WHERE u.id = g."authorId") AS author, g."authorName",
        (SELECT COALESCE(NULLIF(v."thumbKey", ''), NULLIF(v."pngKey", '')) FROM "Version" v WHERE v.id = g."versionId") AS "imageKey"
      FROM (
-       SELECT p.id, p.title, p.tags, p."likeCount", p."publishedAt", p."authorId", p."versionId"
+       SELECT p.id, p.title, p.tags, p."likeCount", p."publishedAt", p."authorId", p."authorName", p."versionId"
        FROM "Publication" p
        WHERE ${where.join(' AND ')}
        ORDER BY ${orderBy('p')}
@@ -192,7 +199,7 @@ export async function listGallery(prisma: PrismaClient, q: GalleryQuery) {
       tags: p.tags,
       likeCount: p.likeCount,
       publishedAt: p.publishedAt.toISOString(),
-      author: p.author,
+      author: authorLabel(p.author === null ? null : { name: p.author }, p.authorName),
       thumbUrl: p.imageKey ? blobUrl(p.imageKey) : null,
     })),
     nextCursor: rows.length > limit && last ? encodeCursor({ k: q.sort === 'newest' ? last.publishedAt.toISOString() : last.likeCount, id: last.id }) : null,
@@ -216,6 +223,7 @@ export async function getPublication(prisma: PrismaClient, id: string, viewerId:
       authorId: true,
       artworkId: true,
       author: { select: { name: true } },
+      authorName: true,
       version: {
         select: {
           id: true,
@@ -239,7 +247,7 @@ export async function getPublication(prisma: PrismaClient, id: string, viewerId:
     likeCount: p.likeCount,
     liked,
     publishedAt: p.publishedAt.toISOString(),
-    author: p.author.name,
+    author: authorLabel(p.author, p.authorName),
     authorId: p.authorId,
     artworkId: p.artworkId,
     versionId: p.version.id,

@@ -95,9 +95,56 @@ export async function adapterFactoryFor(url: string): Promise<ClosableFactory> {
     if (dir) mkdirSync(path.dirname(dir), { recursive: true })
     const db = new PGlite(dir)
     await db.waitReady
-    return { factory: new PrismaPGlite(db), close: () => db.close() }
+    return { factory: pgliteMigrationFactory(db, PrismaPGlite, PGlite), close: () => db.close() }
   }
   return { factory: pgMigrationFactory(url), close: async () => {} }
+}
+
+/**
+ * Runs each migration as ONE multi-statement query (PostgreSQL's simple protocol), as Prisma's
+ * native engine sends it. Both adapters get this wrong: @prisma/adapter-pg 7.10.0 splits the
+ * script on every ';' (a function body, or a ';' in a comment, then breaks it), and
+ * pglite-prisma-adapter 0.7.2 starts PGlite's exec without awaiting it (a failing migration was
+ * then recorded as applied, its error lost). One query is also one implicit transaction: a
+ * migration applies whole or not at all.
+ */
+function withWholeScripts<T extends SqlDriverAdapter>(adapter: T, run: (script: string) => Promise<unknown>): T {
+  // both adapters turn a driver error into the DriverAdapterError the engine reports by its
+  // database message (internal API, pinned by the exact versions in package.json)
+  const internals = adapter as unknown as { onError?: (e: unknown) => never }
+  adapter.executeScript = async (script: string) => {
+    try {
+      await run(script)
+    } catch (e) {
+      internals.onError?.call(adapter, e)
+      throw e
+    }
+  }
+  return adapter
+}
+
+type PGliteClass = typeof import('@electric-sql/pglite').PGlite
+type PGliteInstance = InstanceType<PGliteClass>
+type PrismaPGliteClass = typeof import('pglite-prisma-adapter').PrismaPGlite
+
+/** The migration-aware factory for an open PGlite (its shadow database is a fresh in-memory one). */
+export function pgliteMigrationFactory(db: PGliteInstance, PrismaPGlite: PrismaPGliteClass, PGlite: PGliteClass): SqlMigrationAwareDriverAdapterFactory {
+  const base = new PrismaPGlite(db)
+  return {
+    provider: base.provider,
+    adapterName: base.adapterName,
+    connect: async () => withWholeScripts(await base.connect(), (script) => db.exec(script)),
+    async connectToShadowDb() {
+      const shadowDb = new PGlite()
+      const shadow = withWholeScripts(await new PrismaPGlite(shadowDb).connect(), (script) => shadowDb.exec(script))
+      const dispose = shadow.dispose.bind(shadow)
+      shadow.dispose = async () => {
+        await dispose()
+        await shadowDb.close()
+      }
+      return shadow
+    },
+  }
 }
 
 function pgPoolConfig(url: string): PoolConfig {
@@ -111,14 +158,20 @@ function pgPoolConfig(url: string): PoolConfig {
   return cfg
 }
 
-// Works around three @prisma/adapter-pg 7.10.0 issues met by the schema engine:
+// Works around four @prisma/adapter-pg 7.10.0 issues met by the schema engine (the fourth, the
+// split scripts, in withWholeScripts):
 // - a `connectionString` overrides `database`, so the shadow database needs a parsed config;
 // - the shadow database is dropped before its pool closes ("being accessed by other users");
 // - the internal "char" type (OID 18, read by introspection) is not mapped to a column type.
 function pgMigrationFactory(url: string): SqlMigrationAwareDriverAdapterFactory {
   const cfg = pgPoolConfig(url)
   const base = new PrismaPg({ ...cfg, max: 1 })
-  const connect = async (c: PoolConfig) => withCharColumns(await new PrismaPg({ ...c, max: 1 }).connect())
+  const connect = async (c: PoolConfig) => {
+    const adapter = await new PrismaPg({ ...c, max: 1 }).connect()
+    const pool = adapter.underlyingDriver()
+    // no parameters: pg sends the text with the simple protocol, which runs several statements
+    return withWholeScripts(withCharColumns(adapter), (script) => pool.query(script))
+  }
   return {
     provider: base.provider,
     adapterName: base.adapterName,

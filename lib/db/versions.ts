@@ -8,6 +8,7 @@ import { canvasObjectSchema, type CanvasObject } from '../canvas/objects'
 import { currentDocument, submitOp } from '../collab/op-log'
 import type { StoredOp } from '../collab/protocol'
 import type { Provenance } from '../gan/provenance'
+import { authorLabel } from './accounts'
 import { blobUrl, putBlob } from './blobs'
 import type { PrismaClient } from './client'
 
@@ -125,6 +126,7 @@ export async function listVersions(prisma: PrismaClient, artworkId: string) {
       thumbKey: true,
       provenance: true,
       author: { select: { name: true } },
+      authorName: true,
       parent: { select: { number: true } },
     },
   })
@@ -134,7 +136,7 @@ export async function listVersions(prisma: PrismaClient, artworkId: string) {
     message: v.message,
     seq: v.seq,
     createdAt: v.createdAt.toISOString(),
-    author: v.author.name,
+    author: authorLabel(v.author, v.authorName),
     parentNumber: v.parent?.number ?? null,
     pngUrl: v.pngKey ? blobUrl(v.pngKey) : null,
     thumbUrl: v.thumbKey ? blobUrl(v.thumbKey) : null,

@@ -4,12 +4,15 @@ import type { Server as HttpServer } from 'node:http'
 import { Server } from 'socket.io'
 import { createAdapter } from '@socket.io/redis-adapter'
 import { Redis } from 'ioredis'
-import { MAX_MESSAGE_BYTES } from '../collab/protocol'
+import { MAX_MESSAGE_BYTES, relinkSchema, type Relink } from '../collab/protocol'
 import { evictShareToken, registerRooms } from '../collab/rooms'
 import { submitOp } from '../collab/op-log'
 import { createOpRouter, type OpRouter } from '../collab/op-router'
 import { sessionUser } from '../auth/auth'
 import { getDatabase, setBroadcaster, setRealtimeStatus, type RealtimeStatus } from './runtime'
+
+/** Between nodes (socket.io's serverSideEmit over the Redis adapter): a guest was linked. */
+const RELINK_EVENT = 'ganvas:relink'
 
 export interface Realtime {
   io: Server
@@ -75,9 +78,22 @@ export function attachRealtime(httpServer: HttpServer, opts: RealtimeOptions = {
     if (pub.status === 'end' || sub.status === 'end') return 'down'
     return 'connecting'
   }
+  // a guest signed up on some node: every node re-identifies its own sockets of that guest
+  if (pub) {
+    io.on(RELINK_EVENT, (payload: unknown) => {
+      const relink = relinkSchema.safeParse(payload)
+      if (relink.success) rooms.relinkLocal(relink.data)
+    })
+  }
   setBroadcaster({
     emitToRoom: (room, event, payload) => io.to(room).emit(event, payload),
     evictShareToken: (artworkId, token) => evictShareToken(io, artworkId, token),
+    relinkUser: (fromId, to) => {
+      const relink: Relink = { fromId, to }
+      rooms.relinkLocal(relink)
+      // the in-memory adapter has no other nodes (and would only warn)
+      if (pub) io.serverSideEmit(RELINK_EVENT, relink)
+    },
   })
   setRealtimeStatus(() => {
     const redis = redisState()

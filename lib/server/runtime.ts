@@ -18,6 +18,8 @@ export interface RoomBroadcaster {
   emitToRoom(room: string, event: string, payload: unknown): void
   /** removes the sockets that joined an artwork with a (now revoked) share token */
   evictShareToken(artworkId: string, token: string): Promise<number>
+  /** the sockets of user `fromId` (a guest who signed up), on every node, are `to` from now on */
+  relinkUser(fromId: string, to: { id: string; name: string; isGuest: boolean }): void
 }
 
 interface Runtime {
@@ -86,6 +88,11 @@ export function setBroadcaster(b: RoomBroadcaster | undefined) {
 /** Broadcasts to a room on every node; a no-op in a process without realtime (tests). */
 export function emitToRoom(room: string, event: string, payload: unknown) {
   runtime.broadcaster?.emitToRoom(room, event, payload)
+}
+
+/** Re-identifies a user's open sockets on every node; a no-op in a process without realtime. */
+export function relinkUser(fromId: string, to: { id: string; name: string; isGuest: boolean }) {
+  runtime.broadcaster?.relinkUser(fromId, to)
 }
 
 export function evictShareToken(artworkId: string, token: string): Promise<number> {

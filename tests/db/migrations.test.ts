@@ -91,37 +91,80 @@ describe('prisma migrations', () => {
   })
 })
 
-describe('migration files', () => {
-  // @prisma/adapter-pg runs a migration by splitting its text on every ';', so one inside a
-  // comment or a string literal turns the rest of that line into a statement of its own
-  it('have no semicolon but at the end of a statement', () => {
-    const dir = path.join(root, 'prisma/migrations')
-    const names = readdirSync(dir, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name)
-    expect(names.length).toBeGreaterThan(0)
-    const offending = names.flatMap((name) =>
-      readFileSync(path.join(dir, name, 'migration.sql'), 'utf8')
-        .split('\n')
-        .map((line, i) => ({ where: `${name}:${i + 1}`, line }))
-        .filter(({ line }) => line.includes(';') && (/^\s*--/.test(line) || !/;\s*$/.test(line) || /'[^']*;[^']*'/.test(line))),
-    )
-    expect(offending).toEqual([])
+/**
+ * An in-memory PGlite with the migrations before `target` applied, as a database that older code
+ * wrote to would have them; migrateTo() then applies `target` (and nothing after it).
+ */
+async function databaseBefore(target: string) {
+  const { PGlite } = await import('@electric-sql/pglite')
+  const { PrismaPGlite } = await import('pglite-prisma-adapter')
+  const { applyMigrations, MIGRATIONS_DIR } = await import('../../lib/db/migrate')
+  const { pgliteMigrationFactory } = await import('../../lib/db/schema-engine')
+  const names = readdirSync(MIGRATIONS_DIR, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name).sort()
+  expect(names).toContain(target)
+  const copy = (through: boolean) => {
+    const dir = mkdtempSync(path.join(tmp, `${target}-`))
+    copyFileSync(path.join(MIGRATIONS_DIR, 'migration_lock.toml'), path.join(dir, 'migration_lock.toml'))
+    for (const name of names) if (name < target || (through && name === target)) cpSync(path.join(MIGRATIONS_DIR, name), path.join(dir, name), { recursive: true })
+    return dir
+  }
+  const db = new PGlite()
+  onTestFinished(() => db.close())
+  const factory = pgliteMigrationFactory(db, PrismaPGlite, PGlite)
+  await applyMigrations(factory, copy(false))
+  return {
+    db,
+    migrateTo: async () => expect(await applyMigrations(factory, copy(true))).toEqual([target]),
+  }
+}
+
+describe('migration scripts', () => {
+  // Prisma's native engine sends a migration as one script; the adapters split it on every ';'
+  // (adapter-pg) or did not wait for it (PGlite). lib/db/schema-engine.ts runs it whole.
+  const write = (dir: string, name: string, sql: string) => {
+    mkdirSync(path.join(dir, name), { recursive: true })
+    writeFileSync(path.join(dir, name, 'migration.sql'), sql)
+  }
+
+  it('run whole: semicolons in comments, strings and function bodies, applied atomically', async () => {
+    const { adapterFactoryFor } = await import('../../lib/db/schema-engine')
+    const { applyMigrations } = await import('../../lib/db/migrate')
+    const dir = mkdtempSync(path.join(tmp, 'scripts-'))
+    write(dir, '1_semicolons', `-- a comment; with a semicolon
+CREATE TABLE "Probe" ("id" int PRIMARY KEY, "note" text NOT NULL DEFAULT 'a; b');
+CREATE FUNCTION "probe_bump"() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  NEW."note" := NEW."note" || '; bumped';
+  RETURN NEW;
+END
+$$;
+CREATE TRIGGER "Probe_bump" BEFORE INSERT ON "Probe" FOR EACH ROW EXECUTE FUNCTION "probe_bump"();
+INSERT INTO "Probe" ("id") VALUES (1);
+`)
+    const url = await freshDatabaseUrl('scripts')
+    const { factory, close } = await adapterFactoryFor(url)
+    onTestFinished(close)
+    expect(await applyMigrations(factory, dir)).toEqual(['1_semicolons'])
+    const adapter = await factory.connect()
+    const rows = await adapter.queryRaw({ sql: 'SELECT "note" FROM "Probe"', args: [], argTypes: [] })
+    expect(rows.rows).toEqual([['a; b; bumped']])
+
+    // a failing migration is reported, not recorded as applied, and changes nothing
+    write(dir, '2_fails', `INSERT INTO "Probe" ("id") VALUES (2);
+INSERT INTO "Probe" ("id") VALUES (1);
+`)
+    await expect(applyMigrations(factory, dir)).rejects.toThrow(/duplicate key|unique/i)
+    const after = await adapter.queryRaw({ sql: 'SELECT count(*)::int AS n FROM "Probe"', args: [], argTypes: [] })
+    expect(after.rows).toEqual([[1]])
+    const applied = await adapter.queryRaw({ sql: 'SELECT "migration_name" FROM "_prisma_migrations" WHERE "finished_at" IS NOT NULL ORDER BY 1', args: [], argTypes: [] })
+    expect(applied.rows).toEqual([['1_semicolons']])
+    await adapter.dispose()
   })
 })
 
 describe('the live-publication migration', () => {
   it('takes down older duplicate live entries of a version, keeping the most liked, then refuses new ones', async () => {
-    const { PGlite } = await import('@electric-sql/pglite')
-    const { PrismaPGlite } = await import('pglite-prisma-adapter')
-    const { applyMigrations, MIGRATIONS_DIR } = await import('../../lib/db/migrate')
-    const target = '20261202160000_live_publication_unique'
-    // the migrations before it, as a database that older code wrote to would have had them
-    const before = path.join(tmp, 'before-live-unique')
-    cpSync(MIGRATIONS_DIR, before, { recursive: true })
-    rmSync(path.join(before, target), { recursive: true })
-    const db = new PGlite()
-    onTestFinished(() => db.close())
-    const adapter = new PrismaPGlite(db)
-    await applyMigrations(adapter, before)
+    const { db, migrateTo } = await databaseBefore('20261202160000_live_publication_unique')
 
     await db.exec(`
       INSERT INTO "User" (id, name, email, "updatedAt") VALUES ('u', 'U', 'u@x', now());
@@ -134,7 +177,7 @@ describe('the live-publication migration', () => {
         ('later', 'v1', 'a', 'u', 'later', '{}', 5, '2026-01-03', NULL),
         ('down', 'v1', 'a', 'u', 'down', '{}', 9, '2026-01-04', '2026-01-05'),
         ('other', 'v2', 'a', 'u', 'other', '{}', 0, '2026-01-01', NULL);`)
-    expect(await applyMigrations(adapter)).toEqual([target])
+    await migrateTo()
 
     const rows = await db.query<{ id: string; live: boolean }>(`SELECT id, "unpublishedAt" IS NULL AS live FROM "Publication" ORDER BY id`)
     expect(rows.rows).toEqual([
@@ -147,5 +190,40 @@ describe('the live-publication migration', () => {
     await expect(
       db.exec(`INSERT INTO "Publication" (id, "versionId", "artworkId", "authorId", title, tags) VALUES ('dup', 'v2', 'a', 'u', 'dup', '{}')`),
     ).rejects.toThrow(/Publication_versionId_live_key/)
+  })
+})
+
+describe('the former-members migration', () => {
+  it('keeps what a deleted user added to other people\'s artworks, with their name, and deletes only their own', async () => {
+    const { db, migrateTo } = await databaseBefore('20261203020000_keep_former_members')
+    // written by the code before it: Mia edits Olga's artwork (a version, an op, a share link, a
+    // gallery entry, a like), and has an artwork of her own
+    await db.exec(`
+      INSERT INTO "User" (id, name, email, "updatedAt") VALUES ('olga', 'Olga', 'o@x', now()), ('mia', 'Mia', 'm@x', now());
+      INSERT INTO "Artwork" (id, "ownerId", title, snapshot, seq, "updatedAt") VALUES ('a', 'olga', 'Olga''s', '{}', 2, now()), ('mine', 'mia', 'Mia''s', '{}', 0, now());
+      INSERT INTO "Version" (id, "artworkId", number, document, seq, "authorId", message) VALUES
+        ('v1', 'a', 1, '{}', 1, 'olga', 'base'), ('v2', 'a', 2, '{}', 2, 'mia', 'Mia''s edit'), ('m1', 'mine', 1, '{}', 0, 'mia', 'own');
+      INSERT INTO "Op" ("artworkId", seq, "opId", "authorId", kind, "objectId", payload) VALUES
+        ('a', 1, '00000000-0000-4000-8000-000000000001', 'olga', 'add', 'r1', '{}'),
+        ('a', 2, '00000000-0000-4000-8000-000000000002', 'mia', 'add', 'r2', '{}');
+      INSERT INTO "ShareLink" (id, "artworkId", token, role, "createdById") VALUES ('s', 'a', 'tok-0123456789abcdef', 'edit', 'mia');
+      INSERT INTO "Publication" (id, "versionId", "artworkId", "authorId", title, tags, "likeCount") VALUES ('p', 'v2', 'a', 'mia', 'P', '{}', 2);
+      INSERT INTO "Like" ("userId", "publicationId") VALUES ('mia', 'p'), ('olga', 'p');`)
+    await migrateTo()
+
+    await db.exec(`DELETE FROM "User" WHERE id = 'mia'`)
+    const one = async <T,>(sql: string) => (await db.query<T>(sql)).rows
+    expect(await one(`SELECT id FROM "Artwork" ORDER BY id`)).toEqual([{ id: 'a' }])
+    expect(await one(`SELECT id, "authorId", "authorName" FROM "Version" ORDER BY id`)).toEqual([
+      { id: 'v1', authorId: 'olga', authorName: null },
+      { id: 'v2', authorId: null, authorName: 'Mia' },
+    ])
+    expect(await one(`SELECT seq, "authorId", "authorName" FROM "Op" ORDER BY seq`)).toEqual([
+      { seq: 1, authorId: 'olga', authorName: null },
+      { seq: 2, authorId: null, authorName: 'Mia' },
+    ])
+    expect(await one(`SELECT id, "createdById" FROM "ShareLink"`)).toEqual([{ id: 's', createdById: null }])
+    expect(await one(`SELECT "authorId", "authorName", "likeCount" FROM "Publication"`)).toEqual([{ authorId: null, authorName: 'Mia', likeCount: 1 }])
+    expect(await one(`SELECT "userId" FROM "Like"`)).toEqual([{ userId: 'olga' }])
   })
 })
