@@ -3,6 +3,7 @@
 import { useRouter } from 'next/navigation'
 import { useState } from 'react'
 import { ensureSession } from '@/lib/auth/client'
+import { ConfirmAction } from '@/components/ConfirmAction'
 import { ReplayDialog } from '@/components/studio/ReplayDialog'
 
 /** Like (one per person, toggles), remix into your own studio, and watch the refinement. */
@@ -65,9 +66,16 @@ export function PieceActions({ id, liked: initialLiked, likeCount: initialCount,
           ▶ How it was made
         </button>
         {isAuthor && (
-          <button type="button" onClick={takeDown} disabled={busy} className={`${btn} text-rose-700`}>
+          <ConfirmAction
+            question="Take this piece out of the gallery? Its likes and remixes stay."
+            confirm="Unpublish"
+            groupLabel="Confirm unpublishing this piece"
+            onConfirm={() => void takeDown()}
+            disabled={busy}
+            className={`${btn} text-rose-700`}
+          >
             Unpublish
-          </button>
+          </ConfirmAction>
         )}
       </div>
       {error && (

@@ -2,6 +2,7 @@
 // Teach mode: the human as discriminator. Rate samples; a preference model over the latents
 // (lib/taste, fitted in the browser, in a Web Worker) steers the next samples toward what you liked.
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react'
+import { ConfirmAction } from '@/components/ConfirmAction'
 import type { GeneratorHandle } from '@/components/generate/useGenerator'
 import type { Pixels } from '@/lib/gan/runtime'
 import { fitPreference, fitWithAccuracy, measuredLikeShare, predictLike, steeredBatch, steeringActive, steeringEffect, type LabelledLatent, type SteerMethod } from '@/lib/taste/preference'
@@ -108,7 +109,6 @@ export function TeachPanel({ gen }: { gen: GeneratorHandle }) {
   const [strength, setStrength] = useState(0)
   const [method, setMethod] = useState<SteerMethod>('direction')
   const [pixels, setPixels] = useState<{ batch: string; images: Pixels[] } | null>(null)
-  const [confirmForget, setConfirmForget] = useState(false)
   const run = useRef(0)
   const fit = useFitter()
 
@@ -207,16 +207,6 @@ export function TeachPanel({ gen }: { gen: GeneratorHandle }) {
     freezeSteering()
   }
 
-  // the confirmation takes the focus to its safe answer, and gives it back when it closes
-  const keepButton = useRef<HTMLButtonElement>(null)
-  const forgetButton = useRef<HTMLButtonElement>(null)
-  const wasConfirming = useRef(false)
-  useEffect(() => {
-    if (confirmForget) keepButton.current?.focus()
-    else if (wasConfirming.current) forgetButton.current?.focus()
-    wasConfirming.current = confirmForget
-  }, [confirmForget])
-
   if (gen.error) return <p role="alert" className="rounded-lg bg-rose-50 p-4 text-rose-800">The generator could not start: {gen.error}</p>
 
   const likes = all.filter((r) => r.liked).length
@@ -261,18 +251,16 @@ export function TeachPanel({ gen }: { gen: GeneratorHandle }) {
           <span className="text-black/60"> · {likes} liked · {all.length - likes} disliked</span>
         </p>
         <div className="ml-auto flex items-center gap-2 text-sm">
-          {confirmForget ? (
-            <div role="group" aria-label="Confirm forgetting your ratings" className="flex items-center gap-2" onKeyDown={(e) => e.key === 'Escape' && setConfirmForget(false)}>
-              <span>Forget all {all.length} ratings?</span>
-              <button type="button" onClick={() => { setConfirmForget(false); void taste.forget() }} className="rounded-lg bg-rose-700 px-3 py-1.5 font-medium text-white outline-none focus-visible:ring-2 focus-visible:ring-rose-600 focus-visible:ring-offset-2">Forget</button>
-              <button ref={keepButton} type="button" onClick={() => setConfirmForget(false)} className="rounded-lg border border-black/15 px-3 py-1.5 outline-none focus-visible:ring-2 focus-visible:ring-violet-600">Keep</button>
-            </div>
-          ) : (
-            // aria-disabled rather than disabled: it stays focusable, so the focus can come back to it
-            <button ref={forgetButton} type="button" onClick={() => all.length && setConfirmForget(true)} aria-disabled={!all.length} className="rounded-lg border border-black/15 px-3 py-1.5 outline-none hover:border-black/30 focus-visible:ring-2 focus-visible:ring-violet-600 aria-disabled:opacity-40">
-              Forget my ratings
-            </button>
-          )}
+          <ConfirmAction
+            question={`Forget all ${all.length} ratings?`}
+            confirm="Forget"
+            groupLabel="Confirm forgetting your ratings"
+            onConfirm={() => void taste.forget()}
+            disabled={!all.length}
+            className="rounded-lg border border-black/15 px-3 py-1.5 hover:border-black/30"
+          >
+            Forget my ratings
+          </ConfirmAction>
         </div>
       </div>
 

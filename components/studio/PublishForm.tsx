@@ -2,6 +2,7 @@
 
 import Link from 'next/link'
 import { useCallback, useEffect, useId, useRef, useState } from 'react'
+import { ConfirmAction } from '@/components/ConfirmAction'
 
 interface PublishedPiece {
   id: string
@@ -129,15 +130,18 @@ export function PublishForm({ artworkId, version, defaultTitle, onClose }: { art
               <span className="text-black/60">
                 v{p.version} · ♥ {p.likeCount}
               </span>
-              <button
-                type="button"
-                onClick={() => void takeDown(p)}
+              <ConfirmAction
+                question={`Unpublish v${p.version}?`}
+                confirm="Unpublish"
+                groupLabel={`Confirm unpublishing “${p.title}”`}
+                onConfirm={() => void takeDown(p)}
                 disabled={removing !== null}
-                aria-label={`Unpublish “${p.title}” (version ${p.version})`}
-                className="shrink-0 rounded border border-rose-200 px-1.5 py-0.5 text-rose-700 hover:border-rose-400 hover:bg-rose-50 disabled:opacity-50"
+                ariaLabel={`Unpublish “${p.title}” (version ${p.version})`}
+                size="sm"
+                className="shrink-0 rounded border border-rose-200 px-1.5 py-0.5 text-rose-700 hover:border-rose-400 hover:bg-rose-50"
               >
                 {removing === p.id ? 'Unpublishing…' : 'Unpublish'}
-              </button>
+              </ConfirmAction>
             </div>
           </li>
         ))}

@@ -1,6 +1,7 @@
 'use client'
 
 import { useCallback, useEffect, useState } from 'react'
+import { ConfirmAction } from '@/components/ConfirmAction'
 
 interface Link {
   id: string
@@ -66,9 +67,17 @@ export function SharePanel({ artworkId }: { artworkId: string }) {
             >
               {copied === l.id ? 'Copied' : 'Copy'}
             </button>
-            <button type="button" className="rounded border border-rose-200 px-1.5 py-0.5 text-rose-700 hover:border-rose-400" onClick={() => call(`/api/artworks/${artworkId}/share/${l.id}`, { method: 'DELETE' })}>
+            <ConfirmAction
+              question="Revoke? Everyone who joined with it leaves at once."
+              confirm="Revoke"
+              groupLabel={`Confirm revoking the ${l.role} link`}
+              onConfirm={() => void call(`/api/artworks/${artworkId}/share/${l.id}`, { method: 'DELETE' })}
+              ariaLabel={`Revoke the ${l.role} link`}
+              size="sm"
+              className="rounded border border-rose-200 px-1.5 py-0.5 text-rose-700 hover:border-rose-400"
+            >
               Revoke
-            </button>
+            </ConfirmAction>
           </li>
         ))}
       </ul>
