@@ -26,7 +26,16 @@ export function SignInForm({ initialMode = 'signin', next = null }: { initialMod
     setError(null)
     const res = mode === 'signin' ? await authClient.signIn.email({ email, password }) : await authClient.signUp.email({ email, password, name: name.trim() || email.split('@')[0]! })
     setBusy(false)
-    if (res.error) return setError(res.error.message ?? 'That did not work.')
+    if (res.error) {
+      // a guest's sign-up that failed on the server (the move of their work, say) left them the
+      // guest with everything they made; the account may exist already, so signing in retries
+      const failedOnServer = res.error.status >= 500
+      return setError(
+        failedOnServer && guest
+          ? 'Something went wrong before your guest work could move to the account. Nothing was lost: try signing in to it.'
+          : res.error.message || 'That did not work.',
+      )
+    }
     router.push(next ?? '/generate')
     router.refresh()
   }

@@ -47,6 +47,10 @@ export function createAuth(prisma: PrismaClient, secret: string, hooks: AuthHook
           const guestId = anonymousUser.user.id
           const user = newUser.user as { id: string; name: string; isAnonymous?: boolean | null }
           if (user.id === guestId || user.isAnonymous) return
+          // On failure this throws a plain error: the answer is a 500 that sets no cookie, so the
+          // browser stays the guest (with all its work) and signing in to the new account retries
+          // the move. (An APIError would answer with the new account's cookie, leaving the guest's
+          // work behind a session the browser no longer has.)
           const moved = await mergeGuestIntoAccount(prisma, guestId, user.id)
           if (moved) hooks.onGuestLinked?.(guestId, { id: user.id, name: user.name, isGuest: false })
         },

@@ -197,6 +197,35 @@ describe.each(targets)('a guest who gets an account keeps their work, on $name',
     await expect(mergeGuestIntoAccount(db.prisma, (await newGuest()).id, randomUUID())).rejects.toBeInstanceOf(MergeRefusedError)
   })
 
+  it('a move that fails answers 500 without a cookie: the browser stays the guest, nothing is lost, and signing in retries', async () => {
+    const olga = await newAccount('Olga')
+    const guest = await newGuest()
+    await guestAtWork(guest.id, olga.id)
+    const before = await holdings(guest.id)
+    // the same auth over a database whose transactions fail (the move is one transaction)
+    const failing = new Proxy(db.prisma, { get: (target, key) => (key === '$transaction' ? () => Promise.reject(new Error('database went away')) : Reflect.get(target, key)) })
+    const broken = createAuth(failing as typeof db.prisma, SECRET)
+    const email = `eve-${randomUUID()}@test.invalid`
+    const origin = 'http://localhost:3000'
+    const res = await broken.handler(
+      new Request(`${origin}/api/auth/sign-up/email`, {
+        method: 'POST',
+        headers: { cookie: guest.cookie, origin, 'content-type': 'application/json' },
+        body: JSON.stringify({ email, password: 'correct horse battery', name: 'Eve' }),
+      }),
+    )
+    expect(res.status).toBe(500)
+    expect(res.headers.getSetCookie()).toEqual([])
+    expect(await holdings(guest.id)).toEqual(before)
+    expect((await userOf(guest.cookie)).id).toBe(guest.id)
+
+    // the account exists; signing in to it as the guest moves everything
+    const signIn = await auth.api.signInEmail({ headers: new Headers({ cookie: guest.cookie }), body: { email, password: 'correct horse battery' }, asResponse: true })
+    expect(signIn.status).toBe(200)
+    expect(await holdings((await userOf(cookieFrom(signIn))).id)).toEqual(before)
+    expect(await db.prisma.user.findUnique({ where: { id: guest.id } })).toBeNull()
+  })
+
   it('deleting a collaborator keeps their work in other people\'s artworks, named as a former member', async () => {
     const olga = await newAccount('Olga')
     const mia = await newAccount('Mia')
