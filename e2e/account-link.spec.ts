@@ -1,26 +1,13 @@
 // The newcomer's path: as a guest, generate a face, open it in the canvas, draw, save a version,
 // share an edit link with a second guest who draws too; then "Sign up to keep your work". The
 // artwork opens afterwards with its strokes and versions, the other tab of the same browser keeps
-// editing as the account, and the collaborator sees the new name.
+// editing as the account, and the collaborator sees the new name; revoking the link (asked first)
+// sends the collaborator out and keeps their strokes.
 import { expect, test, type Page } from '@playwright/test'
-import { openSampleInStudio, pixelAt, waitForEditor } from './helpers'
+import { CYAN, drawStroke, MAGENTA, nearColour, openSampleInStudio, ORANGE, pixelAt, waitForEditor } from './helpers'
 
 test.describe.configure({ timeout: 240_000 })
 
-const near = (rgba: number[], [r, g, b]: [number, number, number]) => Math.abs(rgba[0]! - r) < 60 && Math.abs(rgba[1]! - g) < 60 && Math.abs(rgba[2]! - b) < 60
-const MAGENTA: [number, number, number] = [255, 0, 255]
-const CYAN: [number, number, number] = [0, 255, 255]
-const ORANGE: [number, number, number] = [255, 136, 0]
-
-async function stroke(page: Page, color: string, from: [number, number], to: [number, number]) {
-  await page.keyboard.press('p')
-  await page.locator('input[type="color"]').fill(color)
-  const box = (await page.getByTestId('artwork-canvas').boundingBox())!
-  await page.mouse.move(box.x + from[0], box.y + from[1])
-  await page.mouse.down()
-  for (let i = 1; i <= 15; i++) await page.mouse.move(box.x + from[0] + ((to[0] - from[0]) * i) / 15, box.y + from[1] + ((to[1] - from[1]) * i) / 15)
-  await page.mouse.up()
-}
 
 const people = (page: Page) => page.getByLabel('People here').getByRole('listitem')
 
@@ -30,21 +17,21 @@ test('signing up keeps the guest\'s artwork, strokes, versions and open tabs', a
   const studio = await guest.newPage()
   const artworkId = await openSampleInStudio(studio)
   const guestName = (await studio.getByTestId('me').textContent())!.replace('(guest)', '').trim()
-  await stroke(studio, '#ff00ff', [100, 100], [300, 120])
-  await expect.poll(async () => near(await pixelAt(studio, 200, 110), MAGENTA)).toBe(true)
+  await drawStroke(studio, '#ff00ff', [100, 100], [300, 120])
+  await expect.poll(async () => nearColour(await pixelAt(studio, 200, 110), MAGENTA)).toBe(true)
   await studio.getByLabel('What changed?').fill('my first stroke')
   await studio.getByRole('button', { name: 'Save version' }).click()
   await expect(studio.getByTestId('version-2')).toContainText('my first stroke', { timeout: 30_000 })
 
   // an edit link for a second guest, who draws too
   await studio.getByRole('button', { name: 'New edit link' }).click()
-  const link = await studio.getByLabel('edit link').inputValue()
+  const link = await studio.getByLabel('edit link', { exact: true }).inputValue()
   const friend = await browser.newContext()
   const friendPage = await friend.newPage()
   await friendPage.goto(link)
   await waitForEditor(friendPage)
-  await stroke(friendPage, '#00ffff', [100, 300], [300, 320])
-  await expect.poll(async () => near(await pixelAt(studio, 200, 310), CYAN)).toBe(true)
+  await drawStroke(friendPage, '#00ffff', [100, 300], [300, 320])
+  await expect.poll(async () => nearColour(await pixelAt(studio, 200, 310), CYAN)).toBe(true)
 
   // a second tab of the guest's browser stays open on the studio
   const otherTab = await guest.newPage()
@@ -65,8 +52,8 @@ test('signing up keeps the guest\'s artwork, strokes, versions and open tabs', a
   await studio.waitForURL(new RegExp(`/studio/${artworkId}$`), { timeout: 30_000 })
   await waitForEditor(studio)
   await expect(studio.getByTestId('me')).toHaveText('Ada Lovelace')
-  await expect.poll(async () => near(await pixelAt(studio, 200, 110), MAGENTA)).toBe(true)
-  await expect.poll(async () => near(await pixelAt(studio, 200, 310), CYAN)).toBe(true)
+  await expect.poll(async () => nearColour(await pixelAt(studio, 200, 110), MAGENTA)).toBe(true)
+  await expect.poll(async () => nearColour(await pixelAt(studio, 200, 310), CYAN)).toBe(true)
   await expect(studio.getByTestId('version-2')).toContainText('my first stroke')
   await expect(studio.getByTestId('version-2')).toContainText('Ada Lovelace')
   await studio.screenshot({ path: 'test-results/screens/after-sign-up.png' })
@@ -75,8 +62,8 @@ test('signing up keeps the guest\'s artwork, strokes, versions and open tabs', a
   await expect(people(friendPage).filter({ hasText: 'Ada Lovelace' })).toHaveCount(2, { timeout: 15_000 })
   await expect(people(friendPage).filter({ hasText: guestName })).toHaveCount(0)
   await expect(otherTab.getByTestId('me')).toHaveText('Ada Lovelace', { timeout: 15_000 })
-  await stroke(otherTab, '#ff8800', [100, 480], [300, 500])
-  await expect.poll(async () => near(await pixelAt(friendPage, 200, 490), ORANGE), { timeout: 30_000 }).toBe(true)
+  await drawStroke(otherTab, '#ff8800', [100, 480], [300, 500])
+  await expect.poll(async () => nearColour(await pixelAt(friendPage, 200, 490), ORANGE), { timeout: 30_000 }).toBe(true)
   await expect(otherTab.getByTestId('connection')).not.toContainText('unsent')
 
   // everything survives a reload from the server, for both people
@@ -87,11 +74,20 @@ test('signing up keeps the guest\'s artwork, strokes, versions and open tabs', a
     [[200, 310], CYAN],
     [[200, 490], ORANGE],
   ] as const) {
-    await expect.poll(async () => near(await pixelAt(friendPage, at[0], at[1]), colour)).toBe(true)
+    await expect.poll(async () => nearColour(await pixelAt(friendPage, at[0], at[1]), colour)).toBe(true)
   }
   const api = await guest.request.get(`/api/artworks/${artworkId}`)
   expect(api.status()).toBe(200)
   expect(((await api.json()) as { artwork: { owner: { name: string } } }).artwork.owner.name).toBe('Ada Lovelace')
+
+  // revoking the link is asked first; it sends the friend out, and their strokes stay
+  await studio.getByRole('button', { name: 'Revoke the edit link' }).click()
+  const confirmRevoke = studio.getByRole('group', { name: 'Confirm revoking the edit link' })
+  await expect(confirmRevoke.getByRole('button', { name: 'Keep' })).toBeFocused()
+  await confirmRevoke.getByRole('button', { name: 'Revoke' }).click()
+  await expect(friendPage.getByText('The link you joined with was revoked by the owner.')).toBeVisible({ timeout: 15_000 })
+  await expect(studio.getByRole('button', { name: 'Revoke the edit link' })).toHaveCount(0)
+  await expect.poll(async () => nearColour(await pixelAt(studio, 200, 310), CYAN)).toBe(true)
   await guest.close()
   await friend.close()
 })

@@ -1,15 +1,10 @@
 // Two people in two browser contexts co-edit one artwork: strokes, shapes, cursors and strokes in
 // progress cross over; one goes offline, keeps drawing, comes back, and both converge. A guest who
 // joined by an edit link uses the version history; a view link cannot edit.
-import { expect, test, type Browser, type Page } from '@playwright/test'
-import { pixelAt } from './helpers'
+import { expect, test, type Browser } from '@playwright/test'
+import { CYAN, drawStroke, MAGENTA, nearColour, ORANGE, pixelAt } from './helpers'
 
 test.describe.configure({ timeout: 180_000 })
-
-const near = (rgba: number[], [r, g, b]: [number, number, number]) => Math.abs(rgba[0]! - r) < 60 && Math.abs(rgba[1]! - g) < 60 && Math.abs(rgba[2]! - b) < 60
-const MAGENTA: [number, number, number] = [255, 0, 255]
-const CYAN: [number, number, number] = [0, 255, 255]
-const ORANGE: [number, number, number] = [255, 136, 0]
 
 async function open(browser: Browser, url: string) {
   const context = await browser.newContext()
@@ -20,16 +15,6 @@ async function open(browser: Browser, url: string) {
   return { context, page }
 }
 
-async function stroke(page: Page, color: string, from: [number, number], to: [number, number], hold?: () => Promise<void>) {
-  await page.keyboard.press('p')
-  await page.locator('input[type="color"]').fill(color)
-  const box = (await page.getByTestId('artwork-canvas').boundingBox())!
-  await page.mouse.move(box.x + from[0], box.y + from[1])
-  await page.mouse.down()
-  for (let i = 1; i <= 15; i++) await page.mouse.move(box.x + from[0] + ((to[0] - from[0]) * i) / 15, box.y + from[1] + ((to[1] - from[1]) * i) / 15)
-  if (hold) await hold()
-  await page.mouse.up()
-}
 
 test('two people co-edit live, and an offline editor catches up without losing edits', async ({ browser, baseURL }) => {
   // A creates a blank artwork and an edit link through the app's API
@@ -48,11 +33,11 @@ test('two people co-edit live, and an offline editor catches up without losing e
   await expect(alice.page.getByLabel('People here').getByRole('listitem')).toHaveCount(2)
 
   // Alice draws; while her stroke is in progress Bob sees it, with her cursor
-  await stroke(alice.page, '#ff00ff', [100, 100], [300, 120], async () => {
+  await drawStroke(alice.page, '#ff00ff', [100, 100], [300, 120], async () => {
     await expect(bob.page.getByTestId('peer-stroke')).toHaveCount(1)
     await expect(bob.page.getByTestId('peer-cursor')).toHaveCount(1)
   })
-  await expect.poll(async () => near(await pixelAt(bob.page, 200, 110), MAGENTA)).toBe(true)
+  await expect.poll(async () => nearColour(await pixelAt(bob.page, 200, 110), MAGENTA)).toBe(true)
 
   // Bob draws a cyan rectangle; Alice sees it
   await bob.page.keyboard.press('r')
@@ -62,21 +47,21 @@ test('two people co-edit live, and an offline editor catches up without losing e
   await bob.page.mouse.down()
   await bob.page.mouse.move(box.x + 550, box.y + 500, { steps: 8 })
   await bob.page.mouse.up()
-  await expect.poll(async () => near(await pixelAt(alice.page, 400, 450), CYAN)).toBe(true)
+  await expect.poll(async () => nearColour(await pixelAt(alice.page, 400, 450), CYAN)).toBe(true)
 
   // Bob goes offline and keeps drawing; Alice draws meanwhile
   await bob.context.setOffline(true)
   await expect(bob.page.getByTestId('connection')).toHaveAttribute('data-state', 'offline', { timeout: 60_000 })
-  await stroke(bob.page, '#ff8800', [100, 480], [300, 500])
-  await expect.poll(async () => near(await pixelAt(bob.page, 200, 490), ORANGE)).toBe(true)
+  await drawStroke(bob.page, '#ff8800', [100, 480], [300, 500])
+  await expect.poll(async () => nearColour(await pixelAt(bob.page, 200, 490), ORANGE)).toBe(true)
   await expect(bob.page.getByTestId('connection')).toContainText('unsent')
-  await stroke(alice.page, '#ff00ff', [100, 300], [300, 320])
+  await drawStroke(alice.page, '#ff00ff', [100, 300], [300, 320])
 
   // back online: Bob's stroke reaches Alice, Alice's reaches Bob, nothing doubled or lost
   await bob.context.setOffline(false)
   await expect(bob.page.getByTestId('connection')).toHaveAttribute('data-state', 'live', { timeout: 60_000 })
-  await expect.poll(async () => near(await pixelAt(alice.page, 200, 490), ORANGE), { timeout: 30_000 }).toBe(true)
-  await expect.poll(async () => near(await pixelAt(bob.page, 200, 310), MAGENTA), { timeout: 30_000 }).toBe(true)
+  await expect.poll(async () => nearColour(await pixelAt(alice.page, 200, 490), ORANGE), { timeout: 30_000 }).toBe(true)
+  await expect.poll(async () => nearColour(await pixelAt(bob.page, 200, 310), MAGENTA), { timeout: 30_000 }).toBe(true)
   await expect(bob.page.getByTestId('connection')).not.toContainText('unsent')
 
   const replay = await alice.page.request.get(`/api/artworks/${artwork.id}/replay?token=${share.token}`)
@@ -99,8 +84,8 @@ test('a guest who joined by an edit link saves, sees and restores versions', asy
   const panel = guest.page.getByRole('region', { name: 'Versions' })
   await expect(guest.page.getByTestId('version-1')).toContainText('Blank canvas')
 
-  await stroke(guest.page, '#ff00ff', [100, 100], [300, 120])
-  await expect.poll(async () => near(await pixelAt(guest.page, 200, 110), MAGENTA)).toBe(true)
+  await drawStroke(guest.page, '#ff00ff', [100, 100], [300, 120])
+  await expect.poll(async () => nearColour(await pixelAt(guest.page, 200, 110), MAGENTA)).toBe(true)
   await guest.page.getByLabel('What changed?').fill('the guest was here')
   await guest.page.getByRole('button', { name: 'Save version' }).click()
   await expect(guest.page.getByTestId('version-2')).toContainText('the guest was here', { timeout: 30_000 })
@@ -108,7 +93,7 @@ test('a guest who joined by an edit link saves, sees and restores versions', asy
 
   await guest.page.getByTestId('version-1').getByRole('button', { name: 'Restore' }).click()
   await expect(guest.page.getByTestId('version-3')).toContainText('Restored version 1', { timeout: 30_000 })
-  await expect.poll(async () => near(await pixelAt(guest.page, 200, 110), MAGENTA)).toBe(false)
+  await expect.poll(async () => nearColour(await pixelAt(guest.page, 200, 110), MAGENTA)).toBe(false)
   await expect(panel.getByRole('list', { name: 'Version history' }).getByRole('listitem')).toHaveCount(3)
   await guest.context.close()
 })

@@ -94,3 +94,23 @@ export async function openSampleInStudio(page: Page, n = 1): Promise<string> {
   await waitForEditor(page)
   return new URL(page.url()).pathname.split('/').pop() as string
 }
+
+export type Rgb = [number, number, number]
+export const MAGENTA: Rgb = [255, 0, 255]
+export const CYAN: Rgb = [0, 255, 255]
+export const ORANGE: Rgb = [255, 136, 0]
+
+/** Whether a canvas pixel (RGBA) shows roughly this colour (a stroke's antialiased centre). */
+export const nearColour = (rgba: number[], [r, g, b]: Rgb) => Math.abs(rgba[0]! - r) < 60 && Math.abs(rgba[1]! - g) < 60 && Math.abs(rgba[2]! - b) < 60
+
+/** Draws a pencil stroke in `color` from `from` to `to` (canvas CSS px); `hold` runs before the pen lifts. */
+export async function drawStroke(page: Page, color: string, from: [number, number], to: [number, number], hold?: () => Promise<void>) {
+  await page.keyboard.press('p')
+  await page.locator('input[type="color"]').fill(color)
+  const box = (await page.getByTestId('artwork-canvas').boundingBox())!
+  await page.mouse.move(box.x + from[0], box.y + from[1])
+  await page.mouse.down()
+  for (let i = 1; i <= 15; i++) await page.mouse.move(box.x + from[0] + ((to[0] - from[0]) * i) / 15, box.y + from[1] + ((to[1] - from[1]) * i) / 15)
+  if (hold) await hold()
+  await page.mouse.up()
+}

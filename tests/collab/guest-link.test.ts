@@ -2,30 +2,16 @@
 // are connected to, become the account's (EVENTS.identity), keep editing (their ops are stored as
 // the account's), and the room sees the new name. Real sockets, two nodes through Redis.
 import { randomUUID } from 'node:crypto'
-import type { Socket } from 'socket.io-client'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { getAuth, sessionUser } from '../../lib/auth/auth'
 import { createArtwork } from '../../lib/db/artworks'
-import { closeDatabase, getDatabase } from '../../lib/server/runtime'
+import { getDatabase } from '../../lib/server/runtime'
 import { EVENTS, type Member, type OpAck, type SocketUser } from '../../lib/collab/protocol'
 import { guestCookie, emailCookie } from '../helpers/auth'
 import { addRect } from '../helpers/ops'
-import { connectClient, eventually, join, nextEvent, startNode, type TestNode } from '../helpers/realtime'
+import { join, nextEvent, twoRedisNodes } from '../helpers/realtime'
 
-const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379'
-let nodeA: TestNode
-let nodeB: TestNode
-const sockets: Socket[] = []
-
-beforeAll(async () => {
-  nodeA = await startNode({ redisUrl })
-  nodeB = await startNode({ redisUrl })
-})
-afterAll(async () => {
-  for (const s of sockets) s.close()
-  await Promise.all([nodeA.close(), nodeB.close()])
-  await closeDatabase()
-})
+const nodes = twoRedisNodes()
 
 describe('a guest who signs up while editing', () => {
   it('keeps editing as the account on every node, and the room shows the new name', async () => {
@@ -40,12 +26,10 @@ describe('a guest who signs up while editing', () => {
     const guest = (await sessionUser(new Headers({ cookie: guestCookieHeader })))!
     const own = await createArtwork(prisma, guest.id, 'Guest piece')
 
-    await eventually(() => nodeB.realtime.io.of('/').adapter.constructor.name, (n) => n === 'RedisAdapter')
     // the guest: its own artwork on node A, Olga's (through her link) on node B; Olga watches on A
-    const ownTab = await connectClient(nodeA.url, guestCookieHeader)
-    const sharedTab = await connectClient(nodeB.url, guestCookieHeader)
-    const olgaTab = await connectClient(nodeA.url, olgaCookie)
-    sockets.push(ownTab, sharedTab, olgaTab)
+    const ownTab = await nodes.connect(nodes.a, guestCookieHeader)
+    const sharedTab = await nodes.connect(nodes.b, guestCookieHeader)
+    const olgaTab = await nodes.connect(nodes.a, olgaCookie)
     expect(await join(ownTab, { artworkId: own.id })).toMatchObject({ ok: true, role: 'owner' })
     expect(await join(olgaTab, { artworkId: olgas.id })).toMatchObject({ ok: true, role: 'owner' })
     expect(await join(sharedTab, { artworkId: olgas.id, token })).toMatchObject({ ok: true, role: 'edit' })

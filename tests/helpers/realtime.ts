@@ -1,6 +1,8 @@
 import { createServer, type Server as HttpServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { io as connect, type Socket } from 'socket.io-client'
+import { afterAll, beforeAll } from 'vitest'
+import { closeDatabase } from '../../lib/server/runtime'
 import { attachRealtime, type Realtime, type RealtimeOptions } from '../../lib/server/realtime'
 import type { JoinAck, JoinRequest } from '../../lib/collab/protocol'
 
@@ -71,4 +73,35 @@ export async function eventually<T>(fetch: () => Promise<T> | T, predicate: (v: 
     last = await fetch()
   }
   return last
+}
+
+/**
+ * For a test file: two nodes sharing rooms through the Redis adapter (REDIS_URL, else the local
+ * Redis), started before its tests; they, the sockets opened with `connect`, and the process's
+ * database are closed after them.
+ */
+export function twoRedisNodes() {
+  const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379'
+  const sockets: Socket[] = []
+  const nodes = {
+    a: undefined as unknown as TestNode,
+    b: undefined as unknown as TestNode,
+    /** a client of `node`, closed after the file's tests */
+    async connect(node: TestNode, cookie?: string) {
+      const socket = await connectClient(node.url, cookie)
+      sockets.push(socket)
+      return socket
+    },
+  }
+  beforeAll(async () => {
+    nodes.a = await startNode({ redisUrl })
+    nodes.b = await startNode({ redisUrl })
+    await eventually(() => nodes.b.realtime.io.of('/').adapter.constructor.name, (n) => n === 'RedisAdapter')
+  })
+  afterAll(async () => {
+    for (const s of sockets) s.close()
+    await Promise.all([nodes.a?.close(), nodes.b?.close()])
+    await closeDatabase()
+  })
+  return nodes
 }
