@@ -46,6 +46,7 @@ test('signing up keeps the guest\'s artwork, strokes, versions and open tabs', a
   await studio.getByLabel('Display name').fill('Ada Lovelace')
   await studio.getByLabel('Email').fill(`ada-${Date.now()}@example.com`)
   await studio.getByLabel('Password').fill('correct horse battery')
+  await studio.screenshot({ path: 'test-results/screens/sign-up-as-guest.png' })
   await studio.getByRole('button', { name: 'Create account' }).click()
 
   // back in the same artwork, as the account: strokes and versions all there
