@@ -16,34 +16,13 @@ import {
 } from './dataset-select';
 import { ATLAS_FILE, INDEX_FILE, type DatasetIndex } from './data-format';
 import { PROJECT_ROOT, cacheDir, ensurePackages, packageLicenceText } from './dataset-cache';
+import { packAtlas, renderFace } from './render-face';
 
 const ROOT = PROJECT_ROOT;
 const CACHE = cacheDir('dataset');
 const MODULES = path.join(CACHE, 'node_modules');
 const OUT = path.join(ROOT, 'training', 'data');
 const SIZE = 64;
-const PAD = 3;
-const INNER = SIZE - 2 * PAD;
-
-/** Renders one emoji file to SIZE x SIZE RGB on white: trim transparent border, fit, pad. */
-async function render(file: string): Promise<Buffer> {
-  let density = 72;
-  if (file.endsWith('.svg')) {
-    const m = await sharp(file).metadata();
-    const side = Math.min(m.width ?? 128, m.height ?? 128);
-    density = Math.min(600, 72 * Math.max(1, 256 / side));
-  }
-  const trimmed = await sharp(file, { density }).ensureAlpha().trim({ threshold: 1 }).png().toBuffer();
-  const raw = await sharp(trimmed)
-    .resize(INNER, INNER, { fit: 'contain', background: { r: 255, g: 255, b: 255, alpha: 0 }, kernel: 'lanczos3' })
-    .extend({ top: PAD, bottom: PAD, left: PAD, right: PAD, background: { r: 255, g: 255, b: 255, alpha: 0 } })
-    .flatten({ background: '#ffffff' })
-    .removeAlpha()
-    .raw()
-    .toBuffer();
-  if (raw.length !== SIZE * SIZE * 3) throw new Error(`unexpected size ${raw.length} for ${file}`);
-  return raw;
-}
 
 function licenceText(pkg: string): string {
   return packageLicenceText(MODULES, pkg);
@@ -63,7 +42,7 @@ async function main(): Promise<void> {
     Array.from({ length: 4 }, async () => {
       for (let f = queue.shift(); f; f = queue.shift()) {
         try {
-          images.push({ face: f, pixels: await render(path.join(MODULES, f.file)) });
+          images.push({ face: f, pixels: await renderFace(path.join(MODULES, f.file), SIZE) });
         } catch (e) {
           failed++;
           console.error(`skip ${f.id}: ${(e as Error).message}`);
@@ -76,17 +55,7 @@ async function main(): Promise<void> {
   images.sort((a, b) => (order.get(a.face.id) ?? 0) - (order.get(b.face.id) ?? 0));
 
   const n = images.length;
-  const cols = Math.ceil(Math.sqrt(n));
-  const rows = Math.ceil(n / cols);
-  const atlas = Buffer.alloc(cols * SIZE * rows * SIZE * 3, 255);
-  const rowBytes = cols * SIZE * 3;
-  images.forEach(({ pixels }, i) => {
-    const ox = (i % cols) * SIZE;
-    const oy = Math.floor(i / cols) * SIZE;
-    for (let y = 0; y < SIZE; y++) {
-      pixels.copy(atlas, (oy + y) * rowBytes + ox * 3, y * SIZE * 3, (y + 1) * SIZE * 3);
-    }
-  });
+  const { atlas, columns: cols, rows } = packAtlas(images.map((x) => x.pixels), SIZE);
   mkdirSync(OUT, { recursive: true });
   await sharp(atlas, { raw: { width: cols * SIZE, height: rows * SIZE, channels: 3 } })
     .png({ compressionLevel: 9, adaptiveFiltering: true })

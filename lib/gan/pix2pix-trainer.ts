@@ -9,6 +9,7 @@
  * is then reused for the D update, which saves a second generator forward pass per step.
  */
 import * as tf from '@tensorflow/tfjs';
+import { ScheduledAdam } from './scheduled-adam';
 import { z } from 'zod';
 import { Ema } from './ema';
 import { buildPix2PixDiscriminator, buildPix2PixGenerator, pix2pixInputChannels, toExportPix2PixGenerator, type Pix2PixConfig } from './pix2pix';
@@ -73,25 +74,6 @@ export const DEFAULT_PIX2PIX_HYPER: Pix2PixHyper = {
 export function lrFactor(step: number, decay: Pix2PixHyper['lrDecay']): number {
   if (!decay || step <= decay.from) return 1;
   return Math.max(0, 1 - (step - decay.from) / (decay.to - decay.from));
-}
-
-/** Adam whose learning rate the trainer sets each step (tfjs reads it at every update). */
-class ScheduledAdam extends tf.AdamOptimizer {
-  constructor(
-    readonly baseRate: number,
-    beta1: number,
-    beta2: number,
-  ) {
-    super(baseRate, beta1, beta2);
-  }
-
-  setFactor(factor: number): void {
-    this.learningRate = this.baseRate * factor;
-  }
-
-  get rate(): number {
-    return this.learningRate;
-  }
 }
 
 export interface Pix2PixStats {
