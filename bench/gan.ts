@@ -4,6 +4,9 @@
  *    EMA) on a small configuration (32x32, width 32, batch 16), median of a few steps;
  *  - inference ms for a batch of 16 at the default (shipped) architecture, 64x64, in its export
  *    form (built-in conv2dTranspose layers), median of a few runs;
+ *  - generate + upscale ms for 16 samples: the same generator, then the 4x upscaler
+ *    (lib/gan/upscaler.ts, default config) on its 64-px output, to 256 px: what the studio's base
+ *    layer costs;
  * on the cpu backend, stock wasm (tfjs-backend-wasm 4.22 as installed), stock wasm plus only the
  * kernel it lacks for training (Conv2DBackpropFilter), and wasm with all of the project's kernels
  * (lib/gan/wasm-kernels.ts), with speed-ups against cpu and against stock wasm.
@@ -23,6 +26,7 @@ import '@tensorflow/tfjs-backend-wasm';
 import { DEFAULT_CONFIG, buildGenerator, type GanConfig } from '../lib/gan/architecture';
 import { Rng } from '../lib/gan/rng';
 import { installWasmKernels } from '../lib/gan/wasm-kernels';
+import { DEFAULT_UPSCALER, buildUpscaler } from '../lib/gan/upscaler';
 import { DEFAULT_HYPER, GanTrainer } from '../lib/gan/trainer';
 
 const TRAIN_CONFIG: GanConfig = { resolution: 32, zDim: 100, gWidth: 32, dWidth: 32, minChannels: 8, upsample: 'nearest' };
@@ -89,10 +93,35 @@ async function timeInference(): Promise<Timing> {
   }
 }
 
+/** 16 samples generated and enlarged 4x (64 -> 256 px) by the upscaler, one after the other. */
+async function timeGenerateUpscale(): Promise<Timing> {
+  const g = buildGenerator(DEFAULT_CONFIG, 'bench_generator', 'export');
+  const up = buildUpscaler(DEFAULT_UPSCALER, 'bench_upscaler');
+  const z = tf.tensor2d(new Rng(4).normals(INFER_BATCH * DEFAULT_CONFIG.zDim), [INFER_BATCH, DEFAULT_CONFIG.zDim]);
+  const runs: number[] = [];
+  try {
+    for (let i = 0; i < INFER_WARMUP + INFER_RUNS / 2; i++) {
+      const t0 = performance.now();
+      const y = tf.tidy(() => up.predict(g.predict(z) as tf.Tensor) as tf.Tensor);
+      await y.data();
+      y.dispose();
+      if (i >= INFER_WARMUP) runs.push(performance.now() - t0);
+    }
+    return { ms: median(runs), runs };
+  } catch (e) {
+    return { error: e instanceof Error ? e.message : String(e) };
+  } finally {
+    g.dispose();
+    up.dispose();
+    z.dispose();
+  }
+}
+
 interface Row {
   name: string;
   train: Timing | null;
   infer: Timing | null;
+  upscale: Timing | null;
 }
 
 const ok = (t: Timing | null): t is { ms: number; runs: number[] } => t !== null && 'ms' in t;
@@ -105,19 +134,19 @@ async function main(): Promise<void> {
   };
 
   await switchBackend('cpu');
-  rows.push({ name: 'cpu', train: await timeTraining(), infer: await timeInference() });
+  rows.push({ name: 'cpu', train: await timeTraining(), infer: await timeInference(), upscale: await timeGenerateUpscale() });
   progress('cpu done');
 
   await switchBackend('wasm');
-  rows.push({ name: 'wasm, stock', train: await timeTraining(), infer: await timeInference() });
+  rows.push({ name: 'wasm, stock', train: await timeTraining(), infer: await timeInference(), upscale: await timeGenerateUpscale() });
   progress('stock wasm done');
 
   installWasmKernels(['Conv2DBackpropFilter']);
-  rows.push({ name: 'wasm + BackpropFilter only', train: await timeTraining(), infer: null });
+  rows.push({ name: 'wasm + BackpropFilter only', train: await timeTraining(), infer: null, upscale: null });
   progress('wasm + BackpropFilter done');
 
   installWasmKernels();
-  rows.push({ name: 'wasm + project kernels', train: await timeTraining(), infer: await timeInference() });
+  rows.push({ name: 'wasm + project kernels', train: await timeTraining(), infer: await timeInference(), upscale: await timeGenerateUpscale() });
   progress('wasm + kernels done');
 
   const cpu = rows[0] as Row;
@@ -133,9 +162,10 @@ async function main(): Promise<void> {
   console.log(
     `training: ${TRAIN_CONFIG.resolution}x${TRAIN_CONFIG.resolution}, gWidth/dWidth ${TRAIN_CONFIG.gWidth}, batch ${TRAIN_BATCH}, ` +
       `median of ${TRAIN_STEPS.wasm.timed} steps after ${TRAIN_STEPS.wasm.warmup} warm-up (cpu: ${TRAIN_STEPS.cpu.timed} after ${TRAIN_STEPS.cpu.warmup}); inference: default architecture ` +
-      `(${DEFAULT_CONFIG.resolution}x${DEFAULT_CONFIG.resolution}, gWidth ${DEFAULT_CONFIG.gWidth}), batch ${INFER_BATCH}, median of ${INFER_RUNS}`,
+      `(${DEFAULT_CONFIG.resolution}x${DEFAULT_CONFIG.resolution}, gWidth ${DEFAULT_CONFIG.gWidth}), batch ${INFER_BATCH}, median of ${INFER_RUNS}; ` +
+      `generate + upscale: the same 16, then the 4x upscaler (width ${DEFAULT_UPSCALER.width}, depth ${DEFAULT_UPSCALER.depth}) to 256 px, median of ${INFER_RUNS / 2}`,
   );
-  const header = ['backend', 'train ms/step', 'vs cpu', 'vs stock wasm*', 'infer ms (16)', 'vs cpu', 'vs stock wasm'];
+  const header = ['backend', 'train ms/step', 'vs cpu', 'vs stock wasm*', 'infer ms (16)', 'vs cpu', 'vs stock wasm', 'gen+upscale ms (16)', 'vs stock wasm'];
   const table = rows.map((r) => [
     r.name,
     cell(r.train),
@@ -144,6 +174,8 @@ async function main(): Promise<void> {
     cell(r.infer),
     ratio(cpu.infer, r.infer),
     ratio(stock.infer, r.infer),
+    cell(r.upscale),
+    ratio(stock.upscale, r.upscale),
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...table.map((row) => (row[i] ?? '').length)));
   const line = (cells: string[]): string => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i] ?? 0) : c.padStart(widths[i] ?? 0))).join('  ');

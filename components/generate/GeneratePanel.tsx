@@ -8,6 +8,7 @@ import type { GanProvenance } from '@/lib/gan/provenance'
 import type { Pixels } from '@/lib/gan/runtime'
 import { DirectionSliders, type DirectionEdit } from './DirectionSliders'
 import { createArtworkFromPixels } from './open-artwork'
+import { useUpscaled } from './useUpscaled'
 import { PixelCanvas } from './PixelCanvas'
 import { useGenerator } from './useGenerator'
 
@@ -101,6 +102,7 @@ export function GeneratePanel() {
   }
 
   const focusedSample = focused ? byKey.get(focused) : undefined
+  const focusedLarge = useUpscaled(focusedSample ? pixels.get(focusedSample.key) : undefined)
   const checkpoint = gen.manifest?.checkpoints[gen.checkpoint]
 
   const openInCanvas = useCallback(async () => {
@@ -217,7 +219,12 @@ export function GeneratePanel() {
         <hr className="border-black/10" />
         {focusedSample ? (
           <div className="space-y-3">
-            <PixelCanvas pixels={pixels.get(focusedSample.key)} className="aspect-square w-full rounded-lg" />
+            <figure className="space-y-1">
+              <PixelCanvas pixels={focusedLarge ?? pixels.get(focusedSample.key)} className="aspect-square w-full rounded-lg" label="The selected sample" testId="selected-preview" />
+              <figcaption className="text-xs text-black/60" aria-live="polite">
+                {focusedLarge ? `${focusedLarge.width} px: enlarged 4x by the upscaler, as the canvas will get it` : '64 px: enlarging…'}
+              </figcaption>
+            </figure>
             <dl className="grid grid-cols-[auto_1fr] gap-x-3 gap-y-1 text-xs" aria-label="Provenance">
               <dt className="text-black/60">model</dt>
               <dd>{gen.manifest?.id}</dd>

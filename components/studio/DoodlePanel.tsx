@@ -160,17 +160,30 @@ export function DoodlePanel({ doc, canWrite, artworkId, token, commit }: { doc: 
       setPhase({ kind: 'painting' })
       const result = await runModel(model, prepared.input)
       if (resultCanvas.current) drawPixels(resultCanvas.current, result)
+      // the painting enlarged 4x by the upscaler, its 64 px kept as the layer's original pixels
+      const large = await (await import('@/lib/gan/upscale-runtime')).enlarge(result)
       setPhase({ kind: 'saving' })
-      const [src, doodle] = await Promise.all([upload(result), upload(doodlePixels)])
+      const [rawSrc, doodle, largeSrc] = await Promise.all([upload(result), upload(doodlePixels), large ? upload(large.pixels) : null])
       const current = docRef.current ?? start
-      const provenance: DoodleProvenance = { kind: 'doodle', modelId: DOODLE_MODEL_ID, checkpoint: step, doodle, strokes: prepared.ids.length }
+      const provenance: DoodleProvenance = { kind: 'doodle', modelId: DOODLE_MODEL_ID, checkpoint: step, doodle, strokes: prepared.ids.length, ...(large ? { upscaler: large.ref } : {}) }
       const placement = placeOver(prepared.box, start, result)
+      const picture =
+        large && largeSrc
+          ? {
+              src: largeSrc,
+              width: large.pixels.width,
+              height: large.pixels.height,
+              scaleX: (placement.scaleX * result.width) / large.pixels.width,
+              scaleY: (placement.scaleY * result.height) / large.pixels.height,
+              pixels: { src: rawSrc, width: result.width, height: result.height },
+            }
+          : { src: rawSrc, pixels: null }
       const baseId = baseLayerId(current)
       // one undoable step: the base layer's new picture (or a new base on a blank canvas)
       const newId = current.objects.base ? newObjectId() : 'base'
       const ok = baseId
-        ? commit([{ kind: 'update', objectId: baseId, data: { set: { src, smooth: true, provenance, ...placement } } }])
-        : commit([{ kind: 'add', objectId: newId, data: { index: 0, object: { id: newId, type: 'image', src, smooth: true, locked: true, provenance, opacity: 1, ...placement } } }])
+        ? commit([{ kind: 'update', objectId: baseId, data: { set: { smooth: true, provenance, ...placement, ...picture } } }])
+        : commit([{ kind: 'add', objectId: newId, data: { index: 0, object: { id: newId, type: 'image', smooth: true, locked: true, provenance, opacity: 1, ...placement, ...picture } } }])
       if (!ok) throw new Error('The canvas did not accept the painting (is the connection live?).')
       setPainted(prepared.ids)
       setPhase({ kind: 'done', step })

@@ -47,9 +47,18 @@ function fabricOptions(obj: CanvasObject): Record<string, unknown> {
         strokeLineCap: obj.brush === 'marker' ? 'square' : 'round',
         strokeLineJoin: 'round',
       }
-    case 'image':
-      return { ...base, imageSmoothing: obj.smooth, selectable: !obj.locked, evented: !obj.locked, hoverCursor: obj.locked ? 'default' : 'move' }
+    case 'image': {
+      // the original pixels are smaller than the image by their ratio: their scale grows by it
+      const raw = shownPixels(obj)
+      const scale = raw ? { scaleX: (obj.scaleX * obj.width) / raw.width, scaleY: (obj.scaleY * obj.height) / raw.height } : {}
+      return { ...base, ...scale, imageSmoothing: obj.smooth, selectable: !obj.locked, evented: !obj.locked, hoverCursor: obj.locked ? 'default' : 'move' }
+    }
   }
+}
+
+/** "Sharp pixels" on an enlarged picture shows the original pixels it was made from. */
+function shownPixels(obj: Extract<CanvasObject, { type: 'image' }>) {
+  return !obj.smooth && obj.pixels ? obj.pixels : null
 }
 
 export async function createFabricObject(obj: CanvasObject): Promise<FabricObject> {
@@ -66,9 +75,10 @@ export async function createFabricObject(obj: CanvasObject): Promise<FabricObjec
     case 'path':
       return new Path(obj.path as unknown as ConstructorParameters<typeof Path>[0], options)
     case 'image': {
-      const image = await FabricImage.fromURL(obj.src, {}, options)
-      // the stored size is the image's own; the document's scale makes it fill its box
-      image.set({ ...options, width: obj.width, height: obj.height })
+      const raw = shownPixels(obj)
+      const image = await FabricImage.fromURL(raw?.src ?? obj.src, {}, options)
+      // the stored size is the picture's own; the document's scale makes it fill its box
+      image.set({ ...options, width: raw?.width ?? obj.width, height: raw?.height ?? obj.height })
       return image
     }
   }
@@ -78,7 +88,7 @@ export async function createFabricObject(obj: CanvasObject): Promise<FabricObjec
  * Properties whose change needs a new Fabric object rather than a set(); an image's smoothing is
  * not one of Fabric's cache properties, so a set() would keep showing the cached rendering.
  */
-const REBUILD: Partial<Record<CanvasObject['type'], string[]>> = { path: ['path', 'brush'], line: ['x1', 'y1', 'x2', 'y2'], image: ['src', 'width', 'height', 'smooth'] }
+const REBUILD: Partial<Record<CanvasObject['type'], string[]>> = { path: ['path', 'brush'], line: ['x1', 'y1', 'x2', 'y2'], image: ['src', 'width', 'height', 'smooth', 'pixels'] }
 
 function needsRebuild(prev: CanvasObject, next: CanvasObject) {
   if (prev.type !== next.type) return true

@@ -94,6 +94,19 @@ export const imageObjectSchema = z
     /** draw with smoothing when scaled up (the generator's 64x64 output) */
     smooth: z.boolean().default(true),
     /**
+     * the pixels this image was enlarged from (the generator's 64x64 picture, made 256 px by the
+     * upscaler): "Sharp pixels" (smooth false) shows these, unsmoothed; null after an update
+     * replaced the picture with one of its own (a painted doodle)
+     */
+    pixels: z
+      .object({
+        src: z.string().max(200).regex(/^\/api\/blobs\/[0-9a-f]{64}$/, 'images come from the blob store'),
+        width: finite.min(1).max(8192),
+        height: finite.min(1).max(8192),
+      })
+      .strict()
+      .nullish(),
+    /**
      * how the image was made (e.g. painted from a doodle), so every version and the replay
      * record it; null after undoing an update that set it
      */

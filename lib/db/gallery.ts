@@ -4,6 +4,7 @@ import { z } from 'zod'
 import type { PrismaClient } from './client'
 import { blobUrl } from './blobs'
 import { authorLabel } from './accounts'
+import { baseLayerId, canvasDocumentSchema } from '../canvas/document'
 
 export const TAG_MAX = 8
 export const tagSchema = z
@@ -208,6 +209,15 @@ export async function listGallery(prisma: PrismaClient, q: GalleryQuery) {
 
 const PUBLICATION_ID = /^[a-z0-9]{20,40}$/
 
+/** The `pixels` source of a document's base layer (an upscaled generator picture), if any. */
+function basePixelsOf(document: unknown): string | null {
+  const parsed = canvasDocumentSchema.safeParse(document)
+  if (!parsed.success) return null
+  const id = baseLayerId(parsed.data)
+  const base = id ? parsed.data.objects[id] : undefined
+  return base?.type === 'image' ? (base.pixels?.src ?? null) : null
+}
+
 /** One published piece with what its page shows: image, artist, likes, provenance (lineage: getLineage). */
 export async function getPublication(prisma: PrismaClient, id: string, viewerId: string | null) {
   if (!PUBLICATION_ID.test(id)) return null
@@ -231,7 +241,7 @@ export async function getPublication(prisma: PrismaClient, id: string, viewerId:
           pngKey: true,
           thumbKey: true,
           parent: { select: { number: true } },
-          artwork: { select: { versions: { where: { number: 1 }, select: { provenance: true, pngKey: true } } } },
+          artwork: { select: { versions: { where: { number: 1 }, select: { provenance: true, pngKey: true, document: true } } } },
         },
       },
     },
@@ -258,6 +268,8 @@ export async function getPublication(prisma: PrismaClient, id: string, viewerId:
     thumbUrl: p.version.thumbKey ? blobUrl(p.version.thumbKey) : p.version.pngKey ? blobUrl(p.version.pngKey) : null,
     provenance: base?.provenance ?? null,
     baseImageUrl: base?.pngKey ? blobUrl(base.pngKey) : null,
+    /** the original the base image was enlarged from (the generator's 64 px), when it was */
+    basePixelsUrl: base ? basePixelsOf(base.document) : null,
   }
 }
 /** Ancestors walked up from a piece (fork after fork); older ones are left out, with `truncated`. */

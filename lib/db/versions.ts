@@ -15,8 +15,17 @@ import type { PrismaClient } from './client'
 export const BASE_OBJECT_ID = 'base'
 const PNG = 'image/png'
 
-/** The base image as the bottom, locked layer, scaled smoothly to fill the canvas. */
-export function baseImageObject(blobKey: string, imageWidth: number, imageHeight: number, doc: CanvasDocument): CanvasObject {
+/**
+ * The base image as the bottom, locked layer, scaled smoothly to fill the canvas; `pixels` is the
+ * original it was enlarged from (the generator's 64 px, shown by "Sharp pixels").
+ */
+export function baseImageObject(
+  blobKey: string,
+  imageWidth: number,
+  imageHeight: number,
+  doc: CanvasDocument,
+  pixels?: { key: string; width: number; height: number },
+): CanvasObject {
   return canvasObjectSchema.parse({
     id: BASE_OBJECT_ID,
     type: 'image',
@@ -30,13 +39,21 @@ export function baseImageObject(blobKey: string, imageWidth: number, imageHeight
     scaleY: doc.height / imageHeight,
     locked: true,
     smooth: true,
+    ...(pixels ? { pixels: { src: blobUrl(pixels.key), width: pixels.width, height: pixels.height } } : {}),
   })
 }
 
 export interface NewArtwork {
   ownerId: string
   title: string
-  base?: { png: Uint8Array; width: number; height: number; provenance: Provenance }
+  base?: {
+    png: Uint8Array
+    width: number
+    height: number
+    provenance: Provenance
+    /** the picture `png` was enlarged from (the generator's own 64 px) */
+    pixels?: { png: Uint8Array; width: number; height: number }
+  }
 }
 
 export async function createArtworkWithBase(prisma: PrismaClient, input: NewArtwork) {
@@ -44,7 +61,9 @@ export async function createArtworkWithBase(prisma: PrismaClient, input: NewArtw
   let pngKey: string | null = null
   if (input.base) {
     pngKey = await putBlob(prisma, input.base.png, PNG)
-    doc.objects[BASE_OBJECT_ID] = baseImageObject(pngKey, input.base.width, input.base.height, doc)
+    const raw = input.base.pixels
+    const pixels = raw && { key: await putBlob(prisma, raw.png, PNG), width: raw.width, height: raw.height }
+    doc.objects[BASE_OBJECT_ID] = baseImageObject(pngKey, input.base.width, input.base.height, doc, pixels)
     doc.order.push(BASE_OBJECT_ID)
   }
   return prisma.$transaction(async (tx) => {

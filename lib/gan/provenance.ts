@@ -5,6 +5,10 @@
 import { z } from 'zod';
 import { modelIdSchema } from './manifest';
 
+/** Which upscaler enlarged a picture: model id and its training step. */
+export const upscalerRefSchema = z.object({ modelId: modelIdSchema, step: z.number().int().min(0).max(10_000_000) }).strict();
+export type UpscalerRef = z.infer<typeof upscalerRefSchema>;
+
 export const ganProvenanceSchema = z
   .object({
     kind: z.literal('gan'),
@@ -17,6 +21,8 @@ export const ganProvenanceSchema = z
     origin: z.enum(['sample', 'blend', 'breed', 'lab', 'directions', 'steered']),
     /** the seed it was sampled from, when it was */
     seed: z.number().int().min(0).max(0xffffffff).optional(),
+    /** the picture was enlarged 4x by this upscaler (its 64-px original is the image's `pixels`) */
+    upscaler: upscalerRefSchema.optional(),
   })
   .strict();
 
@@ -31,6 +37,8 @@ export const doodleProvenanceSchema = z
     doodle: z.string().max(200).regex(/^\/api\/blobs\/[0-9a-f]{64}$/, 'the doodle comes from the blob store'),
     /** how many canvas objects the doodle was drawn from */
     strokes: z.number().int().min(0).max(5_000),
+    /** the painting was enlarged 4x by this upscaler (its 64-px original is the image's `pixels`) */
+    upscaler: upscalerRefSchema.optional(),
   })
   .strict();
 

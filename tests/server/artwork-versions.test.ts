@@ -182,3 +182,32 @@ describe('documents over 5 MB', () => {
     expect(await prisma.artwork.count({ where: { ownerId } })).toBe(ownedBefore)
   })
 })
+
+describe('an artwork on an upscaled base image', () => {
+  const provenance = { kind: 'gan', modelId: 'emoji-faces-64', checkpoint: 16000, latent: [0.1, -0.2], truncation: 0.8, origin: 'sample', upscaler: { modelId: 'emoji-upscaler-4x', step: 4000 } }
+
+  it('keeps the 64-px original as the base layer\'s pixels, the 256-px enlargement as its picture', async () => {
+    const big = uniquePng()
+    const small = uniquePng()
+    const res = await artworks.POST(request('/api/artworks', { body: { title: 'Crisp', base: { png: big.toString('base64'), width: 256, height: 256, provenance, pixels: { png: small.toString('base64'), width: 64, height: 64 } } }, cookie: owner }), {})
+    expect(res.status).toBe(201)
+    const { artwork } = await json<{ artwork: { id: string } }>(res)
+    const data = await json<{ base: CanvasDocument }>(await replay.GET(request(`/api/artworks/${artwork.id}/replay`, { cookie: owner }), params(artwork.id)))
+    const base = canvasObjectSchema.parse(data.base.objects.base)
+    if (base.type !== 'image') throw new Error('no base image')
+    expect(base).toMatchObject({ width: 256, height: 256, src: `/api/blobs/${blobKey(big)}`, pixels: { src: `/api/blobs/${blobKey(small)}`, width: 64, height: 64 } })
+    expect(base.scaleX * base.width).toBe(data.base.width) // fills the canvas
+    const { prisma } = await getDatabase()
+    expect((await prisma.version.findFirstOrThrow({ where: { artworkId: artwork.id, number: 1 } })).provenance).toMatchObject({ upscaler: { modelId: 'emoji-upscaler-4x', step: 4000 } })
+  })
+
+  it('refuses an original that is not a PNG or too large, storing nothing', async () => {
+    const { prisma } = await getDatabase()
+    const before = await prisma.artwork.count()
+    const notPng = await artworks.POST(request('/api/artworks', { body: { title: 'Bad', base: { png: uniquePng().toString('base64'), width: 256, height: 256, provenance, pixels: { png: Buffer.from('GIF89a').toString('base64'), width: 64, height: 64 } } }, cookie: owner }), {})
+    expect(notPng.status).toBe(415)
+    const huge = await artworks.POST(request('/api/artworks', { body: { title: 'Bad', base: { png: uniquePng().toString('base64'), width: 256, height: 256, provenance, pixels: { png: Buffer.alloc(1_500_000).toString('base64'), width: 64, height: 64 } } }, cookie: owner }), {})
+    expect(huge.status).toBe(400)
+    expect(await prisma.artwork.count()).toBe(before)
+  })
+})

@@ -85,7 +85,7 @@ export default async function PiecePage({ params }: { params: Params }) {
               <dt className="text-black/60">origin</dt>
               <dd>{gan.data.origin}{gan.data.seed !== undefined ? ` (seed ${gan.data.seed})` : ''}</dd>
             </dl>
-            <RegenerateCheck provenance={gan.data} baseImageUrl={piece.baseImageUrl} />
+            <RegenerateCheck provenance={gan.data} baseImageUrl={piece.baseImageUrl} pixelsUrl={piece.basePixelsUrl} />
           </section>
         )}
       </div>
