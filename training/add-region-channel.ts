@@ -13,7 +13,7 @@ import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { pix2pixConfigSchema, type Pix2PixConfig } from '../lib/gan/pix2pix-config';
-import type { Pix2PixHyper } from '../lib/gan/pix2pix-trainer';
+import type { Pix2PixHyper } from '../lib/gan/offline/pix2pix-trainer';
 import { packArrays, readCheckpointState, unpackArrays, type CheckpointState, type TensorEntry } from './checkpoint';
 import { runIfMain } from './cli';
 

@@ -1,6 +1,6 @@
 /**
  * Latent directions for the generate panel's sliders (GANSpace, Härkönen et al. 2020; the
- * maths is in lib/gan/ganspace.ts): PCA of the generator's first block's features over a large
+ * maths is in lib/gan/offline/ganspace.ts): PCA of the generator's first block's features over a large
  * seeded batch of latents, transferred to latent directions by regression, written to
  * public/models/<id>/directions.json, plus a contact sheet (docs/directions.png) that shows
  * what each direction changes: per direction, two base latents moved by -3..+3 sigma.
@@ -16,9 +16,9 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import * as tf from '@tensorflow/tfjs';
 import sharp, { type OverlayOptions } from 'sharp';
-import { setupBackend } from '../lib/gan/backend';
-import { directionsFileSchema, type DirectionsFile } from '../lib/gan/directions';
-import { applyDirections, ganspaceDirections } from '../lib/gan/ganspace';
+import { setupBackend } from '../lib/gan/offline/backend';
+import { applyDirections, directionsFileSchema, type DirectionsFile } from '../lib/gan/directions';
+import { ganspaceDirections } from '../lib/gan/offline/ganspace';
 import { sampleLatents, truncate, type Latent } from '../lib/gan/latent';
 import { modelManifestSchema } from '../lib/gan/manifest';
 import { fileLoadHandler } from './export';

@@ -5,7 +5,7 @@
  *
  *  - l1Heldout: mean |output - truth| in [0, 1] pixel units (= |a - b| / 2 on the [-1, 1] scale;
  *    the trainer's own `heldoutL1`, on 16 pairs, is on the [-1, 1] scale, i.e. twice this unit);
- *  - swdHeldout<res> / swdHeldoutMean: multi-scale SWD x1e3 (lib/gan/swd.ts, ProGAN: 7x7
+ *  - swdHeldout<res> / swdHeldoutMean: multi-scale SWD x1e3 (lib/gan/offline/swd.ts, ProGAN: 7x7
  *    neighbourhoods, 4 x 128 directions, pyramid 64 / 32 / 16 px, seed as training/eval.ts) between
  *    the set of outputs and the set of true colour images. With only 208 held-out pairs, 512
  *    neighbourhoods per image per level (the GAN eval: 128), and the outputs' neighbourhoods sit
@@ -37,12 +37,12 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import * as tf from '@tensorflow/tfjs';
 import sharp from 'sharp';
-import { setupBackend } from '../lib/gan/backend';
+import { setupBackend } from '../lib/gan/offline/backend';
 import { PAINT_SHIFTS, paintDoodles } from '../lib/gan/pix2pix';
 import { DOODLE_MODEL_ID, pix2pixManifestSchema } from '../lib/gan/manifest';
 import { Rng } from '../lib/gan/rng';
-import { imagesOf } from '../lib/gan/image-set';
-import { PROGAN_SWD, SwdReference, type Projector, type SwdResult } from '../lib/gan/swd';
+import { imagesOf } from '../lib/gan/offline/image-set';
+import { PROGAN_SWD, SwdReference, type Projector, type SwdResult } from '../lib/gan/offline/swd';
 import { doodleFiles, type DoodleIndex } from './data-format';
 import { meanFillColour, meanL1, pairedComparison, perImageL1, plainFill, type Rgb } from './doodle-fill';
 import { doodleBatch, downsampleDoodles, loadDoodleSet, type DoodleSet } from './doodle-loader';

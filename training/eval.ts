@@ -5,7 +5,7 @@
  * Per checkpoint, from `--samples` (default 2,000) images generated from fixed latents (seeded;
  * the first 64 are training/sample-grid.ts's grid for the same seed), quantised to 8 bits like
  * the real images:
- *  - swd<res> / swdMean: multi-scale sliced Wasserstein distance x1e3 (ProGAN, lib/gan/swd.ts)
+ *  - swd<res> / swdMean: multi-scale sliced Wasserstein distance x1e3 (ProGAN, lib/gan/offline/swd.ts)
  *    against all held-out real images (same directions for every checkpoint);
  *  - swdBase<res> / swdBaseMean: the real-vs-real baseline with the same set sizes: `--samples`
  *    training images (training set plus its mirror images, the training distribution) against
@@ -36,11 +36,11 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import * as tf from '@tensorflow/tfjs';
-import { setupBackend } from '../lib/gan/backend';
+import { setupBackend } from '../lib/gan/offline/backend';
 import { Rng } from '../lib/gan/rng';
-import { concatImages, downsampleImages, flipImages, imagesOf, selectImages, type Images } from '../lib/gan/image-set';
-import { meanPairwiseDistance, nearestNeighbours, summarise, type GramFn } from '../lib/gan/neighbours';
-import { SwdReference, type Projector, type SwdResult } from '../lib/gan/swd';
+import { concatImages, downsampleImages, flipImages, imagesOf, selectImages, type Images } from '../lib/gan/offline/image-set';
+import { meanPairwiseDistance, nearestNeighbours, summarise, type GramFn } from '../lib/gan/offline/neighbours';
+import { SwdReference, type Projector, type SwdResult } from '../lib/gan/offline/swd';
 import { downsample, loadImageSet, type ImageSet } from './data-loader';
 import { fileLoadHandler, type ManifestCheckpoint, type ModelManifest } from './export';
 import { positiveIntOption } from './run-options';

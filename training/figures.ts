@@ -10,7 +10,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import sharp from 'sharp';
-import { setupBackend } from '../lib/gan/backend';
+import { setupBackend } from '../lib/gan/offline/backend';
 import { sampleLatents } from '../lib/gan/latent';
 import { figureSize, pickSpread, stepLabel, type LearningFigure } from '../lib/gan/learning-figure';
 import { modelManifestSchema } from '../lib/gan/manifest';

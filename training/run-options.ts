@@ -8,7 +8,7 @@
 import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { BackendName } from '../lib/gan/backend';
+import type { BackendName } from '../lib/gan/offline/backend';
 
 /** parseArgs specs of the shared options. */
 export const RUN_OPTION_SPECS = {

@@ -6,7 +6,7 @@
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import sharp from 'sharp';
-import { setupBackend } from '../lib/gan/backend';
+import { setupBackend } from '../lib/gan/offline/backend';
 import { Rng } from '../lib/gan/rng';
 import { fileLoadHandler } from './export';
 

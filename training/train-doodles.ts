@@ -1,6 +1,6 @@
 /**
  * `npm run train:doodles`: trains the doodle -> colour pix2pix model (lib/gan/pix2pix.ts,
- * lib/gan/pix2pix-trainer.ts) on the OpenMoji line/colour pairs (training/doodle-loader.ts, train
+ * lib/gan/offline/pix2pix-trainer.ts) on the OpenMoji line/colour pairs (training/doodle-loader.ts, train
  * split) on the wasm backend with the project's kernels. The same harness as training/train.ts:
  * resumes automatically from training/checkpoints/<run-id>/latest, checkpoints every
  * --ckpt-minutes and on SIGINT/SIGTERM, exports the EMA generator (uint8 kernels) at log-spaced
@@ -18,7 +18,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import * as tf from '@tensorflow/tfjs';
-import { setupBackend } from '../lib/gan/backend';
+import { setupBackend } from '../lib/gan/offline/backend';
 import { DOODLE_MODEL_ID, type Pix2PixManifest } from '../lib/gan/manifest';
 import {
   PIX2PIX_CONFIG,
@@ -31,8 +31,8 @@ import {
   type Pix2PixConfig,
 } from '../lib/gan/pix2pix';
 import { doodleModelInput } from '../lib/gan/doodle-regions';
-import { SyntheticPairLoader, syntheticPairs } from '../lib/gan/pix2pix-synthetic';
-import { DEFAULT_PIX2PIX_HYPER, Pix2PixTrainer, pix2pixHyperSchema, type PairBatch, type Pix2PixHyper } from '../lib/gan/pix2pix-trainer';
+import { SyntheticPairLoader, syntheticPairs } from '../lib/gan/offline/pix2pix-synthetic';
+import { DEFAULT_PIX2PIX_HYPER, Pix2PixTrainer, pix2pixHyperSchema, type PairBatch, type Pix2PixHyper } from '../lib/gan/offline/pix2pix-trainer';
 import { loadCheckpoint, readCheckpointState, saveCheckpoint } from './checkpoint';
 import { DOODLE_TILE, doodleExtraFiles, doodleFiles, type DatasetSource, type DoodleIndex } from './data-format';
 import { DoodleBatchLoader, concatDoodleSets, doodleBatch, downsampleDoodles, loadDoodleSet } from './doodle-loader';
@@ -65,7 +65,7 @@ export interface TrainDoodlesOptions extends RunOptions {
    */
   resumeOverrides: Partial<Pix2PixHyper>;
   dataDir: string;
-  /** 'doodles': training/data doodle pairs; 'synthetic': lib/gan/pix2pix-synthetic.ts (tests, no data). */
+  /** 'doodles': training/data doodle pairs; 'synthetic': lib/gan/offline/pix2pix-synthetic.ts (tests, no data). */
   data: 'doodles' | 'synthetic';
 }
 

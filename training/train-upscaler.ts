@@ -1,6 +1,6 @@
 /**
  * `npm run train:upscaler`: trains the 4x emoji upscaler (lib/gan/upscaler.ts,
- * lib/gan/upscaler-trainer.ts) on the training split of `npm run dataset:upscale`'s pairs, on
+ * lib/gan/offline/upscaler-trainer.ts) on the training split of `npm run dataset:upscale`'s pairs, on
  * the wasm backend with the project's kernels. The trainers' harness (training/run-loop.ts):
  * resumes from training/checkpoints/<run-id>/latest, checkpoints every --ckpt-minutes and on
  * SIGINT/SIGTERM, logs every step to training/logs/<run-id>.jsonl, exports the model (uint8
@@ -13,9 +13,9 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import * as tf from '@tensorflow/tfjs';
-import { setupBackend } from '../lib/gan/backend';
+import { setupBackend } from '../lib/gan/offline/backend';
 import { DEFAULT_UPSCALER, SMOKE_UPSCALER, upscalerConfigSchema, type UpscalerConfig } from '../lib/gan/upscaler';
-import { DEFAULT_UPSCALER_HYPER, UpscalerTrainer, type PixelPair, type UpscalerHyper } from '../lib/gan/upscaler-trainer';
+import { DEFAULT_UPSCALER_HYPER, UpscalerTrainer, type PixelPair, type UpscalerHyper } from '../lib/gan/offline/upscaler-trainer';
 import { Rng, type RngState } from '../lib/gan/rng';
 import { packArrays, unpackArrays, type TensorEntry } from './checkpoint';
 import { exportModel } from './export';

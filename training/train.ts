@@ -13,7 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import * as tf from '@tensorflow/tfjs';
 import { DEFAULT_CONFIG, SMOKE_CONFIG, generatorChannels, discriminatorChannels, type GanConfig } from '../lib/gan/architecture';
-import { setupBackend } from '../lib/gan/backend';
+import { setupBackend } from '../lib/gan/offline/backend';
 import { loadCheckpoint, readCheckpointState, saveCheckpoint } from './checkpoint';
 import { INDEX_FILE, type DatasetIndex } from './data-format';
 import { BatchLoader, downsample, loadImageSet } from './data-loader';

@@ -1,5 +1,5 @@
 'use client'
-// Sliders for the model's latent directions (GANSpace, see lib/gan/ganspace.ts): loads
+// Sliders for the model's latent directions (GANSpace, computed offline by lib/gan/offline/ganspace.ts, applied by lib/gan/directions.ts): loads
 // public/models/<id>/directions.json and reports the chosen offsets (in sigmas) to the panel,
 // which moves every latent it renders by them. Directions belong to one checkpoint; on another
 // the sliders are hidden and the panel renders unmoved latents.

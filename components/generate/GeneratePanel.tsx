@@ -2,7 +2,7 @@
 
 import { useRouter } from 'next/navigation'
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react'
-import { applyDirections } from '@/lib/gan/ganspace'
+import { applyDirections } from '@/lib/gan/directions'
 import { breed, childSeed, latentToJSON, sampleLatent, slerp, type Latent } from '@/lib/gan/latent'
 import type { GanProvenance } from '@/lib/gan/provenance'
 import type { Pixels } from '@/lib/gan/runtime'

@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { modelIdSchema } from './manifest';
+import type { Latent } from './latent';
 
 export const MAX_DIRECTIONS = 32;
 export const MAX_LATENT = 1024;
@@ -54,4 +55,30 @@ export async function fetchDirections(modelId: string): Promise<DirectionsFile |
   if (res.status === 404) return null;
   if (!res.ok) throw new Error(`directions for ${modelId} are not available (${res.status})`);
   return directionsFileSchema.parse(await res.json());
+}
+
+/** The part of a direction that applyDirections needs (a parsed directions.json entry fits). */
+export interface DirectionVector {
+  latent: ArrayLike<number>;
+  sigma: number;
+}
+
+/**
+ * Moves a latent along directions: z + Σ offsets[k] · sigma_k · u_k (offsets in sigmas). The
+ * result is what is rendered and stored as provenance, so it reproduces the image on its own.
+ * Returns `z` itself when every offset is 0, so unchanged samples keep their identity.
+ */
+export function applyDirections(z: Latent, directions: readonly DirectionVector[], offsets: readonly number[]): Latent {
+  if (offsets.length > directions.length) throw new Error(`applyDirections: ${offsets.length} offsets for ${directions.length} directions`);
+  if (offsets.every((o) => o === 0)) return z;
+  const out = Float32Array.from(z);
+  offsets.forEach((o, k) => {
+    if (o === 0) return;
+    if (!Number.isFinite(o)) throw new Error(`applyDirections: offset ${k} is not finite`);
+    const d = directions[k]!;
+    if (d.latent.length !== z.length) throw new Error(`applyDirections: direction ${k} has ${d.latent.length} values for a latent of ${z.length}`);
+    const step = o * d.sigma;
+    for (let i = 0; i < out.length; i++) out[i] = out[i]! + step * d.latent[i]!;
+  });
+  return out;
 }

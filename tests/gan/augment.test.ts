@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { cutoutMask, diffAugment, translate, translateValues } from '../../lib/gan/augment';
-import { setupBackend } from '../../lib/gan/backend';
+import { setupBackend } from '../../lib/gan/offline/backend';
 import { Rng } from '../../lib/gan/rng';
 
 describe('translateValues', () => {

@@ -4,7 +4,7 @@ import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_CONFIG, buildGenerator, toExportGenerator } from '../../lib/gan/architecture';
-import { setupBackend } from '../../lib/gan/backend';
+import { setupBackend } from '../../lib/gan/offline/backend';
 import { exportModel, exportSteps, fileLoadHandler, quantizeWeights, updateManifest, type ModelManifest } from '../../training/export';
 
 describe('exportSteps', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { applyDirections, covariance, ganspaceDirections, pca, pcaCoordinates, regressLatents, symmetricEigen, topEigen, type Matrix } from '../../lib/gan/ganspace';
-import { directionsFileSchema } from '../../lib/gan/directions';
+import { covariance, ganspaceDirections, pca, pcaCoordinates, regressLatents, symmetricEigen, topEigen, type Matrix } from '../../lib/gan/offline/ganspace';
+import { applyDirections, directionsFileSchema } from '../../lib/gan/directions';
 import { Rng } from '../../lib/gan/rng';
 
 const dot = (a: ArrayLike<number>, b: ArrayLike<number>) => {

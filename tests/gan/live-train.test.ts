@@ -10,7 +10,7 @@ import * as tf from '@tensorflow/tfjs';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SMOKE_CONFIG } from '../../lib/gan/architecture';
-import { setupBackend } from '../../lib/gan/backend';
+import { setupBackend } from '../../lib/gan/offline/backend';
 import { sampleLatents } from '../../lib/gan/latent';
 import { tilesFromAtlas, type ImageLike } from '../../lib/gan/live-data';
 import { decodeLiveWeights, disposeLiveWeights, fetchLiveInfo, loadLiveWeights, specBytes, type FetchBytes, type LiveInfo } from '../../lib/gan/live-format';

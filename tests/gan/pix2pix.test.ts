@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { setupBackend } from '../../lib/gan/backend';
+import { setupBackend } from '../../lib/gan/offline/backend';
 import { pix2pixManifestSchema } from '../../lib/gan/manifest';
 import {
   PIX2PIX_CONFIG,
@@ -19,8 +19,8 @@ import {
   toExportPix2PixGenerator,
   type Pix2PixConfig,
 } from '../../lib/gan/pix2pix';
-import { syntheticPairs } from '../../lib/gan/pix2pix-synthetic';
-import { DEFAULT_PIX2PIX_HYPER, Pix2PixTrainer, lrFactor } from '../../lib/gan/pix2pix-trainer';
+import { syntheticPairs } from '../../lib/gan/offline/pix2pix-synthetic';
+import { DEFAULT_PIX2PIX_HYPER, Pix2PixTrainer, lrFactor } from '../../lib/gan/offline/pix2pix-trainer';
 import { exportModel, fileLoadHandler } from '../../training/export';
 import { parseOptions, trainDoodles } from '../../training/train-doodles';
 import { stopAndResume } from '../helpers/smoke-run';

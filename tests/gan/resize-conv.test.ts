@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_CONFIG, SMOKE_CONFIG, buildDiscriminator, buildGenerator, toExportGenerator } from '../../lib/gan/architecture';
-import { setupBackend } from '../../lib/gan/backend';
+import { setupBackend } from '../../lib/gan/offline/backend';
 import { ResizeConv2D } from '../../lib/gan/resize-conv';
 
 const maxAbs = (a: tf.Tensor, b: tf.Tensor): number => tf.tidy(() => tf.max(tf.abs(tf.sub(a, b))).dataSync()[0] ?? NaN);

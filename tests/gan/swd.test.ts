@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { Rng } from '../../lib/gan/rng';
-import { downsampleImages, flipImages, imagesOf, type Images } from '../../lib/gan/image-set';
-import { meanPairwiseDistance, nearestNeighbours, summarise } from '../../lib/gan/neighbours';
-import { laplacianPyramid, mirrorIndex, pyrDown, pyrUp, pyramidResolutions, reconstructLaplacianPyramid } from '../../lib/gan/pyramid';
+import { downsampleImages, flipImages, imagesOf, type Images } from '../../lib/gan/offline/image-set';
+import { meanPairwiseDistance, nearestNeighbours, summarise } from '../../lib/gan/offline/neighbours';
+import { laplacianPyramid, mirrorIndex, pyrDown, pyrUp, pyramidResolutions, reconstructLaplacianPyramid } from '../../lib/gan/offline/pyramid';
 import {
   SwdReference,
   extractDescriptors,
@@ -14,10 +14,10 @@ import {
   sortFloat32,
   swd,
   wasserstein1Sorted,
-} from '../../lib/gan/swd';
+} from '../../lib/gan/offline/swd';
 
 // Every reference value below is computed here from the definitions, independently of
-// lib/gan/swd.ts's code paths (direct 2-D convolution instead of the separable one, CDF
+// lib/gan/offline/swd.ts's code paths (direct 2-D convolution instead of the separable one, CDF
 // integrals instead of quantile merging, float64 everywhere, explicit loops).
 
 const at = (a: ArrayLike<number>, i: number): number => a[i] as number;

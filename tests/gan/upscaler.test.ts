@@ -8,7 +8,7 @@ import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Rng } from '../../lib/gan/rng';
 import { buildUpscaler, SMOKE_UPSCALER, upscale } from '../../lib/gan/upscaler';
-import { blur, cropBatch, DEFAULT_UPSCALER_HYPER, degrade, UpscalerTrainer, type PixelPair } from '../../lib/gan/upscaler-trainer';
+import { blur, cropBatch, DEFAULT_UPSCALER_HYPER, degrade, UpscalerTrainer, type PixelPair } from '../../lib/gan/offline/upscaler-trainer';
 import { splitByGroup, type FaceFile, type Vendor } from '../../training/dataset-select';
 import type { DatasetIndex } from '../../training/data-format';
 import { vectorFaces } from '../../training/upscale-data';

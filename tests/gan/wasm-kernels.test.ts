@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { setupBackend } from '../../lib/gan/backend';
+import { setupBackend } from '../../lib/gan/offline/backend';
 
 // Each kernel of lib/gan/wasm-kernels.ts against tfjs's cpu kernels on random shapes, and the
 // tensor/data-id counts before and after (no leaks, intermediates included).

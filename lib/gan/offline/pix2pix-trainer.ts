@@ -11,9 +11,9 @@
 import * as tf from '@tensorflow/tfjs';
 import { ScheduledAdam } from './scheduled-adam';
 import { z } from 'zod';
-import { Ema } from './ema';
-import { buildPix2PixDiscriminator, buildPix2PixGenerator, pix2pixInputChannels, toExportPix2PixGenerator, type Pix2PixConfig } from './pix2pix';
-import { Rng, withSeededMathRandom } from './rng';
+import { Ema } from '../ema';
+import { buildPix2PixDiscriminator, buildPix2PixGenerator, pix2pixInputChannels, toExportPix2PixGenerator, type Pix2PixConfig } from '../pix2pix';
+import { Rng, withSeededMathRandom } from '../rng';
 
 export const pix2pixHyperSchema = z.object({
   batch: z.number().int().positive(),

@@ -5,8 +5,8 @@
  * loss with Adam. Data-agnostic: pairs come in as RGB bytes. Training-only (never in the browser).
  */
 import * as tf from '@tensorflow/tfjs';
-import { buildUpscaler, type UpscalerConfig } from './upscaler';
-import { Rng, withSeededMathRandom } from './rng';
+import { buildUpscaler, type UpscalerConfig } from '../upscaler';
+import { Rng, withSeededMathRandom } from '../rng';
 import { ScheduledAdam } from './scheduled-adam';
 
 export interface UpscalerHyper {

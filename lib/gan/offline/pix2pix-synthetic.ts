@@ -4,7 +4,7 @@
  * alone (greyscale, 1 channel, ink = -1), the colour image the same outline around a coloured
  * fill. Pair k depends only on (seed, k). Layouts as training/doodle-loader.ts: NHWC, [-1, 1].
  */
-import { Rng } from './rng';
+import { Rng } from '../rng';
 
 export interface SyntheticPairs {
   /** [n, size, size, 1] */

@@ -21,7 +21,7 @@
  */
 import { CH, type Images } from './image-set';
 import { laplacianPyramid, pyramidResolutions } from './pyramid';
-import { Rng } from './rng';
+import { Rng } from '../rng';
 
 // Descriptors
 

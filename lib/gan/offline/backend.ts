@@ -4,7 +4,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
-import { installWasmKernels } from './wasm-kernels';
+import { installWasmKernels } from '../wasm-kernels';
 
 export type BackendName = 'wasm' | 'cpu' | 'webgl';
 

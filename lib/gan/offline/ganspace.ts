@@ -13,8 +13,7 @@
  * Pure and deterministic (plain Float64Array, seeded start vectors): the same inputs give
  * bit-identical outputs in Node and the browser. No tfjs.
  */
-import { Rng } from './rng';
-import type { Latent } from './latent';
+import { Rng } from '../rng';
 
 /** A row-major N x D matrix. */
 export interface Matrix {
@@ -407,30 +406,4 @@ export function ganspaceDirections(features: Matrix, latents: Matrix, k: number,
     return { latent: dir, sigma, variance, explainedVariance: p.totalVariance > 0 ? variance / p.totalVariance : 0 };
   });
   return { pca: p, directions };
-}
-
-/** The part of a direction that applyDirections needs (a parsed directions.json entry fits). */
-export interface DirectionVector {
-  latent: ArrayLike<number>;
-  sigma: number;
-}
-
-/**
- * Moves a latent along directions: z + Σ offsets[k] · sigma_k · u_k (offsets in sigmas). The
- * result is what is rendered and stored as provenance, so it reproduces the image on its own.
- * Returns `z` itself when every offset is 0, so unchanged samples keep their identity.
- */
-export function applyDirections(z: Latent, directions: readonly DirectionVector[], offsets: readonly number[]): Latent {
-  if (offsets.length > directions.length) throw new Error(`applyDirections: ${offsets.length} offsets for ${directions.length} directions`);
-  if (offsets.every((o) => o === 0)) return z;
-  const out = Float32Array.from(z);
-  offsets.forEach((o, k) => {
-    if (o === 0) return;
-    if (!Number.isFinite(o)) throw new Error(`applyDirections: offset ${k} is not finite`);
-    const d = directions[k]!;
-    if (d.latent.length !== z.length) throw new Error(`applyDirections: direction ${k} has ${d.latent.length} values for a latent of ${z.length}`);
-    const step = o * d.sigma;
-    for (let i = 0; i < out.length; i++) out[i] = out[i]! + step * d.latent[i]!;
-  });
-  return out;
 }
