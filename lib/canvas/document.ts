@@ -81,9 +81,45 @@ export function assertDocumentSize(doc: CanvasDocument): void {
   if (bytes > MAX_DOCUMENT_BYTES) throw new DocumentTooLargeError(bytes)
 }
 
+/** The object with this id, only if the document itself holds it (never an inherited property). */
+export function objectOf(doc: CanvasDocument, id: string): CanvasObject | undefined {
+  return Object.hasOwn(doc.objects, id) ? doc.objects[id] : undefined
+}
+
+/**
+ * A document read from the database (an artwork's snapshot, a version): parsed as it is, or, if
+ * it no longer parses (written before a rule existed, e.g. an object under a reserved id),
+ * repaired rather than refused, so that an artwork always opens: objects whose id or content is
+ * invalid are dropped, the z-order keeps each remaining object once (objects it missed go on top).
+ * Throws only when not even the canvas' size can be read.
+ */
+export function documentFromStore(raw: unknown): CanvasDocument {
+  const parsed = canvasDocumentSchema.safeParse(raw)
+  if (parsed.success) return parsed.data
+  const r = (raw ?? {}) as Partial<Record<keyof CanvasDocument, unknown>>
+  const objects: Record<string, CanvasObject> = {}
+  if (r.objects && typeof r.objects === 'object') {
+    for (const [id, value] of Object.entries(r.objects)) {
+      const object = canvasObjectSchema.safeParse(value)
+      if (objectIdSchema.safeParse(id).success && object.success && object.data.id === id) objects[id] = object.data
+    }
+  }
+  const order: string[] = []
+  for (const id of Array.isArray(r.order) ? r.order : []) if (typeof id === 'string' && Object.hasOwn(objects, id) && !order.includes(id)) order.push(id)
+  for (const id of Object.keys(objects)) if (!order.includes(id)) order.push(id)
+  return canvasDocumentSchema.parse({
+    schema: DOCUMENT_SCHEMA_VERSION,
+    width: r.width,
+    height: r.height,
+    background: typeof r.background === 'string' && r.background.length <= 32 ? r.background : '#ffffff',
+    objects,
+    order: order.slice(0, MAX_OBJECTS),
+  })
+}
+
 /** The id of the document's base layer (the first locked image in z-order), if it has one. */
 export function baseLayerId(doc: CanvasDocument): string | undefined {
-  return doc.order.find((id) => isBaseLayer(doc.objects[id]))
+  return doc.order.find((id) => isBaseLayer(objectOf(doc, id)))
 }
 
 export function emptyDocument(width = DEFAULT_CANVAS_SIZE, height = DEFAULT_CANVAS_SIZE): CanvasDocument {

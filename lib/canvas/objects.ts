@@ -3,7 +3,16 @@
 import { z } from 'zod'
 import { provenanceSchema } from '../gan/provenance'
 
-export const objectIdSchema = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'object ids are 1-64 characters of A-Z a-z 0-9 _ -')
+/**
+ * An object's id: 1-64 characters of a URL-safe alphabet, and never a name every JavaScript
+ * object already has (constructor, toString, __proto__, ...): documents key objects by id, and
+ * such an id would find the inherited property instead of no object (issue 22: an op on
+ * "constructor" once broke an artwork for good).
+ */
+export const objectIdSchema = z
+  .string()
+  .regex(/^[A-Za-z0-9_-]{1,64}$/, 'object ids are 1-64 characters of A-Z a-z 0-9 _ -')
+  .refine((id) => !(id in Object.prototype), 'that id is a reserved name')
 
 const finite = z.number().finite()
 

@@ -3,7 +3,7 @@
 // applied op yields its inverse, which is how undo works (undo sends the inverse as a new op).
 import { z } from 'zod'
 import { canvasObjectSchema, objectIdSchema, propertySchemas, type CanvasObject } from './objects'
-import { MAX_OBJECTS, jsonBytes, utf8Length, type CanvasDocument } from './document'
+import { MAX_OBJECTS, jsonBytes, objectOf, utf8Length, type CanvasDocument } from './document'
 
 /**
  * The largest op accepted, as the length of its JSON (UTF-16 code units, so up to ~3x that in
@@ -46,7 +46,7 @@ const fail = (reason: ApplyFailure['reason'], message: string): ApplyFailure => 
  * the whole document at every op.
  */
 export function opSizeDelta(doc: CanvasDocument, op: CanvasOp): number {
-  const current = doc.objects[op.objectId]
+  const current = objectOf(doc, op.objectId)
   const entry = (object: unknown) => jsonBytes(object) + 2 * (utf8Length(op.objectId) + 3)
   switch (op.kind) {
     case 'add':
@@ -88,7 +88,10 @@ export function parseOp(input: unknown): { ok: true; op: CanvasOp } | { ok: fals
  * Remove is a tombstone that wins: updates and reorders of a missing object fail ('missing').
  */
 export function applyOpInPlace(doc: CanvasDocument, op: CanvasOp): ApplyResult {
-  const current = doc.objects[op.objectId]
+  // an own property only: an op under an inherited name (stored before ids were checked for it)
+  // finds no object, instead of Object's and then the wrong place in the z-order
+  if (op.objectId in Object.prototype) return fail('invalid', `${JSON.stringify(op.objectId)} is not an object id`)
+  const current = objectOf(doc, op.objectId)
   switch (op.kind) {
     case 'add': {
       if (current) return fail('exists', `object ${op.objectId} already exists`)
@@ -121,16 +124,16 @@ export function applyOpInPlace(doc: CanvasDocument, op: CanvasOp): ApplyResult {
       if (!current) return fail('missing', `object ${op.objectId} does not exist`)
       const at = doc.order.indexOf(op.objectId)
       delete doc.objects[op.objectId]
-      doc.order.splice(at, 1)
-      return { ok: true, inverse: { kind: 'add', objectId: op.objectId, data: { object: current, index: at } } }
+      if (at >= 0) doc.order.splice(at, 1)
+      return { ok: true, inverse: { kind: 'add', objectId: op.objectId, data: { object: current, index: at >= 0 ? at : doc.order.length } } }
     }
     case 'reorder': {
       if (!current) return fail('missing', `object ${op.objectId} does not exist (removed?)`)
       const from = doc.order.indexOf(op.objectId)
-      doc.order.splice(from, 1)
+      if (from >= 0) doc.order.splice(from, 1)
       const to = clampIndex(op.data.index, doc.order.length)
       doc.order.splice(to, 0, op.objectId)
-      return { ok: true, inverse: { kind: 'reorder', objectId: op.objectId, data: { index: from } } }
+      return { ok: true, inverse: { kind: 'reorder', objectId: op.objectId, data: { index: from >= 0 ? from : doc.order.length } } }
     }
   }
 }

@@ -4,7 +4,7 @@
 // Folds go to their own table so that writing a large document never holds the Artwork row,
 // whose lock orders the artwork's ops (lib/collab/op-log.ts).
 import { Prisma } from '../db/generated/client'
-import { canvasDocumentSchema, type CanvasDocument } from '../canvas/document'
+import { documentFromStore, type CanvasDocument } from '../canvas/document'
 import type { PrismaClient } from '../db/client'
 
 type Tx = Parameters<Parameters<PrismaClient['$transaction']>[0]>[0]
@@ -26,7 +26,7 @@ export async function latestSnapshot(db: Db, artworkId: string, atMost = 2 ** 31
     ) AS candidates
     ORDER BY "seq" DESC LIMIT 1`
   const row = rows[0]
-  return row ? { seq: row.seq, document: canvasDocumentSchema.parse(row.document) } : null
+  return row ? { seq: row.seq, document: documentFromStore(row.document) } : null
 }
 
 /**

@@ -2,7 +2,7 @@
 // + thumbnail, content-addressed), restore (new ops + a new version: history is never
 // rewritten), fork (a new artwork whose lineage points at a version), and replay data.
 import { randomUUID } from 'node:crypto'
-import { assertDocumentSize, canvasDocumentSchema, emptyDocument, type CanvasDocument } from '../canvas/document'
+import { assertDocumentSize, documentFromStore, emptyDocument, type CanvasDocument } from '../canvas/document'
 import { diffDocuments } from '../canvas/diff'
 import { canvasObjectSchema, type CanvasObject } from '../canvas/objects'
 import { currentDocument, submitOp } from '../collab/op-log'
@@ -178,7 +178,7 @@ async function findVersion(prisma: PrismaClient, artworkId: string, number: numb
  */
 export async function restoreVersion(prisma: PrismaClient, input: { artworkId: string; number: number; authorId: string }) {
   const target = await findVersion(prisma, input.artworkId, input.number)
-  const targetDoc = canvasDocumentSchema.parse(target.document)
+  const targetDoc = documentFromStore(target.document)
   // a version stored before the limit existed: refuse before any op is written
   assertDocumentSize(targetDoc)
   const stored: StoredOp[] = []
@@ -210,7 +210,7 @@ export async function forkVersion(prisma: PrismaClient, input: { artworkId: stri
   const source = await findVersion(prisma, input.artworkId, input.number)
   const original = await prisma.artwork.findUniqueOrThrow({ where: { id: input.artworkId }, select: { title: true } })
   const base = await prisma.version.findUnique({ where: { artworkId_number: { artworkId: input.artworkId, number: 1 } }, select: { provenance: true } })
-  const document = canvasDocumentSchema.parse(source.document)
+  const document = documentFromStore(source.document)
   assertDocumentSize(document)
   const title = `${original.title} (fork)`.slice(0, 120)
   return prisma.$transaction(async (tx) => {
@@ -245,7 +245,7 @@ export async function replayData(prisma: PrismaClient, artworkId: string, uptoSe
     select: { seq: true, kind: true, objectId: true, payload: true, authorId: true, createdAt: true },
   })
   return {
-    base: canvasDocumentSchema.parse(first.document),
+    base: documentFromStore(first.document),
     ops: ops.map((o) => ({ seq: o.seq, kind: o.kind, objectId: o.objectId, payload: o.payload, authorId: o.authorId, at: o.createdAt.toISOString() })),
   }
 }
