@@ -9,6 +9,7 @@ import { mergeGuestIntoAccount } from '../db/accounts'
 import { getDatabase, relinkUser } from '../server/runtime'
 import { authSecret } from './secret'
 import { guestName } from './guest-names'
+import { siteOrigins } from './origin'
 
 export const GUEST_EMAIL_DOMAIN = 'guest.ganvas.invalid'
 
@@ -29,7 +30,7 @@ export function createAuth(prisma: PrismaClient, secret: string, hooks: AuthHook
     emailAndPassword: { enabled: true, minPasswordLength: 8, maxPasswordLength: 128, autoSignIn: true },
     session: { expiresIn: 60 * 60 * 24 * 30, updateAge: 60 * 60 * 24 },
     // CSRF defence: a cookie-bearing POST must come from the origin it is addressed to.
-    trustedOrigins: (request?: Request) => (request ? [requestOrigin(request)] : []),
+    trustedOrigins: (request?: Request) => (request ? siteOrigins(request) : []),
     telemetry: { enabled: false },
     // every browser that opens a shared link becomes a guest: allow more than the default 3
     // sign-ins per 10 s per address for that one endpoint (people behind one NAT, classrooms)
@@ -71,13 +72,6 @@ function baseUrlConfig() {
   return { allowedHosts: hosts?.length ? hosts : ['localhost:*', '127.0.0.1:*', '[::1]:*'], protocol: 'http' as const, fallback }
 }
 
-/** The origin the browser addressed (Host header; behind a proxy, X-Forwarded-Proto/Host). */
-export function requestOrigin(request: Request): string {
-  const h = request.headers
-  const host = h.get('x-forwarded-host') ?? h.get('host') ?? new URL(request.url).host
-  const proto = h.get('x-forwarded-proto') ?? new URL(request.url).protocol.replace(':', '')
-  return `${proto}://${host}`
-}
 
 export type Auth = ReturnType<typeof createAuth>
 

@@ -3,6 +3,7 @@
 import { NextResponse } from 'next/server'
 import { z } from 'zod'
 import { DocumentTooLargeError } from '../canvas/document'
+import { crossSiteRefusal } from '../auth/origin'
 
 export type ErrorCode =
   | 'bad_json'
@@ -87,9 +88,14 @@ async function readLimitedText(req: Request, maxBytes: number): Promise<string> 
 
 type Handler<C> = (req: Request, ctx: C) => Promise<Response>
 
-/** Wraps a route handler so that HttpError and unexpected errors become JSON answers. */
+/**
+ * Wraps a route handler so that HttpError and unexpected errors become JSON answers, and so that
+ * no state-changing request from another site (CSRF) reaches it (403).
+ */
 export function withErrors<C>(handler: Handler<C>): Handler<C> {
   return async (req, ctx) => {
+    const crossSite = crossSiteRefusal(req)
+    if (crossSite) return jsonError(403, 'forbidden', `Refused: ${crossSite}.`)
     try {
       return await handler(req, ctx)
     } catch (e) {

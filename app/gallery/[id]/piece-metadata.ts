@@ -6,7 +6,7 @@ import type { Metadata } from 'next'
  * The origin the app is reached at, for absolute URLs in metadata (og:image must be absolute for
  * link previews). BETTER_AUTH_URL is the configured public URL (as in lib/auth/auth.ts, which
  * reads the same variable for sign-in); when it is unset, the origin the browser addressed, as
- * lib/auth/auth.ts' requestOrigin reads it (X-Forwarded-Host/Proto behind a proxy, else Host).
+ * lib/auth/origin.ts' requestOrigin reads it (X-Forwarded-Host/Proto behind a proxy, else Host).
  * The page is dynamic and answered with no-store, so a request's own Host cannot be cached for
  * others. Anything unparsable falls back to this machine.
  */
