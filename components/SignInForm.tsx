@@ -24,7 +24,7 @@ export function SignInForm({ initialMode = 'signin', next = null }: { initialMod
     e.preventDefault()
     setBusy(true)
     setError(null)
-    const res = mode === 'signin' ? await authClient.signIn.email({ email, password }) : await authClient.signUp.email({ email, password, name: name.trim() || email.split('@')[0]! })
+    const res = mode === 'signin' ? await authClient.signIn.email({ email, password }) : await authClient.signUp.email({ email, password, name: (name.trim() || email.split('@')[0]!).slice(0, 40) })
     setBusy(false)
     if (res.error) {
       // a guest's sign-up that failed on the server (the move of their work, say) left them the

@@ -2,6 +2,7 @@
 // display name; sessions are rows in the database behind an HttpOnly cookie. We never hash
 // passwords or sign cookies ourselves.
 import { betterAuth } from 'better-auth'
+import { APIError } from 'better-auth/api'
 import { prismaAdapter } from 'better-auth/adapters/prisma'
 import { anonymous } from 'better-auth/plugins'
 import type { PrismaClient } from '../db/client'
@@ -21,6 +22,20 @@ export interface AuthHooks {
   onGuestLinked?: (guestId: string, user: SessionUser) => void
 }
 
+/** The longest display name (guests' and accounts'): it is shown on every gallery card and cursor. */
+export const DISPLAY_NAME_MAX = 40
+/** Email addresses longer than this are not addresses (RFC 5321 caps a path at 256). */
+const EMAIL_MAX = 254
+
+/** Refuses (400, nothing stored) a name or email over its limit; names are stored trimmed. */
+function checkUserStrings(user: { name?: unknown; email?: unknown }): void {
+  if (typeof user.name === 'string' && [...user.name.trim()].length > DISPLAY_NAME_MAX) {
+    throw new APIError('BAD_REQUEST', { message: `A display name is at most ${DISPLAY_NAME_MAX} characters.` })
+  }
+  if (typeof user.name === 'string' && user.name.trim() === '') throw new APIError('BAD_REQUEST', { message: 'A display name cannot be empty.' })
+  if (typeof user.email === 'string' && user.email.length > EMAIL_MAX) throw new APIError('BAD_REQUEST', { message: `An email address is at most ${EMAIL_MAX} characters.` })
+}
+
 export function createAuth(prisma: PrismaClient, secret: string, hooks: AuthHooks = {}) {
   return betterAuth({
     appName: 'GANvas',
@@ -32,6 +47,23 @@ export function createAuth(prisma: PrismaClient, secret: string, hooks: AuthHook
     // CSRF defence: a cookie-bearing POST must come from the origin it is addressed to.
     trustedOrigins: (request?: Request) => (request ? siteOrigins(request) : []),
     telemetry: { enabled: false },
+    // every user string is capped (issue 22: a 200,000-character name went into every gallery page)
+    databaseHooks: {
+      user: {
+        create: {
+          before: async (user) => {
+            checkUserStrings(user)
+            return { data: { ...user, name: user.name.trim() } }
+          },
+        },
+        update: {
+          before: async (user) => {
+            checkUserStrings(user)
+            return typeof user.name === 'string' ? { data: { ...user, name: user.name.trim() } } : undefined
+          },
+        },
+      },
+    },
     // every browser that opens a shared link becomes a guest: allow more than the default 3
     // sign-ins per 10 s per address for that one endpoint (people behind one NAT, classrooms)
     rateLimit: { customRules: { '/sign-in/anonymous': { window: 10, max: 30 } } },

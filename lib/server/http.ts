@@ -88,6 +88,17 @@ async function readLimitedText(req: Request, maxBytes: number): Promise<string> 
 
 type Handler<C> = (req: Request, ctx: C) => Promise<Response>
 
+/** Whether a URL's decoded path or query holds a NUL (or cannot be decoded). */
+export function hasNul(url: string): boolean {
+  const u = new URL(url)
+  try {
+    if (decodeURIComponent(u.pathname).includes('\u0000')) return true
+  } catch {
+    return true
+  }
+  return [...u.searchParams.values()].some((v) => v.includes('\u0000'))
+}
+
 /**
  * Wraps a route handler so that HttpError and unexpected errors become JSON answers, and so that
  * no state-changing request from another site (CSRF) reaches it (403).
@@ -96,6 +107,8 @@ export function withErrors<C>(handler: Handler<C>): Handler<C> {
   return async (req, ctx) => {
     const crossSite = crossSiteRefusal(req)
     if (crossSite) return jsonError(403, 'forbidden', `Refused: ${crossSite}.`)
+    // a NUL in an id reached PostgreSQL, which refuses the string (issue 22: 500 for share/%00)
+    if (hasNul(req.url)) return jsonError(400, 'invalid', 'The address holds a NUL character or a malformed escape.')
     try {
       return await handler(req, ctx)
     } catch (e) {

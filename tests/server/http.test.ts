@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { z } from 'zod'
-import { HttpError, readJson, withErrors } from '../../lib/server/http'
+import { hasNul, HttpError, readJson, withErrors } from '../../lib/server/http'
 
 const schema = z.object({ title: z.string().max(10) }).strict()
 const post = (body: BodyInit, type = 'application/json') =>
@@ -68,5 +68,22 @@ describe('withErrors', () => {
     const r2 = await h2(new Request('http://t/'), {})
     expect(r2.status).toBe(500)
     expect(JSON.stringify(await r2.json())).not.toContain('secret internals')
+  })
+})
+
+describe('a NUL in the address (issue 22: answered 500)', () => {
+  it('is refused with 400 before the handler runs', async () => {
+    let ran = 0
+    const handler = withErrors(async () => {
+      ran++
+      return new Response('{}')
+    })
+    for (const url of ['http://h/api/artworks/x/share/%00', 'http://h/api/gallery/%00/like', 'http://h/api/ratings?modelId=a%00b', 'http://h/api/x/%E0%A4%A']) {
+      const res = await handler(new Request(url, { method: 'DELETE' }), {})
+      expect(res.status, url).toBe(400)
+    }
+    expect(ran).toBe(0)
+    expect((await handler(new Request('http://h/api/gallery/abc/like', { method: 'PUT' }), {})).status).toBe(200)
+    expect(hasNul('http://h/a%20b?x=1')).toBe(false)
   })
 })
