@@ -152,7 +152,9 @@ export function registerRooms(io: Server, deps: RoomDeps): Rooms {
       }
     })
 
-    // cursors and strokes in progress: volatile (may be dropped), relayed to the room only
+    // cursors and strokes in progress: volatile (may be dropped), relayed to the room only; a
+    // stroke in progress only from someone who may draw (a view link could otherwise draw on
+    // everyone's screen, issue 22)
     for (const [event, schema] of [
       [EVENTS.cursor, cursorSchema],
       [EVENTS.stroke, strokePreviewSchema],
@@ -162,6 +164,7 @@ export function registerRooms(io: Server, deps: RoomDeps): Rooms {
         if (!parsed.success) return
         const room = roomName(parsed.data.artworkId)
         if (!socket.rooms.has(room) || !data.user) return
+        if (event === EVENTS.stroke && !canWrite(data.joined[parsed.data.artworkId]?.role ?? null)) return
         const from = { socketId: socket.id, userId: data.user.id, name: data.user.name, color: colorFor(data.user.id) }
         socket.volatile.to(room).emit(event, { ...parsed.data, from })
       })

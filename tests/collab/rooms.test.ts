@@ -112,6 +112,30 @@ describe('join', () => {
     expect(await join(s, { artworkId, token: revoked })).toMatchObject({ ok: false, error: { code: 'not_found' } })
   })
 
+  it('relays a view link member\'s cursor but not their stroke in progress; an editor\'s both', async () => {
+    const { prisma } = await getDatabase()
+    const owner = await sessionUser(new Headers({ cookie: ownerCookie }))
+    const view = randomBytes(16).toString('base64url')
+    await prisma.shareLink.create({ data: { artworkId, token: view, role: 'view', createdById: owner!.id } })
+    const watcher = await client(ownerCookie)
+    ok(await join(watcher, { artworkId }))
+    const viewer = await client(strangerCookie)
+    ok(await join(viewer, { artworkId, token: view }))
+    const strokes: unknown[] = []
+    watcher.on('stroke', (p: unknown) => strokes.push(p))
+    const cursor = nextEvent<{ from: { name: string } }>(watcher, 'cursor')
+    viewer.emit('stroke', { artworkId, strokeId: 'v1', points: [[1, 1], [50, 50]], color: '#ff0000', width: 4 })
+    viewer.emit('cursor', { artworkId, x: 10, y: 20 })
+    expect((await cursor).from.name).toBe('Stranger')
+    // an editor's stroke in progress still goes through (and arrives after anything sent before it)
+    const editor = await client(ownerCookie)
+    ok(await join(editor, { artworkId }))
+    const edited = nextEvent<{ strokeId: string }>(watcher, 'stroke')
+    editor.emit('stroke', { artworkId, strokeId: 'e1', points: [[2, 2]], color: '#00ff00', width: 4 })
+    expect((await edited).strokeId).toBe('e1')
+    expect(strokes.map((p) => (p as { strokeId: string }).strokeId)).toEqual(['e1'])
+  })
+
   it('rejects malformed payloads with an error event and joins nothing', async () => {
     const s = await client(ownerCookie)
     const bad: unknown[] = [null, 'artwork', { artworkId: 'NOT AN ID' }, { artworkId, sinceSeq: -1 }, { artworkId, extra: true }, { artworkId, token: '<script>' }]
