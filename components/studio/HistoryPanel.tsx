@@ -133,19 +133,21 @@ export function HistoryPanel({ artworkId, token, canWrite, isOwner, title, prepa
                     Publish
                   </button>
                 )}
-                <button
-                  type="button"
-                  disabled={busy !== null}
-                  onClick={() =>
-                    run(`fork-${v.number}`, async () => {
-                      const r = await post(`/api/artworks/${artworkId}/versions/${v.number}/fork`)
-                      if (r.artwork) router.push(`/studio/${r.artwork.id}`)
-                    })
-                  }
-                  className="rounded border border-black/15 px-2 py-0.5 hover:border-black/40 disabled:opacity-50"
-                >
-                  {busy === `fork-${v.number}` ? 'Forking…' : 'Fork'}
-                </button>
+                {canWrite && (
+                  <button
+                    type="button"
+                    disabled={busy !== null}
+                    onClick={() =>
+                      run(`fork-${v.number}`, async () => {
+                        const r = await post(`/api/artworks/${artworkId}/versions/${v.number}/fork`)
+                        if (r.artwork) router.push(`/studio/${r.artwork.id}`)
+                      })
+                    }
+                    className="rounded border border-black/15 px-2 py-0.5 hover:border-black/40 disabled:opacity-50"
+                  >
+                    {busy === `fork-${v.number}` ? 'Forking…' : 'Fork'}
+                  </button>
+                )}
               </div>
               {publishing === v.number && (
                 <div className="mt-2">

@@ -104,6 +104,15 @@ describe('version routes for a collaborator who joined by a share link', () => {
     const back = await restore.POST(request(`/api/artworks/${id}/versions/1/restore`, { body: {}, cookie: viewer, token }), versionParams(id, 1))
     expect(back.status).toBe(403)
     expect(await versionNumbers(id)).toEqual([1])
+    // a view link shows a private artwork, it does not hand out copies of it (issue 22)
+    const { prisma } = await getDatabase()
+    const artworksBefore = await prisma.artwork.count()
+    const copy = await fork.POST(request(`/api/artworks/${id}/versions/1/fork`, { body: {}, cookie: viewer, token }), versionParams(id, 1))
+    expect(copy.status).toBe(403)
+    expect(await prisma.artwork.count()).toBe(artworksBefore)
+    // once the owner makes it public, anyone who can see it may fork it
+    await prisma.artwork.update({ where: { id }, data: { visibility: 'public' } })
+    expect((await fork.POST(request(`/api/artworks/${id}/versions/1/fork`, { body: {}, cookie: viewer }), versionParams(id, 1))).status).toBe(201)
   })
 })
 
