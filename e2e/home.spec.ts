@@ -49,3 +49,14 @@ test('an unknown page shows the not-found screen', async ({ page }) => {
   expect(res?.status()).toBe(404)
   await expect(page.getByRole('heading', { name: 'Nothing here' })).toBeVisible()
 })
+
+test('every answer carries the hardening headers (no framing by other sites, no sniffing)', async ({ request }) => {
+  for (const path of ['/', '/gallery', '/api/health']) {
+    const res = await request.get(path)
+    const h = res.headers()
+    expect(h['x-frame-options'], path).toBe('DENY')
+    expect(h['x-content-type-options'], path).toBe('nosniff')
+    expect(h['content-security-policy'], path).toContain("frame-ancestors 'none'")
+    expect(h['referrer-policy'], path).toBe('same-origin')
+  }
+})
