@@ -64,6 +64,24 @@ export function utf8Length(s: string): number {
   return n
 }
 
+/** No JSON from outside nests deeper than this (a document is ~6 levels deep). */
+export const MAX_JSON_DEPTH = 32
+
+/**
+ * Whether a parsed JSON value nests deeper than `limit`, checked without recursion: validating
+ * a value nested thousands of levels deep overflowed the stack (issue 22), so it is refused first.
+ */
+export function nestedDeeperThan(value: unknown, limit = MAX_JSON_DEPTH): boolean {
+  const stack: Array<[unknown, number]> = [[value, 0]]
+  while (stack.length) {
+    const [v, depth] = stack.pop() as [unknown, number]
+    if (v === null || typeof v !== 'object') continue
+    if (depth >= limit) return true
+    for (const child of Array.isArray(v) ? v : Object.values(v)) if (child !== null && typeof child === 'object') stack.push([child, depth + 1])
+  }
+  return false
+}
+
 /** UTF-8 bytes of a value's JSON (0 for undefined, which JSON leaves out). */
 export function jsonBytes(value: unknown): number {
   const json = JSON.stringify(value) as string | undefined

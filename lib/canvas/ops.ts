@@ -3,7 +3,7 @@
 // applied op yields its inverse, which is how undo works (undo sends the inverse as a new op).
 import { z } from 'zod'
 import { canvasObjectSchema, objectIdSchema, propertySchemas, type CanvasObject } from './objects'
-import { MAX_OBJECTS, jsonBytes, objectOf, utf8Length, type CanvasDocument } from './document'
+import { MAX_JSON_DEPTH, MAX_OBJECTS, jsonBytes, nestedDeeperThan, objectOf, utf8Length, type CanvasDocument } from './document'
 
 /**
  * The largest op accepted, as the length of its JSON (UTF-16 code units, so up to ~3x that in
@@ -72,6 +72,7 @@ export function opSizeDelta(doc: CanvasDocument, op: CanvasOp): number {
 
 /** Parses untrusted input into an op, enforcing the size limit first. */
 export function parseOp(input: unknown): { ok: true; op: CanvasOp } | { ok: false; message: string } {
+  if (nestedDeeperThan(input)) return { ok: false, message: `op nests deeper than ${MAX_JSON_DEPTH} levels` }
   let size: number
   try {
     size = JSON.stringify(input)?.length ?? 0

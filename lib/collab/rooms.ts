@@ -139,7 +139,14 @@ export function registerRooms(io: Server, deps: RoomDeps): Rooms {
       // membership of the room is re-checked on every op: a revoked link leaves the room at once
       if (!role || !socket.rooms.has(roomName(artworkId))) return reject(EVENTS.op, { code: 'forbidden', message: 'Join the artwork before editing it.' }, ack)
       if (!canWrite(role) || !data.user) return reject(EVENTS.op, { code: 'forbidden', message: 'This link is view-only.' }, ack)
-      const op = parseOp(parsed.data.op)
+      let op: ReturnType<typeof parseOp>
+      try {
+        op = parseOp(parsed.data.op)
+      } catch (e) {
+        // every op gets an answer, whatever its content does to the validator
+        console.warn('[collab] op validation failed:', e instanceof Error ? e.message : e)
+        return reject(EVENTS.op, { code: 'invalid', message: 'The op could not be read.' }, ack)
+      }
       if (!op.ok) return reject(EVENTS.op, { code: 'invalid', message: op.message }, ack)
       try {
         const result = await submit({ artworkId, authorId: data.user.id, opId, op: op.op }, socket.id)

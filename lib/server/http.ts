@@ -2,7 +2,7 @@
 // {error: {code, message}} with a 4xx/5xx status, and a rejected body changes nothing.
 import { NextResponse } from 'next/server'
 import { z } from 'zod'
-import { DocumentTooLargeError } from '../canvas/document'
+import { DocumentTooLargeError, MAX_JSON_DEPTH, nestedDeeperThan } from '../canvas/document'
 import { crossSiteRefusal } from '../auth/origin'
 
 export type ErrorCode =
@@ -60,6 +60,7 @@ export async function readJson<S extends z.ZodType>(req: Request, schema: S, max
   } catch (e) {
     throw new HttpError(400, 'bad_json', `Body is not valid JSON: ${e instanceof Error ? e.message : String(e)}`)
   }
+  if (nestedDeeperThan(value)) throw new HttpError(400, 'invalid', `Body nests deeper than ${MAX_JSON_DEPTH} levels.`)
   const parsed = schema.safeParse(value)
   if (!parsed.success) {
     const issues = parsed.error.issues.map((i) => ({ path: i.path.join('.') || '(body)', message: i.message }))

@@ -136,6 +136,28 @@ describe('join', () => {
     expect(strokes.map((p) => (p as { strokeId: string }).strokeId)).toEqual(['e1'])
   })
 
+  it('answers an op nested 3,000 levels deep with an error, and no handler crashes (issue 22)', async () => {
+    const s = await client(ownerCookie)
+    ok(await join(s, { artworkId }))
+    let deep: unknown = 1
+    for (let i = 0; i < 3000; i++) deep = { a: deep }
+    const crashes: unknown[] = []
+    const onCrash = (e: unknown) => crashes.push(e)
+    process.on('unhandledRejection', onCrash)
+    try {
+      for (const op of [{ kind: 'update', objectId: 'a', data: { set: { left: deep } } }, deep]) {
+        const ack = (await s.timeout(5000).emitWithAck('op', { artworkId, opId: randomUUID(), op })) as { ok: boolean; error?: { code: string; message: string } }
+        expect(ack).toMatchObject({ ok: false, error: { code: 'invalid' } })
+      }
+      for (const event of ['join', 'cursor', 'stroke', 'leave']) s.emit(event, deep)
+      // the connection still answers afterwards
+      expect(ok(await join(s, { artworkId })).role).toBe('owner')
+      expect(crashes).toEqual([])
+    } finally {
+      process.off('unhandledRejection', onCrash)
+    }
+  })
+
   it('rejects malformed payloads with an error event and joins nothing', async () => {
     const s = await client(ownerCookie)
     const bad: unknown[] = [null, 'artwork', { artworkId: 'NOT AN ID' }, { artworkId, sinceSeq: -1 }, { artworkId, extra: true }, { artworkId, token: '<script>' }]

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { z } from 'zod'
 import { hasNul, HttpError, readJson, withErrors } from '../../lib/server/http'
+import { nestedDeeperThan } from '../../lib/canvas/document'
 
 const schema = z.object({ title: z.string().max(10) }).strict()
 const post = (body: BodyInit, type = 'application/json') =>
@@ -51,6 +52,21 @@ describe('readJson', () => {
   it('answers 415 for a body that is not JSON', async () => {
     const e = await errorOf(readJson(post('title=x', 'application/x-www-form-urlencoded'), schema))
     expect([e.status, e.code]).toEqual([415, 'unsupported_media_type'])
+  })
+})
+
+describe('readJson on a deeply nested body', () => {
+  it('answers 400 before validating it (a 3,000-level body overflowed the validator)', async () => {
+    let deep: unknown = 1
+    for (let i = 0; i < 3000; i++) deep = [deep]
+    const req = new Request('http://h/x', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ deep }) })
+    const err = await readJson(req, z.object({ deep: z.json() })).catch((e: unknown) => e)
+    expect(err).toBeInstanceOf(HttpError)
+    expect(err).toMatchObject({ status: 400, code: 'invalid' })
+    // levels are containers along a path: {a: [{b: 1}]} has 3
+    expect(nestedDeeperThan({ a: [{ b: 1 }] }, 3)).toBe(false)
+    expect(nestedDeeperThan({ a: [{ b: {} }] }, 3)).toBe(true)
+    expect(nestedDeeperThan('flat', 0)).toBe(false)
   })
 })
 
