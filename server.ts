@@ -8,6 +8,8 @@ import { attachRealtime } from './lib/server/realtime'
 import { openDatabase } from './lib/db/client'
 import { closeDatabase, getDatabase, provideDatabase } from './lib/server/runtime'
 import { installShutdown } from './lib/server/shutdown'
+import { settleEveryRequest, trustedProxies } from './lib/auth/network'
+import { closeAuth } from './lib/auth/auth'
 
 process.env.NEXT_TELEMETRY_DISABLED ??= '1'
 
@@ -22,7 +24,14 @@ process.on('unhandledRejection', (reason) => {
   console.error('[server] unhandled rejection:', reason instanceof Error ? reason.message : reason)
 })
 
+// Reverse proxies whose X-Forwarded-* headers are believed (a malformed entry stops the start).
+const proxies = trustedProxies()
+if (proxies.entries.length) console.log(`> trusting X-Forwarded-* from ${proxies.entries.join(', ')}`)
+
 const httpServer = createServer()
+// Before anything reads a request (Next, the auth library, socket.io): the client's address from
+// the connection (or a trusted proxy), and no X-Forwarded-* that a client made up.
+settleEveryRequest(httpServer, proxies)
 const app = next({ dev, hostname, port, httpServer })
 const handle = app.getRequestHandler()
 
@@ -52,5 +61,6 @@ installShutdown({
     ['realtime', () => realtime.close()],
     ['next', () => app.close()],
     ['database', () => closeDatabase()],
+    ['auth', () => closeAuth()],
   ],
 })

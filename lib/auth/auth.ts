@@ -11,6 +11,9 @@ import { getDatabase, relinkUser } from '../server/runtime'
 import { authSecret } from './secret'
 import { guestName } from './guest-names'
 import { siteOrigins } from './origin'
+import { CLIENT_ADDRESS_HEADER, parseTrustedProxies, trustedProxies, type ProxyTrust } from './network'
+import { redisThrottle, type ThrottleStore } from './throttle'
+import { Redis } from 'ioredis'
 
 export const GUEST_EMAIL_DOMAIN = 'guest.ganvas.invalid'
 
@@ -36,11 +39,33 @@ function checkUserStrings(user: { name?: unknown; email?: unknown }): void {
   if (typeof user.email === 'string' && user.email.length > EMAIL_MAX) throw new APIError('BAD_REQUEST', { message: `An email address is at most ${EMAIL_MAX} characters.` })
 }
 
-export function createAuth(prisma: PrismaClient, secret: string, hooks: AuthHooks = {}) {
+/** How this deployment is reached: proxies, shared throttle counters, cookies. */
+export interface AuthNetwork {
+  /** reverse proxies whose X-Forwarded-* are believed (GANVAS_TRUSTED_PROXIES) */
+  proxies: ProxyTrust
+  /** where sign-in throttle counters live; the library's per-process memory when absent */
+  throttle?: ThrottleStore
+  /** throttle outside production too (tests); the library throttles in production only */
+  throttleAlways?: boolean
+  /** GANVAS_COOKIE_SECURE=1|0; unset: Secure behind a trusted proxy or on an https BETTER_AUTH_URL */
+  secureCookies?: boolean
+}
+
+export function createAuth(prisma: PrismaClient, secret: string, hooks: AuthHooks = {}, network: AuthNetwork = { proxies: trustedProxies() }) {
+  const behindProxy = network.proxies.entries.length > 0
+  // Behind a proxy that terminates TLS the app sees plain http: the cookie must still be Secure.
+  const secureCookies = network.secureCookies ?? (behindProxy && !process.env.BETTER_AUTH_URL?.trim() ? true : undefined)
   return betterAuth({
     appName: 'GANvas',
     secret,
-    baseURL: baseUrlConfig(),
+    baseURL: baseUrlConfig(behindProxy),
+    advanced: {
+      // the address server.ts resolved (peer, or the client a trusted proxy forwarded for); a
+      // client's own X-Forwarded-For never reaches the throttle
+      ipAddress: { ipAddressHeaders: [CLIENT_ADDRESS_HEADER] },
+      ...(behindProxy ? { trustedProxyHeaders: true } : {}),
+      ...(secureCookies !== undefined ? { useSecureCookies: secureCookies } : {}),
+    },
     database: prismaAdapter(prisma, { provider: 'postgresql' }),
     emailAndPassword: { enabled: true, minPasswordLength: 8, maxPasswordLength: 128, autoSignIn: true },
     session: { expiresIn: 60 * 60 * 24 * 30, updateAge: 60 * 60 * 24 },
@@ -66,7 +91,12 @@ export function createAuth(prisma: PrismaClient, secret: string, hooks: AuthHook
     },
     // every browser that opens a shared link becomes a guest: allow more than the default 3
     // sign-ins per 10 s per address for that one endpoint (people behind one NAT, classrooms)
-    rateLimit: { customRules: { '/sign-in/anonymous': { window: 10, max: 30 } } },
+    // (sign-in, sign-up and password changes keep the library's 3 per 10 s per address)
+    rateLimit: {
+      customRules: { '/sign-in/anonymous': { window: 10, max: 30 } },
+      ...(network.throttleAlways ? { enabled: true } : {}),
+      ...(network.throttle ? { customStorage: network.throttle } : {}),
+    },
     plugins: [
       anonymous({
         emailDomainName: GUEST_EMAIL_DOMAIN,
@@ -96,12 +126,54 @@ export function createAuth(prisma: PrismaClient, secret: string, hooks: AuthHook
  * BETTER_AUTH_URL pins one public URL (production). Otherwise the URL is taken per request from
  * the Host header, allowed only for the hosts in GANVAS_ALLOWED_HOSTS (default: this machine).
  */
-function baseUrlConfig() {
+function baseUrlConfig(behindProxy: boolean) {
   const fixed = process.env.BETTER_AUTH_URL?.trim()
   if (fixed) return fixed
   const hosts = process.env.GANVAS_ALLOWED_HOSTS?.split(',').map((h) => h.trim()).filter(Boolean)
   const fallback = `http://localhost:${process.env.PORT ?? 3000}`
-  return { allowedHosts: hosts?.length ? hosts : ['localhost:*', '127.0.0.1:*', '[::1]:*'], protocol: 'http' as const, fallback }
+  // behind a trusted proxy, its X-Forwarded-Proto says whether the browser used https
+  const protocol = behindProxy ? ('auto' as const) : ('http' as const)
+  return { allowedHosts: hosts?.length ? hosts : ['localhost:*', '127.0.0.1:*', '[::1]:*'], protocol, fallback }
+}
+
+/** The deployment's network settings from the environment (server.ts and getAuth). */
+export function authNetworkFromEnv(env: NodeJS.ProcessEnv = process.env): AuthNetwork {
+  const secure = env.GANVAS_COOKIE_SECURE?.trim()
+  if (secure !== undefined && secure !== '' && secure !== '0' && secure !== '1') throw new Error('GANVAS_COOKIE_SECURE must be 0 or 1')
+  const redisUrl = env.REDIS_URL?.trim()
+  return {
+    proxies: parseTrustedProxies(env.GANVAS_TRUSTED_PROXIES),
+    // one connection, opened on the first throttled request (the library throttles in production)
+    ...(redisUrl ? { throttle: lazyRedisThrottle(redisUrl) } : {}),
+    ...(secure === '0' || secure === '1' ? { secureCookies: secure === '1' } : {}),
+  }
+}
+
+// On globalThis: server.ts and Next's bundled route handlers load this module separately, and
+// shutdown must close the connection the handlers opened.
+const REDIS_KEY = Symbol.for('ganvas.auth.throttleRedis')
+const redisHolder = globalThis as typeof globalThis & { [REDIS_KEY]?: Redis }
+
+function lazyRedisThrottle(url: string): ThrottleStore {
+  let store: ThrottleStore | undefined
+  return {
+    consume(key, rule) {
+      if (!store) {
+        const redis = new Redis(url, { maxRetriesPerRequest: 1 })
+        redis.on('error', () => {}) // reported by the store when a count fails
+        redisHolder[REDIS_KEY] = redis
+        store = redisThrottle(redis)
+      }
+      return store.consume(key, rule)
+    },
+  }
+}
+
+/** Closes the throttle's Redis connection, if one was opened (shutdown). */
+export async function closeAuth(): Promise<void> {
+  const r = redisHolder[REDIS_KEY]
+  redisHolder[REDIS_KEY] = undefined
+  if (r) await r.quit().catch(() => r.disconnect())
 }
 
 
@@ -113,7 +185,7 @@ const holder = globalThis as typeof globalThis & { [KEY]?: Promise<Auth> }
 /** The process's auth instance, bound to the process's database. */
 export function getAuth(): Promise<Auth> {
   holder[KEY] ??= getDatabase().then(
-    (db) => createAuth(db.prisma, authSecret(), { onGuestLinked: relinkUser }),
+    (db) => createAuth(db.prisma, authSecret(), { onGuestLinked: relinkUser }, authNetworkFromEnv()),
     (e: unknown) => {
       holder[KEY] = undefined
       throw e
