@@ -2,7 +2,7 @@
 // document in server order, an outbox of this client's unacknowledged ops applied on top
 // (optimistic), catch-up after reconnects, and per-user undo/redo as inverse ops.
 import type { CanvasDocument } from '../canvas/document'
-import { applyOpInPlace, cloneDocument, type CanvasOp } from '../canvas/ops'
+import { applyOpInPlace, cloneDocument, parseOp, type CanvasOp } from '../canvas/ops'
 import type { StoredOp } from './protocol'
 import { toCanvasOp } from './op-codec'
 
@@ -106,7 +106,16 @@ export class SyncEngine {
   }
 
   /** Applies ops to the visible doc as one unit; returns their inverses (in undo order) or null. */
-  private applyLocal(ops: CanvasOp[]): CanvasOp[] | null {
+  private applyLocal(given: CanvasOp[]): CanvasOp[] | null {
+    // Each op in the form the server stores (the schema's defaults filled, unknown keys gone):
+    // an op kept as built here could make this client's document differ from everyone else's.
+    // One the server would refuse is refused here, before it is shown.
+    const ops: CanvasOp[] = []
+    for (const op of given) {
+      const parsed = parseOp(op)
+      if (!parsed.ok) return null
+      ops.push(parsed.op)
+    }
     const previous = this.visible
     const next = cloneDocument(previous)
     const inverses: CanvasOp[] = []

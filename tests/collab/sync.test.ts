@@ -4,7 +4,7 @@ import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { emptyDocument, type CanvasDocument } from '../../lib/canvas/document'
 import { canvasObjectSchema } from '../../lib/canvas/objects'
-import { applyOpInPlace, cloneDocument, type CanvasOp } from '../../lib/canvas/ops'
+import { applyOpInPlace, cloneDocument, parseOp, type CanvasOp } from '../../lib/canvas/ops'
 import type { StoredOp } from '../../lib/collab/protocol'
 import { SyncEngine, type PendingOp } from '../../lib/collab/sync'
 
@@ -39,6 +39,32 @@ function client(name: string, start: { document: CanvasDocument; seq: number } =
 }
 
 describe('SyncEngine', () => {
+  it('keeps its own op in the form the server stores (defaults filled), so its document matches the room', () => {
+    const a = client('a')
+    const b = client('b')
+    // built by hand without the defaulted fields (angle, scale, opacity, stroke, fill...)
+    const bare = { kind: 'add', objectId: 'r', data: { object: { id: 'r', type: 'rect', left: 5, top: 6, width: 10, height: 10 } } }
+    expect(a.engine.commit([bare as unknown as CanvasOp])).toBe(true)
+    const sent = a.sent[0]!
+    // what the server does: parse what arrived over the wire, store and broadcast that
+    const stored = parseOp(JSON.parse(JSON.stringify(sent.op)))
+    if (!stored.ok) throw new Error(stored.message)
+    expect(sent.op).toEqual(stored.op)
+    a.engine.acknowledge(sent.opId, 1)
+    b.engine.receive({ seq: 1, opId: sent.opId, authorId: 'a', kind: 'add', objectId: 'r', payload: stored.op.data })
+    expect(a.engine.document).toEqual(b.engine.document)
+    expect(a.engine.document.objects.r).toMatchObject({ angle: 0, scaleX: 1, opacity: 1, fill: null })
+  })
+
+  it('refuses locally, changing nothing, an op the server would refuse', () => {
+    const a = client('a')
+    for (const object of [{ id: 'r', type: 'rect', left: 5, top: 6, width: -10, height: 10 }, { id: 'r', type: 'rect', left: 5, top: 6, width: 10, height: 10, extra: 1 }]) {
+      expect(a.engine.commit([{ kind: 'add', objectId: 'r', data: { object } } as unknown as CanvasOp])).toBe(false)
+    }
+    expect(a.sent).toHaveLength(0)
+    expect(a.engine.document.order).toEqual([])
+  })
+
   it('applies local ops at once and confirms them on ack', () => {
     const c = client('a')
     expect(c.engine.commit([{ kind: 'add', objectId: 'r', data: { object: rect('r') } }])).toBe(true)
