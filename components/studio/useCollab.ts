@@ -106,6 +106,7 @@ export function useCollab(artworkId: string, token: string | null): CollabSessio
           onConnection: (connection) => update({ connection }),
           onError: (error) => update({ error }),
           onRejected: (_p, message) => update({ notice: `An edit was refused: ${message}` }),
+          onThrottled: (ms) => update({ notice: `Many changes at once: the rest are sent in ${Math.ceil(ms / 1000)} s.` }),
         })
         connectionRef.current = connection
         socket.on(EVENTS.presence, (p: { artworkId: string; members: Member[] }) => {

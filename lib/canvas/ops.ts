@@ -71,7 +71,7 @@ export function opSizeDelta(doc: CanvasDocument, op: CanvasOp): number {
 }
 
 /** Parses untrusted input into an op, enforcing the size limit first. */
-export function parseOp(input: unknown): { ok: true; op: CanvasOp } | { ok: false; message: string } {
+export function parseOp(input: unknown): { ok: true; op: CanvasOp; bytes: number } | { ok: false; message: string } {
   if (nestedDeeperThan(input)) return { ok: false, message: `op nests deeper than ${MAX_JSON_DEPTH} levels` }
   let size: number
   try {
@@ -81,7 +81,7 @@ export function parseOp(input: unknown): { ok: true; op: CanvasOp } | { ok: fals
   }
   if (size > MAX_OP_BYTES) return { ok: false, message: `op is ${size} bytes, over the ${MAX_OP_BYTES} byte limit` }
   const parsed = canvasOpSchema.safeParse(input)
-  return parsed.success ? { ok: true, op: parsed.data } : { ok: false, message: z.prettifyError(parsed.error) }
+  return parsed.success ? { ok: true, op: parsed.data, bytes: size } : { ok: false, message: z.prettifyError(parsed.error) }
 }
 
 /**

@@ -13,6 +13,8 @@ export interface ConnectionEvents {
   onConnection(state: 'live' | 'offline'): void
   onError(message: string): void
   onRejected?(pending: PendingOp, message: string): void
+  /** the server asked this connection to slow down; its ops go again after `ms` */
+  onThrottled?(ms: number): void
 }
 
 const ACK_TIMEOUT_MS = 15_000
@@ -61,6 +63,7 @@ export class ArtworkConnection {
 
   close() {
     clearInterval(this.gapTimer)
+    if (this.holdTimer) clearTimeout(this.holdTimer)
     if (this.headTimer) clearTimeout(this.headTimer)
   }
 
@@ -108,13 +111,33 @@ export class ArtworkConnection {
     })
   }
 
+  /** set while the server asks this connection to wait (rate_limited): ops queue in the outbox */
+  private holdTimer: ReturnType<typeof setTimeout> | null = null
+
   private readonly send = (p: PendingOp) => {
     if (!this.socket.connected) return // resent by resync after the next join
+    if (this.holdTimer) return // resent, in order, when the hold ends
     this.socket.timeout(ACK_TIMEOUT_MS).emit(EVENTS.op, { artworkId: this.artworkId, opId: p.opId, op: p.op }, (err: Error | null, ack: OpAck) => {
       const engine = this.engine
       if (err || !engine) return // no answer: it stays in the outbox and goes again on reconnect
       if (ack.ok) engine.acknowledge(p.opId, ack.seq)
+      else if (ack.error.code === 'rate_limited') this.hold(ack.error.retryAfterMs ?? 1_000)
       else if (ack.error.code !== 'unavailable') engine.reject(p.opId, ack.error.message)
     })
+  }
+
+  /**
+   * Too many ops too fast: the server stored none past its limit. Send nothing until it said to
+   * wait, then everything not yet acknowledged, in order (the server ignores a repeat by opId).
+   */
+  private hold(ms: number) {
+    if (this.holdTimer) return
+    this.events.onThrottled?.(ms)
+    this.holdTimer = setTimeout(() => {
+      this.holdTimer = null
+      const engine = this.engine
+      if (!engine || !this.socket.connected) return // the next join resends them
+      for (const p of engine.pending) if (p.seq === undefined) this.send(p)
+    }, ms)
   }
 }

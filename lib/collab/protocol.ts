@@ -67,8 +67,10 @@ export type StoredOp = z.infer<typeof storedOpSchema>
 export const roleSchema = z.enum(['owner', 'edit', 'view'])
 
 export const protocolErrorSchema = z.object({
-  code: z.enum(['invalid', 'unauthenticated', 'forbidden', 'not_found', 'rejected', 'conflict', 'unavailable', 'internal']),
+  code: z.enum(['invalid', 'unauthenticated', 'forbidden', 'not_found', 'rejected', 'conflict', 'unavailable', 'rate_limited', 'internal']),
   message: z.string(),
+  /** rate_limited: send again after this long (nothing was stored) */
+  retryAfterMs: z.number().int().positive().optional(),
   /** the event the rejected request came with */
   event: z.string().optional(),
 })

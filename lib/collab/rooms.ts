@@ -13,6 +13,7 @@ import { submitOp, type SubmitInput } from './op-log'
 import type { RoutedResult } from './op-router'
 import { latestSnapshot } from './snapshots'
 import { colorFor } from './presence-colors'
+import { createSocketLimiter, type SocketLimits } from './socket-limits'
 
 /** Per-socket state; plain JSON so that other nodes can read it through the Redis adapter. */
 export interface SocketData {
@@ -30,6 +31,8 @@ export interface RoomDeps {
    * lib/collab/op-router.ts sends it to the artwork's home node)
    */
   submit?: (input: SubmitInput, socketId: string) => Promise<RoutedResult>
+  /** per-connection budgets for ops and relayed messages (default DEFAULT_SOCKET_LIMITS) */
+  limits?: SocketLimits
 }
 
 /** At most this many ops are sent on join; a client further behind gets the snapshot instead. */
@@ -81,6 +84,7 @@ export function registerRooms(io: Server, deps: RoomDeps): Rooms {
       const result = await submitOp(await deps.prisma(), input)
       return { ...result, broadcast: result.ok && !result.duplicate }
     })
+  const limiter = createSocketLimiter(deps.limits)
   io.use(async (socket, next) => {
     try {
       const headers = new Headers()
@@ -148,6 +152,9 @@ export function registerRooms(io: Server, deps: RoomDeps): Rooms {
         return reject(EVENTS.op, { code: 'invalid', message: 'The op could not be read.' }, ack)
       }
       if (!op.ok) return reject(EVENTS.op, { code: 'invalid', message: op.message }, ack)
+      // past this connection's budget: nothing is stored; the client resends after retryAfterMs
+      const verdict = await limiter.op(socket.id, op.bytes)
+      if (!verdict.ok) return reject(EVENTS.op, { code: 'rate_limited', message: verdict.message, retryAfterMs: verdict.retryAfterMs }, ack)
       try {
         const result = await submit({ artworkId, authorId: data.user.id, opId, op: op.op }, socket.id)
         if (!result.ok) return reject(EVENTS.op, { code: result.code, message: result.message }, ack)
@@ -166,7 +173,8 @@ export function registerRooms(io: Server, deps: RoomDeps): Rooms {
       [EVENTS.cursor, cursorSchema],
       [EVENTS.stroke, strokePreviewSchema],
     ] as const) {
-      socket.on(event, (payload: unknown) => {
+      socket.on(event, async (payload: unknown) => {
+        if (!(await limiter.relay(socket.id))) return // past the budget: dropped, as volatile messages may be
         const parsed = schema.safeParse(payload)
         if (!parsed.success) return
         const room = roomName(parsed.data.artworkId)
@@ -188,6 +196,7 @@ export function registerRooms(io: Server, deps: RoomDeps): Rooms {
     })
 
     socket.on('disconnecting', () => {
+      limiter.forget(socket.id)
       if (stopping) return
       const rooms = Object.keys(data.joined)
       // after the socket has left, tell the others who is still there

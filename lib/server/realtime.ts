@@ -4,6 +4,7 @@ import type { Server as HttpServer } from 'node:http'
 import { Server } from 'socket.io'
 import { createAdapter } from '@socket.io/redis-adapter'
 import { Redis } from 'ioredis'
+import type { SocketLimits } from '../collab/socket-limits'
 import { MAX_MESSAGE_BYTES, relinkSchema, type Relink } from '../collab/protocol'
 import { evictShareToken, registerRooms } from '../collab/rooms'
 import { submitOp } from '../collab/op-log'
@@ -28,6 +29,8 @@ export interface RealtimeOptions {
    * every artwork (correct, but the nodes' cached documents go stale; the benchmark's baseline)
    */
   routeOps?: boolean
+  /** per-connection budgets (default DEFAULT_SOCKET_LIMITS); tests use small ones */
+  limits?: SocketLimits
 }
 
 export function attachRealtime(httpServer: HttpServer, opts: RealtimeOptions = {}): Realtime {
@@ -69,6 +72,7 @@ export function attachRealtime(httpServer: HttpServer, opts: RealtimeOptions = {
   const rooms = registerRooms(io, {
     prisma,
     identify: (headers) => sessionUser(headers),
+    ...(opts.limits ? { limits: opts.limits } : {}),
     ...(router ? { submit: (input, socketId) => (router as OpRouter).submit(input, socketId) } : {}),
   })
 
