@@ -2,7 +2,7 @@
 
 import { useRouter } from 'next/navigation'
 import { useState } from 'react'
-import { authClient } from '@/lib/auth/client'
+import { authClient, ensureSession } from '@/lib/auth/client'
 
 /**
  * Email + password sign-in and sign-up through the auth library, or continue as a guest. A guest
@@ -84,7 +84,7 @@ export function SignInForm({ initialMode = 'signin', next = null }: { initialMod
           Go on as {guest} for now
         </button>
       ) : (
-        <button type="button" onClick={() => void authClient.signIn.anonymous().then(() => router.push(next ?? '/generate'))} className="w-full text-sm text-black/60 underline-offset-2 hover:underline">
+        <button type="button" onClick={() => void ensureSession().then(() => router.push(next ?? '/generate'))} className="w-full text-sm text-black/60 underline-offset-2 hover:underline">
           Continue as a guest
         </button>
       )}

@@ -122,3 +122,30 @@ test('rate 10 samples, steer toward them, and find the ratings again after a rel
   await gridDrawn(page)
   await expect(page.getByTestId('teach-count')).toContainText('0 ratings')
 })
+
+// Issue 21: a first-time visitor who likes several samples in quick succession used to lose
+// ratings (two guest sessions requested at once; the second refused, or the rating landed on
+// another guest). One guest per browser: every like is kept.
+test('a new visitor liking six samples as fast as they can keeps all six across a reload', async ({ page }) => {
+  await page.goto('/lab')
+  await gridDrawn(page)
+  const puts: number[] = []
+  page.on('response', (r) => {
+    if (r.url().includes('/api/ratings') && r.request().method() === 'PUT') puts.push(r.status())
+  })
+  const anonymous: number[] = []
+  page.on('response', (r) => {
+    if (r.url().includes('/api/auth/sign-in/anonymous')) anonymous.push(r.status())
+  })
+  // no waiting between clicks: the first one has not made the guest session yet when the others go
+  await page.evaluate(() => {
+    for (let i = 0; i < 6; i++) document.querySelector<HTMLButtonElement>(`button[aria-label="Like sample ${i + 1}"]`)?.click()
+  })
+  await expect.poll(() => puts.length, { timeout: 30_000 }).toBe(6)
+  expect(puts).toEqual([200, 200, 200, 200, 200, 200])
+  expect(anonymous).toEqual([200]) // one guest session, made once
+  await expect(page.getByText(/was not saved/)).toHaveCount(0)
+  await page.reload()
+  await gridDrawn(page)
+  await expect(page.getByTestId('teach-count')).toContainText('6 ratings')
+})
