@@ -36,6 +36,14 @@ test('two people co-edit live, and an offline editor catches up without losing e
   await drawStroke(alice.page, '#ff00ff', [100, 100], [300, 120], async () => {
     await expect(bob.page.getByTestId('peer-stroke')).toHaveCount(1)
     await expect(bob.page.getByTestId('peer-cursor')).toHaveCount(1)
+    // her cursor follows the pen (it used to stay where the stroke began, at 100,100)
+    const canvas = (await bob.page.getByTestId('artwork-canvas').boundingBox())!
+    await expect
+      .poll(async () => {
+        const c = await bob.page.getByTestId('peer-cursor').boundingBox()
+        return c ? Math.hypot(c.x - canvas.x - 300, c.y - canvas.y - 120) : Infinity
+      })
+      .toBeLessThan(12)
   })
   await expect.poll(async () => nearColour(await pixelAt(bob.page, 200, 110), MAGENTA)).toBe(true)
 

@@ -110,3 +110,20 @@ test('generate, open in canvas, draw, undo/redo, erase, save, reload, restore, f
   await expect(page.getByRole('link', { name: /forked from/ })).toContainText('v2')
   await expect.poll(async () => isMagenta(await pixelAt(page, 200, 110))).toBe(true)
 })
+
+// Issue 21: the tool and brush were reset on every reload; they are kept per user.
+test('the tool, colour and brush size are kept across a reload', async ({ page, baseURL }) => {
+  await page.request.post('/api/auth/sign-in/anonymous', { data: {}, headers: { origin: baseURL! } })
+  const created = await page.request.post('/api/artworks', { data: { title: 'Settings' }, headers: { origin: baseURL! } })
+  const { artwork } = (await created.json()) as { artwork: { id: string } }
+  await page.goto(`/studio/${artwork.id}`)
+  await waitForEditor(page)
+  await page.keyboard.press('m')
+  await page.locator('input[type="color"]').fill('#ff8800')
+  await page.getByLabel('Brush size').fill('30')
+  await page.reload()
+  await waitForEditor(page)
+  await expect(page.getByRole('button', { name: 'Marker (M)' })).toHaveAttribute('aria-pressed', 'true')
+  await expect(page.locator('input[type="color"]')).toHaveValue('#ff8800')
+  await expect(page.getByLabel('Brush size')).toHaveValue('30')
+})

@@ -3,6 +3,7 @@
 import { ActiveSelection, Canvas, PencilBrush, Point, Textbox, type FabricObject, type Path, type TPointerEventInfo } from 'fabric'
 import Link from 'next/link'
 import { useCallback, useEffect, useRef, useState } from 'react'
+import { useToolSettings } from './tool-settings'
 import { isBaseLayer, roundCoord, type CanvasObject } from '@/lib/canvas/objects'
 import type { CanvasOp } from '@/lib/canvas/ops'
 import { nudgeOps } from '@/lib/canvas/placement'
@@ -35,11 +36,14 @@ export default function Editor({ artworkId, token }: { artworkId: string; token:
   const fabric = useRef<Canvas | null>(null)
   const scene = useRef<FabricScene | null>(null)
   const eraser = useRef<EraserTool | null>(null)
-  const [tool, setTool] = useState<ToolId>('pencil')
-  const [color, setColor] = useState('#1f2937')
-  const [size, setSize] = useState(8)
-  const [opacity, setOpacity] = useState(1)
-  const [fillShapes, setFillShapes] = useState(false)
+  // tool, colour, size, opacity and fill are kept per user across reloads
+  const { settings: toolSettings, set: setToolSetting } = useToolSettings(session.me?.id ?? null)
+  const { tool, color, size, opacity, fillShapes } = toolSettings
+  const setTool = useCallback((t: ToolId) => setToolSetting('tool', t), [setToolSetting])
+  const setColor = (c: string) => setToolSetting('color', c)
+  const setSize = (n: number) => setToolSetting('size', n)
+  const setOpacity = (n: number) => setToolSetting('opacity', n)
+  const setFillShapes = (b: boolean) => setToolSetting('fillShapes', b)
   const [zoom, setZoom] = useState(1)
   const [vpt, setVpt] = useState<number[]>([VIEW / 1024, 0, 0, VIEW / 1024, 0, 0])
   const [selected, setSelected] = useState<string[]>([])
@@ -207,7 +211,7 @@ export default function Editor({ artworkId, token }: { artworkId: string; token:
       scene.current = null
       void canvas.dispose()
     }
-  }, [commit])
+  }, [commit, setTool])
 
   // ---- the document drives the canvas
   useEffect(() => {

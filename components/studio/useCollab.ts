@@ -125,7 +125,12 @@ export function useCollab(artworkId: string, token: string | null): CollabSessio
             const key = `${p.from.socketId}:${p.strokeId}`
             if (p.done) delete strokes[key]
             else strokes[key] = { points: [...(strokes[key]?.points ?? []), ...p.points], color: p.color, width: p.width, at: Date.now() }
-            return { ...s, strokes }
+            // the pen is where the stroke is: a drawing peer sends no cursor moves, and their
+            // cursor would otherwise stay where the stroke began
+            const pen = p.points.at(-1)
+            if (!pen) return { ...s, strokes }
+            const cursor = { x: pen[0], y: pen[1], name: p.from.name, color: p.from.color, at: Date.now() }
+            return { ...s, strokes, cursors: { ...s.cursors, [p.from.socketId]: cursor } }
           })
         })
         // this browser's guest signed up or signed in (in another tab): the guest's work is the
