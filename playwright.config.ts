@@ -28,6 +28,9 @@ export default defineConfig({
   reporter: [['list']],
   use: {
     baseURL: `http://127.0.0.1:${PORT}`,
+    // tall enough that the studio shows its 720-px canvas at full size (pixel checks use its
+    // coordinates); the layout test looks at 1440x900 on its own
+    viewport: { width: 1440, height: 1000 },
     trace: 'retain-on-failure',
     screenshot: 'only-on-failure',
   },

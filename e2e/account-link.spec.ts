@@ -24,8 +24,10 @@ test('signing up keeps the guest\'s artwork, strokes, versions and open tabs', a
   await expect(studio.getByTestId('version-2')).toContainText('my first stroke', { timeout: 30_000 })
 
   // an edit link for a second guest, who draws too
+  await studio.getByRole('button', { name: 'Share', exact: true }).click()
   await studio.getByRole('button', { name: 'New edit link' }).click()
   const link = await studio.getByLabel('edit link', { exact: true }).inputValue()
+  await studio.keyboard.press('Escape')
   const friend = await browser.newContext()
   const friendPage = await friend.newPage()
   await friendPage.goto(link)
@@ -82,6 +84,7 @@ test('signing up keeps the guest\'s artwork, strokes, versions and open tabs', a
   expect(((await api.json()) as { artwork: { owner: { name: string } } }).artwork.owner.name).toBe('Ada Lovelace')
 
   // revoking the link is asked first; it sends the friend out, and their strokes stay
+  await studio.getByRole('button', { name: 'Share', exact: true }).click()
   await studio.getByRole('button', { name: 'Revoke the edit link' }).click()
   const confirmRevoke = studio.getByRole('group', { name: 'Confirm revoking the edit link' })
   await expect(confirmRevoke.getByRole('button', { name: 'Keep' })).toBeFocused()

@@ -113,7 +113,11 @@ test('a view link shows the canvas live but cannot change it', async ({ browser,
   const { link } = (await (await owner.request.post(`/api/artworks/${artwork.id}/share`, { data: { role: 'view' } })).json()) as { link: { token: string } }
   const viewer = await open(browser, `/studio/${artwork.id}?token=${link.token}`)
   await expect(viewer.page.getByText('view only', { exact: true })).toBeVisible()
-  await expect(viewer.page.getByRole('button', { name: 'Pencil (P)' })).toBeDisabled()
+  // a clean read-only view: no tools, brush or editing panels, only the canvas and the versions
+  await expect(viewer.page.getByRole('navigation', { name: 'Tools' })).toHaveCount(0)
+  await expect(viewer.page.getByRole('button', { name: 'Undo (Ctrl+Z)' })).toHaveCount(0)
+  await expect(viewer.page.getByText('Brush', { exact: true })).toHaveCount(0)
+  await expect(viewer.page.getByRole('heading', { name: 'Versions' })).toBeVisible()
   await expect(viewer.page.getByRole('button', { name: 'Save version' })).toHaveCount(0)
   await owner.close()
   await viewer.context.close()

@@ -35,8 +35,9 @@ test('publish, appear first in the gallery, like, regenerate, remix', async ({ p
   const inGallery = page.getByRole('list', { name: 'Published pieces of this artwork' })
   await expect(inGallery.getByRole('link', { name: title })).toBeVisible()
 
-  // a second piece from version 1, taken down again from the studio's list
-  await page.getByTestId('version-1').getByRole('button', { name: 'Publish' }).click()
+  // a second piece from version 1 (chosen in the same dialog), taken down again from the list
+  const dialog = page.getByRole('dialog', { name: 'Publish to the gallery' })
+  await dialog.getByRole('combobox', { name: 'Version' }).selectOption('1')
   const form1 = page.getByRole('form', { name: 'Publish version 1' })
   await form1.getByLabel('Title').fill(`${title} (v1)`)
   await form1.getByRole('button', { name: 'Publish' }).click()
@@ -57,7 +58,7 @@ test('publish, appear first in the gallery, like, regenerate, remix', async ({ p
   await expect(inGallery.getByRole('link', { name: title, exact: true })).toBeVisible()
   expect((await page.request.get(v1Href!)).status()).toBe(404)
   // version 2 is published: its form says so and would update that entry
-  await page.getByTestId('version-2').getByRole('button', { name: 'Publish' }).click()
+  await dialog.getByRole('combobox', { name: 'Version' }).selectOption('2')
   await expect(page.getByRole('form', { name: 'Publish version 2' }).getByLabel('Title')).toHaveValue(title)
   await expect(page.getByRole('form', { name: 'Publish version 2' }).getByRole('button', { name: 'Update' })).toBeVisible()
 

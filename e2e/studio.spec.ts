@@ -127,3 +127,36 @@ test('the tool, colour and brush size are kept across a reload', async ({ page, 
   await expect(page.locator('input[type="color"]')).toHaveValue('#ff8800')
   await expect(page.getByLabel('Brush size')).toHaveValue('30')
 })
+
+// Issue 21: at 1440x900 the canvas was cut off and Save, Versions and Publish sat below the fold.
+test('at 1440x900 the whole canvas and the primary actions are in view without scrolling', async ({ browser, baseURL }) => {
+  const context = await browser.newContext({ viewport: { width: 1440, height: 900 } })
+  const page = await context.newPage()
+  await page.request.post('/api/auth/sign-in/anonymous', { data: {}, headers: { origin: baseURL! } })
+  const created = await page.request.post('/api/artworks', { data: { title: 'Fits' }, headers: { origin: baseURL! } })
+  const { artwork } = (await created.json()) as { artwork: { id: string } }
+  await page.goto(`/studio/${artwork.id}`)
+  await waitForEditor(page)
+  const inView = async (name: string, box: { x: number; y: number; width: number; height: number } | null) => {
+    expect(box, name).not.toBeNull()
+    expect(box!.y, `${name} top`).toBeGreaterThanOrEqual(0)
+    expect(box!.y + box!.height, `${name} bottom`).toBeLessThanOrEqual(900)
+    expect(box!.x + box!.width, `${name} right`).toBeLessThanOrEqual(1440)
+  }
+  await inView('canvas', await page.getByTestId('artwork-canvas').boundingBox())
+  const actions = page.getByRole('group', { name: 'Artwork actions' })
+  for (const name of ['Save version', 'Publish', 'Share', 'Export PNG']) await inView(name, await actions.getByRole('button', { name, exact: true }).boundingBox())
+  await inView('versions', await page.getByRole('heading', { name: 'Versions' }).boundingBox())
+  expect(await page.evaluate(() => window.scrollY)).toBe(0)
+  // one "Live" on the page: the artwork's own connection
+  await expect(page.getByText('Live', { exact: true })).toHaveCount(1)
+  // rename in place
+  await page.getByRole('button', { name: 'Rename the artwork' }).click()
+  await page.getByLabel('Title').fill('Fits the window')
+  await page.getByLabel('Title').press('Enter')
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Fits the window')
+  await page.reload()
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Fits the window')
+  await page.screenshot({ path: 'test-results/screens/studio-1440x900.png' })
+  await context.close()
+})

@@ -11,8 +11,11 @@ import { AddImage } from './AddImage'
 import { BaseImagePanel } from './BaseImagePanel'
 import { DoodlePanel } from './DoodlePanel'
 import { HistoryPanel } from './HistoryPanel'
+import { ArtworkTitle } from './ArtworkTitle'
+import { PublishDialog, ShareDialog } from './StudioDialogs'
+import { useVersions } from './useVersions'
+import { useFittedSize } from './useFittedSize'
 import { PresenceOverlay } from './PresenceOverlay'
-import { SharePanel } from './SharePanel'
 import { ToolIcon } from './ToolIcon'
 import { ReplayDialog } from './ReplayDialog'
 import { eraserCursor, eraserRadius } from './eraser'
@@ -49,6 +52,10 @@ export default function Editor({ artworkId, token }: { artworkId: string; token:
   const [selected, setSelected] = useState<string[]>([])
   const [replay, setReplay] = useState(false)
   const [savedTick, setSavedTick] = useState(0)
+  const [renamed, setRenamed] = useState<string | null>(null)
+  const [dialog, setDialog] = useState<{ kind: 'publish'; version: number | null } | { kind: 'share' } | null>(null)
+  const closeDialog = useCallback(() => setDialog(null), [])
+  const shown = useFittedSize(canvasWrap, VIEW)
   // the Fabric handlers read the current settings through this ref
   const emitVolatile = session.emitVolatile
   const live = useRef({ tool, color, size, opacity, fillShapes, canWrite, engine, doc, emitVolatile })
@@ -308,6 +315,13 @@ export default function Editor({ artworkId, token }: { artworkId: string; token:
     return { png: strip(png), thumb: strip(thumb) }
   }, [engine])
 
+  // the canvas keeps its VIEW pixels; only its CSS size follows the window
+  useEffect(() => {
+    fabric.current?.setDimensions({ width: `${shown}px`, height: `${shown}px` }, { cssOnly: true })
+  }, [shown])
+
+  const versions = useVersions({ artworkId, token, prepareSave, refreshKey: savedTick, onRestored: session.catchUpTo })
+
   // ---- copy, cut, paste and duplicate: what was pasted is selected (with the select tool)
   const selectIds = useCallback((ids: string[]) => {
     const canvas = fabric.current
@@ -367,22 +381,25 @@ export default function Editor({ artworkId, token }: { artworkId: string; token:
       </p>
     )
 
-  const btn = 'rounded-md border border-black/15 bg-white px-2.5 py-1.5 text-sm hover:border-black/40 disabled:opacity-40'
+  const btn = 'rounded-md border border-black/15 bg-white px-2.5 py-1.5 text-sm hover:border-black/40 disabled:opacity-40 focus-visible:outline focus-visible:outline-2 focus-visible:outline-violet-600'
+  const isOwner = role === 'owner'
+  const title = renamed ?? session.artwork?.title ?? null
   return (
-    <div className="space-y-3">
-      <header className="flex flex-wrap items-center gap-3">
-        <h1 className="text-xl font-semibold">{session.artwork?.title ?? 'Loading…'}</h1>
+    <div className="-mt-6 space-y-3">
+      <header className="flex flex-wrap items-center gap-x-3 gap-y-2">
+        <ArtworkTitle artworkId={artworkId} title={title} canRename={isOwner} onRenamed={setRenamed} />
         {session.artwork?.forkedFrom && (
           <Link href={`/studio/${session.artwork.forkedFrom.artwork.id}`} className="text-xs text-violet-700 underline">
             forked from {session.artwork.forkedFrom.artwork.title} v{session.artwork.forkedFrom.number}
           </Link>
         )}
         {role === 'view' && <span className="rounded-full bg-amber-100 px-2 py-0.5 text-xs text-amber-900">view only</span>}
-        <span data-testid="connection" data-state={session.connection} className="text-xs text-black/60">
-          {session.connection === 'live' ? '● live' : session.connection === 'offline' ? '○ offline: edits are kept and sent on reconnect' : '… connecting'}
+        <span role="status" data-testid="connection" data-state={session.connection} className="inline-flex items-center gap-1.5 rounded-full border border-black/10 bg-white px-2.5 py-0.5 text-xs text-black/70">
+          <span aria-hidden className={`h-2 w-2 rounded-full ${session.connection === 'live' ? 'bg-emerald-500' : session.connection === 'offline' ? 'bg-rose-500' : 'animate-pulse bg-amber-400'}`} />
+          {session.connection === 'live' ? 'Live' : session.connection === 'offline' ? 'Offline: edits are kept and sent on reconnect' : 'Connecting…'}
           {engine && engine.pending.length > 0 ? ` · ${engine.pending.length} unsent` : ''}
         </span>
-        <ul className="ml-auto flex -space-x-2" aria-label="People here">
+        <ul className="flex -space-x-2" aria-label="People here">
           {session.members.map((m) => (
             <li key={m.socketId} title={m.name} className="flex h-7 w-7 items-center justify-center rounded-full border-2 border-white text-xs font-semibold text-white" style={{ background: m.color }}>
               {m.name.slice(0, 1).toUpperCase()}
@@ -390,14 +407,47 @@ export default function Editor({ artworkId, token }: { artworkId: string; token:
             </li>
           ))}
         </ul>
+        {/* the primary actions: always in view, whatever the window's height */}
+        <div className="ml-auto flex flex-wrap items-center gap-2" role="group" aria-label="Artwork actions">
+          <button type="button" className={btn} onClick={() => setReplay(true)}>
+            ▶ Replay
+          </button>
+          <button type="button" className={btn} onClick={() => void exportAs('png')} disabled={!doc} aria-label="Export PNG" title="Export PNG (1024 px)">
+            ⤓ PNG
+          </button>
+          <button type="button" className={btn} onClick={() => void exportAs('svg')} disabled={!doc} aria-label="Export SVG" title="Export SVG: strokes, shapes and text as vectors">
+            ⤓ SVG
+          </button>
+          {isOwner && (
+            <button type="button" className={btn} onClick={() => setDialog({ kind: 'share' })}>
+              Share
+            </button>
+          )}
+          {isOwner && (
+            <button type="button" className={btn} onClick={() => setDialog({ kind: 'publish', version: null })}>
+              Publish
+            </button>
+          )}
+          {canWrite && (
+            <button type="button" onClick={() => void versions.save()} disabled={versions.busy !== null || !engine} className="rounded-md bg-violet-700 px-3 py-1.5 text-sm font-medium text-white hover:bg-violet-800 focus-visible:outline focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-violet-600 disabled:opacity-50">
+              {versions.busy === 'save' ? 'Saving…' : 'Save version'}
+            </button>
+          )}
+        </div>
       </header>
       {session.notice && (
         <p role="status" className="rounded bg-amber-50 px-3 py-1 text-sm text-amber-900">
           {session.notice}
         </p>
       )}
+      {exportError && (
+        <p role="alert" className="text-xs text-red-700">
+          {exportError}
+        </p>
+      )}
 
-      <div className="grid gap-4 lg:grid-cols-[56px_auto_260px]">
+      <div className={`grid gap-4 ${canWrite ? 'lg:grid-cols-[56px_auto_280px]' : 'lg:grid-cols-[auto_280px]'}`}>
+        {canWrite && (
         <nav aria-label="Tools" className="flex flex-row flex-wrap gap-1 lg:flex-col">
           {TOOLS.map((t) => (
             <button key={t.id} type="button" aria-pressed={tool === t.id} title={`${t.label} (${t.key})`} aria-label={`${t.label} (${t.key})`} disabled={!canWrite && t.id !== 'select' && t.id !== 'pan'} onClick={() => setTool(t.id)} className={`relative h-12 w-12 rounded-lg border text-lg ${tool === t.id ? 'border-violet-600 bg-violet-50' : 'border-black/10 bg-white hover:border-black/30'} disabled:opacity-30`}>
@@ -406,9 +456,12 @@ export default function Editor({ artworkId, token }: { artworkId: string; token:
             </button>
           ))}
         </nav>
+        )}
 
         <div className="space-y-2">
           <div className="flex flex-wrap items-center gap-2">
+            {canWrite && (
+            <>
             <button type="button" className={btn} onClick={undo} disabled={!engine?.canUndo} aria-label="Undo (Ctrl+Z)" title="Undo (Ctrl+Z)">
               ↶ Undo
             </button>
@@ -425,6 +478,8 @@ export default function Editor({ artworkId, token }: { artworkId: string; token:
             <button type="button" className={btn} onClick={removeSelected} disabled={selected.length === 0 || !canWrite} title="Delete (Del)">
               Delete
             </button>
+            </>
+            )}
             <span className="mx-1 h-6 w-px bg-black/10" aria-hidden />
             <button type="button" className={btn} onClick={() => setViewZoom(zoom / 1.25)} aria-label="Zoom out (−)">
               −
@@ -439,26 +494,32 @@ export default function Editor({ artworkId, token }: { artworkId: string; token:
               Fit
             </button>
           </div>
-          <div ref={canvasWrap} className="relative inline-block overflow-hidden rounded-xl border border-black/10 bg-white shadow-sm" style={{ width: VIEW, height: VIEW }}>
+          <div ref={canvasWrap} className="relative inline-block overflow-hidden rounded-xl border border-black/10 bg-white shadow-sm" style={{ width: shown, height: shown }}>
             <canvas ref={canvasEl} width={VIEW} height={VIEW} aria-label="Artwork canvas" data-testid="artwork-canvas" />
-            <PresenceOverlay cursors={session.cursors} strokes={session.strokes} vpt={vpt} size={VIEW} />
+            <PresenceOverlay cursors={session.cursors} strokes={session.strokes} vpt={vpt} size={VIEW} shown={shown} />
             {!doc && <div className="absolute inset-0 flex items-center justify-center bg-white/80 text-sm text-black/60">Opening the canvas…</div>}
           </div>
+          {canWrite && (
           <div className="flex items-center gap-3">
             <AddImage artworkId={artworkId} token={token} doc={doc} canWrite={canWrite} commit={commit} dropTarget={canvasWrap} toScene={dropPoint} />
           </div>
+          )}
           {/* as wide as the canvas: a longer list must wrap, not widen the column */}
-          <p className="flex flex-wrap gap-x-3 gap-y-1 text-xs text-black/60" style={{ maxWidth: VIEW }}>
+          {canWrite && (
+          <p className="flex flex-wrap gap-x-3 gap-y-1 text-xs text-black/60" style={{ maxWidth: shown }}>
             {SHORTCUTS.map(([k, what]) => (
               <span key={k} className="whitespace-nowrap">
                 <kbd className="rounded bg-black/5 px-1">{k}</kbd> {what}
               </span>
             ))}
           </p>
+          )}
         </div>
 
-        <aside className="space-y-4">
-          <fieldset className="space-y-2 rounded-xl border border-black/10 bg-white p-3" disabled={!canWrite}>
+        {/* its own scroll, as tall as the window: the page itself does not scroll */}
+        <aside className="space-y-3 lg:sticky lg:top-2 lg:max-h-[calc(100vh-7.5rem)] lg:overflow-y-auto lg:pr-1">
+          {canWrite && (
+          <fieldset className="space-y-2 rounded-xl border border-black/10 bg-white p-3">
             <legend className="px-1 text-sm font-semibold uppercase tracking-wide text-black/60">Brush</legend>
             <label className="flex items-center justify-between text-sm">
               Colour <input type="color" value={color} onChange={(e) => setColor(e.target.value)} className="h-8 w-12 cursor-pointer" />
@@ -475,30 +536,16 @@ export default function Editor({ artworkId, token }: { artworkId: string; token:
               <input type="checkbox" checked={fillShapes} onChange={(e) => setFillShapes(e.target.checked)} /> Fill shapes
             </label>
           </fieldset>
-          <BaseImagePanel doc={doc} canWrite={canWrite} commit={commit} />
-          <DoodlePanel doc={doc} canWrite={canWrite} artworkId={artworkId} token={token} commit={commit} />
-          {role === 'owner' && <SharePanel artworkId={artworkId} />}
-          <div className="flex gap-2">
-            <button type="button" className={`${btn} flex-1 whitespace-nowrap`} onClick={() => setReplay(true)}>
-              ▶ Replay
-            </button>
-            <button type="button" className={`${btn} whitespace-nowrap`} onClick={() => void exportAs('png')} disabled={!doc} aria-label="Export PNG" title="Export PNG (1024 px)">
-              ⤓ PNG
-            </button>
-            <button type="button" className={`${btn} whitespace-nowrap`} onClick={() => void exportAs('svg')} disabled={!doc} aria-label="Export SVG" title="Export SVG: strokes, shapes and text as vectors">
-              ⤓ SVG
-            </button>
-          </div>
-          {exportError && (
-            <p role="alert" className="text-xs text-red-700">
-              {exportError}
-            </p>
           )}
-          <div className="h-[430px] rounded-xl border border-black/10 bg-black/[0.02] p-3">
-            <HistoryPanel artworkId={artworkId} token={token} canWrite={canWrite} isOwner={role === 'owner'} title={session.artwork?.title ?? ''} prepareSave={prepareSave} refreshKey={savedTick} onRestored={session.catchUpTo} />
+          <div className="h-72 rounded-xl border border-black/10 bg-black/[0.02] p-3">
+            <HistoryPanel v={versions} canWrite={canWrite} isOwner={isOwner} onPublish={(n) => setDialog({ kind: 'publish', version: n })} />
           </div>
+          {canWrite && <BaseImagePanel doc={doc} canWrite={canWrite} commit={commit} />}
+          {canWrite && <DoodlePanel doc={doc} canWrite={canWrite} artworkId={artworkId} token={token} commit={commit} />}
         </aside>
       </div>
+      {dialog?.kind === 'publish' && <PublishDialog artworkId={artworkId} versions={versions.versions} initial={dialog.version} title={title ?? ''} onClose={closeDialog} />}
+      {dialog?.kind === 'share' && <ShareDialog artworkId={artworkId} onClose={closeDialog} />}
       {replay && <ReplayDialog src={`/api/artworks/${artworkId}/replay`} token={token} onClose={() => setReplay(false)} />}
     </div>
   )

@@ -3,10 +3,10 @@
 import type { PeerCursor, PeerStroke } from './useCollab'
 
 /** Collaborators' cursors (with names) and their strokes while being drawn, over the canvas. */
-export function PresenceOverlay({ cursors, strokes, vpt, size }: { cursors: Record<string, PeerCursor>; strokes: Record<string, PeerStroke>; vpt: number[]; size: number }) {
+export function PresenceOverlay({ cursors, strokes, vpt, size, shown = size }: { cursors: Record<string, PeerCursor>; strokes: Record<string, PeerStroke>; vpt: number[]; size: number; shown?: number }) {
   const [a = 1, b = 0, c = 0, d = 1, e = 0, f = 0] = vpt
   return (
-    <svg className="pointer-events-none absolute inset-0" width={size} height={size} aria-hidden data-testid="presence">
+    <svg className="pointer-events-none absolute inset-0" width={shown} height={shown} viewBox={`0 0 ${size} ${size}`} aria-hidden data-testid="presence">
       <g transform={`matrix(${a} ${b} ${c} ${d} ${e} ${f})`}>
         {Object.entries(strokes).map(([key, s]) => (
           <polyline key={key} points={s.points.map(([x, y]) => `${x},${y}`).join(' ')} fill="none" stroke={s.color} strokeWidth={s.width} strokeLinecap="round" strokeLinejoin="round" opacity={0.8} data-testid="peer-stroke" />

@@ -2,6 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import * as artworks from '../../app/api/artworks/route'
 import * as catchAll from '../../app/api/[...path]/route'
+import * as one from '../../app/api/artworks/[id]/route'
 import { getDatabase, closeDatabase } from '../../lib/server/runtime'
 import { guestCookie } from '../helpers/auth'
 
@@ -70,5 +71,38 @@ describe('unknown API routes', () => {
       expect(res.headers.get('content-type')).toMatch(/application\/json/)
       expect(((await res.json()) as { error: { message: string } }).error.message).toContain('/api/no/such/thing')
     }
+  })
+})
+
+describe('PATCH /api/artworks/:id (rename)', () => {
+  it('renames for the owner only; bad titles and other people change nothing', async () => {
+    const { prisma } = await getDatabase()
+    const created = await artworks.POST(json('{"title":"Before"}'), {})
+    const { artwork } = (await created.json()) as { artwork: { id: string; ownerId: string } }
+    const rename = (body: unknown, headers: Record<string, string> = {}) =>
+      one.PATCH(
+        new Request(`http://127.0.0.1/api/artworks/${artwork.id}`, { method: 'PATCH', body: JSON.stringify(body), headers: { 'content-type': 'application/json', cookie, ...headers } }),
+        { params: Promise.resolve({ id: artwork.id }) },
+      )
+    const ok = await rename({ title: '  Sunset over the sea ' })
+    expect(ok.status).toBe(200)
+    expect(((await ok.json()) as { artwork: { title: string } }).artwork.title).toBe('Sunset over the sea')
+    for (const [body, status] of [
+      [{ title: '' }, 400],
+      [{ title: 'x'.repeat(121) }, 400],
+      [{ title: 'x', ownerId: 'someone' }, 400],
+      [{}, 400],
+    ] as const) {
+      expect((await rename(body)).status, JSON.stringify(body).slice(0, 30)).toBe(status)
+    }
+    // a collaborator with an edit link may draw, not rename; a stranger does not see it
+    const token = `edit-${artwork.id}`
+    await prisma.shareLink.create({ data: { artworkId: artwork.id, token, role: 'edit', createdById: artwork.ownerId } })
+    const other = await guestCookie('Hal')
+    expect((await rename({ title: 'Mine now' }, { cookie: other, 'x-share-token': token })).status).toBe(403)
+    expect((await rename({ title: 'Mine now' }, { cookie: other })).status).toBe(404)
+    // and from another site, with the owner's cookie
+    expect((await rename({ title: 'Forged' }, { origin: 'https://evil.example' })).status).toBe(403)
+    expect((await prisma.artwork.findUniqueOrThrow({ where: { id: artwork.id } })).title).toBe('Sunset over the sea')
   })
 })
