@@ -18,23 +18,26 @@ export default function RootLayout({ children }: { children: ReactNode }) {
           Skip to content
         </a>
         <header className="border-b border-black/10 bg-white/70 backdrop-blur">
-          <nav aria-label="Main" className="mx-auto flex max-w-6xl items-center gap-6 px-4 py-3">
+          <nav aria-label="Main" className="mx-auto flex max-w-6xl flex-wrap items-center gap-x-6 gap-y-2 px-4 py-3">
             <Link href="/" className="flex items-center gap-2 text-lg font-semibold tracking-tight">
               <span aria-hidden className="inline-block h-6 w-6 rounded-md bg-gradient-to-br from-violet-600 via-fuchsia-500 to-amber-400" />
               GANvas
             </Link>
-            <Link href="/generate" className="text-sm text-black/70 hover:text-black">
-              Generate
-            </Link>
-            <Link href="/lab" className="text-sm text-black/70 hover:text-black">
-              Lab
-            </Link>
-            <Link href="/gallery" className="text-sm text-black/70 hover:text-black">
-              Gallery
-            </Link>
-            <Link href="/credits" className="text-sm text-black/70 hover:text-black">
-              Credits
-            </Link>
+            {/* on a phone the links take their own row, under the name and the account */}
+            <div className="order-last flex w-full gap-5 sm:order-none sm:w-auto sm:gap-6">
+              <Link href="/generate" className="text-sm text-black/70 hover:text-black">
+                Generate
+              </Link>
+              <Link href="/lab" className="text-sm text-black/70 hover:text-black">
+                Lab
+              </Link>
+              <Link href="/gallery" className="text-sm text-black/70 hover:text-black">
+                Gallery
+              </Link>
+              <Link href="/credits" className="text-sm text-black/70 hover:text-black">
+                Credits
+              </Link>
+            </div>
             <div className="ml-auto flex items-center gap-4">
               <UserMenu />
               <ConnectionStatus />

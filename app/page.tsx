@@ -45,7 +45,7 @@ export default function HomePage() {
             <Link href="/credits" className="rounded-lg border border-black/15 bg-white px-4 py-2 text-sm font-medium hover:border-black/30">
               Data and model credits
             </Link>
-            <Link href="/api/health" prefetch={false} className="rounded-lg border border-black/15 bg-white px-4 py-2 text-sm font-medium hover:border-black/30">
+            <Link href="/status" className="rounded-lg border border-black/15 bg-white px-4 py-2 text-sm font-medium hover:border-black/30">
               Service status
             </Link>
           </div>

@@ -32,6 +32,10 @@ test('the public screens have no WCAG A/AA violations', async ({ page }) => {
   await page.goto('/gallery')
   await audit(page, 'gallery')
 
+  await page.goto('/status')
+  await expect(page.getByText('Everything is working.')).toBeVisible()
+  await audit(page, 'status')
+
   await page.goto('/lab')
   await expect(page.getByRole('button', { name: /^Play/ })).toBeEnabled({ timeout: 90_000 })
   await audit(page, 'lab')

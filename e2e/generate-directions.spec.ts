@@ -19,7 +19,10 @@ test('a direction slider moves the samples and the latent in their provenance', 
   const select = page.getByLabel('Checkpoint (training step)')
   await select.selectOption({ label: `step ${dirs.checkpoint.toLocaleString('en')}` })
   await expect(page.getByRole('progressbar')).toBeHidden({ timeout: 60_000 })
+  // behind "More directions": the samples come first
   const section = page.getByRole('region', { name: 'Directions' })
+  await expect(section).toBeHidden()
+  await page.getByText('More directions').click()
   await expect(section).toBeVisible()
   await expect(section.getByRole('slider')).toHaveCount(dirs.components.length)
 

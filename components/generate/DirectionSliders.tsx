@@ -83,17 +83,19 @@ export function DirectionSliders({ modelId, step, zDim, onChange }: Props) {
         </button>
       </div>
       <p id={helpId} className="mt-1 text-xs text-black/60">
-        The main ways this checkpoint&apos;s images vary (principal components of its first layer, GANSpace). Each slider moves every sample, in standard deviations.
+        The main ways this checkpoint&apos;s faces differ, found by the machine (GANSpace: principal components of its first layer). Each slider moves every sample; ±1 is a typical difference between two faces, ±3 an extreme one. Double-click a slider to zero it.
       </p>
       <div className="mt-3 grid gap-x-6 gap-y-2 sm:grid-cols-2 xl:grid-cols-3">
         {file.components.map((c, k) => {
           const v = offsets[k] ?? 0
-          const shown = `${v > 0 ? '+' : v < 0 ? '−' : ''}${Math.abs(v).toFixed(1)}σ`
+          const shown = `${v > 0 ? '+' : v < 0 ? '−' : ''}${Math.abs(v).toFixed(1)}`
+          // directions nobody has named yet are shown as such, not as "Component 4"
+          const name = /^Component \d+$/.test(c.name) ? `Unnamed direction ${k + 1}` : c.name
           return (
             <label key={c.index} className="flex flex-col text-xs">
               <span className="flex justify-between gap-2 text-black/70">
-                <span className="truncate" title={`${c.name}: ${(c.explainedVariance * 100).toFixed(1)}% of the feature variance`}>
-                  {c.name}
+                <span className="truncate" title={`${name}: ${(c.explainedVariance * 100).toFixed(1)}% of how the faces differ`}>
+                  {name}
                 </span>
                 <output className="shrink-0 font-mono">{shown}</output>
               </span>
@@ -105,8 +107,8 @@ export function DirectionSliders({ modelId, step, zDim, onChange }: Props) {
                 value={v}
                 onChange={(e) => setOne(k, Number(e.target.value))}
                 onDoubleClick={() => setOne(k, 0)}
-                aria-label={c.name}
-                aria-valuetext={`${shown} along ${c.name}`}
+                aria-label={name}
+                aria-valuetext={`${shown} along ${name}`}
                 aria-describedby={helpId}
                 className="accent-violet-700"
               />

@@ -96,7 +96,12 @@ export function GeneratePanel() {
   const keepBlend = () => {
     if (!blendLatent) return
     const sample: Sample = { key: `m${Date.now()}`, latent: blendLatent, origin: 'blend' }
-    setSamples([sample, ...samples.filter((s) => !selected.includes(s.key))].slice(0, GRID))
+    // the blend joins the grid first; its parents stay (the oldest unselected sample makes room)
+    const rest = samples.filter((s) => !selected.includes(s.key))
+    const parents = samples.filter((s) => selected.includes(s.key))
+    const keep = rest.slice(0, Math.max(0, GRID - 1 - parents.length))
+    const kept = new Set([...parents, ...keep].map((s) => s.key))
+    setSamples([sample, ...samples.filter((s) => kept.has(s.key))])
     setSelected([])
     setFocused(sample.key)
   }
@@ -145,26 +150,6 @@ export function GeneratePanel() {
   return (
     <div className="grid gap-6 lg:grid-cols-[1fr_320px]">
       <section aria-label="Samples" className="space-y-4">
-        <div className="flex flex-wrap items-end gap-4 rounded-xl border border-black/10 bg-white p-4 shadow-sm">
-          <button type="button" onClick={reroll} disabled={!gen.ready} className="rounded-lg bg-violet-700 px-4 py-2 text-sm font-medium text-white hover:bg-violet-800 disabled:opacity-40">
-            Re-roll <kbd className="ml-1 rounded bg-white/20 px-1 text-xs">R</kbd>
-          </button>
-          <label className="flex flex-col text-sm">
-            <span className="text-black/70">
-              Variation ψ <output className="font-mono">{psi.toFixed(2)}</output>
-            </span>
-            <input type="range" min={0} max={1.5} step={0.05} value={psi} onChange={(e) => setPsi(Number(e.target.value))} className="w-48 accent-violet-700" aria-label="Variation ψ" aria-describedby="psi-help" />
-            <span id="psi-help" className="text-xs text-black/60">
-              lower: typical faces · higher: wilder
-            </span>
-          </label>
-          <button type="button" onClick={doBreed} disabled={!gen.ready || selected.length === 0} className="rounded-lg border border-black/15 bg-white px-4 py-2 text-sm font-medium hover:border-black/30 disabled:opacity-40">
-            Breed {selected.length ? `${selected.length} → ${CHILDREN}` : ''} <kbd className="ml-1 rounded bg-black/5 px-1 text-xs">B</kbd>
-          </button>
-          <p className="text-xs text-black/60">Click samples to select them: two to blend, one or more to breed.</p>
-        </div>
-
-        <DirectionSliders modelId={gen.manifest?.id} step={checkpoint?.step} zDim={gen.manifest?.zDim} onChange={setEdit} />
 
         {!gen.ready && (
           <div className="rounded-xl border border-black/10 bg-white p-4">
@@ -184,7 +169,7 @@ export function GeneratePanel() {
         </ul>
 
         {blendPair && (
-          <div className="flex items-center gap-4 rounded-xl border border-black/10 bg-white p-4 shadow-sm" aria-label="Blend">
+          <div role="group" className="flex items-center gap-4 rounded-xl border border-black/10 bg-white p-4 shadow-sm" aria-label="Blend">
             <PixelCanvas pixels={blendPair[0] ? pixels.get(blendPair[0].key) : undefined} className="h-16 w-16 rounded" />
             <label className="flex flex-1 flex-col text-sm">
               <span className="text-black/70">Blend {Math.round(blendT * 100)}%</span>
@@ -197,6 +182,34 @@ export function GeneratePanel() {
             </button>
           </div>
         )}
+
+        <div className="flex flex-wrap items-end gap-4 rounded-xl border border-black/10 bg-white p-4 shadow-sm">
+          <button type="button" onClick={reroll} disabled={!gen.ready} className="rounded-lg bg-violet-700 px-4 py-2 text-sm font-medium text-white hover:bg-violet-800 disabled:opacity-40">
+            Re-roll <kbd className="ml-1 rounded bg-white/20 px-1 text-xs">R</kbd>
+          </button>
+          <label className="flex flex-col text-sm">
+            <span className="text-black/70">
+              Variation <output className="font-mono">{psi.toFixed(2)}</output>
+            </span>
+            <input type="range" min={0} max={1.5} step={0.05} value={psi} onChange={(e) => setPsi(Number(e.target.value))} className="w-48 accent-violet-700" aria-label="Variation" aria-describedby="psi-help" />
+            <span id="psi-help" className="text-xs text-black/60">
+              lower: typical faces · higher: wilder (the truncation ψ)
+            </span>
+          </label>
+          <button type="button" onClick={doBreed} disabled={!gen.ready || selected.length === 0} className="rounded-lg border border-black/15 bg-white px-4 py-2 text-sm font-medium hover:border-black/30 disabled:opacity-40">
+            Breed {selected.length ? `${selected.length} → ${CHILDREN}` : ''} <kbd className="ml-1 rounded bg-black/5 px-1 text-xs">B</kbd>
+          </button>
+          <p className="text-xs text-black/60">Click samples to select them: two to blend, one or more to breed.</p>
+        </div>
+
+
+        {/* the less used controls below the samples: ten directions take room, and most people never open them */}
+        <details className="group rounded-xl border border-black/10 bg-white shadow-sm">
+          <summary className="cursor-pointer select-none rounded-xl px-4 py-3 text-sm font-medium hover:bg-black/[0.02] focus-visible:outline focus-visible:outline-2 focus-visible:outline-violet-700">More directions: steer every sample along the ways the faces vary</summary>
+          <div className="px-1 pb-1">
+            <DirectionSliders modelId={gen.manifest?.id} step={checkpoint?.step} zDim={gen.manifest?.zDim} onChange={setEdit} />
+          </div>
+        </details>
       </section>
 
       <aside aria-label="Selected sample" className="space-y-4 rounded-xl border border-black/10 bg-white p-4 shadow-sm lg:sticky lg:top-4 lg:self-start">
@@ -213,9 +226,17 @@ export function GeneratePanel() {
             </select>
           </label>
         )}
-        <p className="text-xs text-black/60" data-testid="backend">
-          {gen.backend ? `Running on ${gen.backend.name}: ${gen.backend.reason}` : 'Choosing a backend…'}
-        </p>
+        {/* what people need is "it runs here, on this"; the renderer string is for the curious */}
+        <div className="text-xs text-black/60" data-testid="backend">
+          {gen.backend ? (
+            <details>
+              <summary className="cursor-pointer">Running on {gen.backend.name === 'webgl' ? 'your graphics card (WebGL)' : gen.backend.name === 'wasm' ? 'your processor (WebAssembly)' : gen.backend.name}</summary>
+              <p className="mt-1 break-words">{gen.backend.reason}</p>
+            </details>
+          ) : (
+            'Choosing a backend…'
+          )}
+        </div>
         <hr className="border-black/10" />
         {focusedSample ? (
           <div className="space-y-3">
@@ -238,7 +259,7 @@ export function GeneratePanel() {
                   <dd className="font-mono">{focusedSample.seed}</dd>
                 </>
               )}
-              <dt className="text-black/60">truncation ψ</dt>
+              <dt className="text-black/60">variation (ψ)</dt>
               <dd>{psi.toFixed(2)}</dd>
               <dt className="text-black/60">latent</dt>
               <dd className="truncate font-mono" title={latentToJSON(move(focusedSample.latent)).join(', ')}>

@@ -4,6 +4,7 @@ import { ActiveSelection, Canvas, PencilBrush, Point, Textbox, type FabricObject
 import Link from 'next/link'
 import { useCallback, useEffect, useRef, useState } from 'react'
 import { useToolSettings } from './tool-settings'
+import { useMediaQuery } from '@/components/useMediaQuery'
 import { isBaseLayer, roundCoord, type CanvasObject } from '@/lib/canvas/objects'
 import type { CanvasOp } from '@/lib/canvas/ops'
 import { nudgeOps } from '@/lib/canvas/placement'
@@ -33,7 +34,10 @@ const round = roundCoord
 export default function Editor({ artworkId, token }: { artworkId: string; token: string | null }) {
   const session = useCollab(artworkId, token)
   const { engine, doc, role } = session
-  const canWrite = role === 'owner' || role === 'edit'
+  // on a phone the studio is a live, read-only view: its tools need a pointer and room
+  const phone = useMediaQuery('(max-width: 767px)')
+  const mayWrite = role === 'owner' || role === 'edit'
+  const canWrite = mayWrite && !phone
   const canvasEl = useRef<HTMLCanvasElement>(null)
   const canvasWrap = useRef<HTMLDivElement>(null)
   const fabric = useRef<Canvas | null>(null)
@@ -435,6 +439,11 @@ export default function Editor({ artworkId, token }: { artworkId: string; token:
           )}
         </div>
       </header>
+      {phone && mayWrite && (
+        <p role="note" className="rounded-lg bg-sky-50 px-3 py-2 text-sm text-sky-900">
+          Editing needs a larger screen (a tablet or a computer). Here you can watch this canvas live, see its versions and export it.
+        </p>
+      )}
       {session.notice && (
         <p role="status" className="rounded bg-amber-50 px-3 py-1 text-sm text-amber-900">
           {session.notice}
