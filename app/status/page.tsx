@@ -24,19 +24,19 @@ export default async function StatusPage() {
       <p role="status" className={`rounded-xl p-4 text-lg ${ok ? 'bg-emerald-50 text-emerald-900' : 'bg-rose-50 text-rose-900'}`}>
         {ok ? 'Everything is working.' : 'Something is wrong: artworks cannot be saved or opened right now.'}
       </p>
-      <dl className="divide-y divide-black/10 rounded-xl border border-black/10 bg-white">
+      <ul className="divide-y divide-black/10 rounded-xl border border-black/10 bg-white" aria-label="Parts of the service">
         {rows.map(([what, good, detail]) => (
-          <div key={what} className="flex gap-3 p-4">
+          <li key={what} className="flex gap-3 p-4">
             <span aria-hidden className={`mt-1.5 h-2.5 w-2.5 shrink-0 rounded-full ${good ? 'bg-emerald-500' : 'bg-rose-500'}`} />
             <div>
-              <dt className="font-medium">
+              <p className="font-medium">
                 {what}: {good ? 'working' : 'down'}
-              </dt>
-              <dd className="text-sm text-black/70">{detail}</dd>
+              </p>
+              <p className="text-sm text-black/70">{detail}</p>
             </div>
-          </div>
+          </li>
         ))}
-      </dl>
+      </ul>
       <p className="text-sm text-black/60">
         Version {h.version}. For monitoring, <code className="rounded bg-black/5 px-1">GET /api/health</code> answers the same as JSON (503 when the database is down).
       </p>
