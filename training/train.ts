@@ -40,6 +40,9 @@ function parseOptions(argv: string[]): TrainOptions {
       'd-width': { type: 'string' },
       'min-channels': { type: 'string' },
       upsample: { type: 'string' },
+      'lr-decay-start': { type: 'string' },
+      'lr-decay-end': { type: 'string' },
+      'lr-decay-floor': { type: 'string' },
     },
     strict: true,
   });
@@ -56,6 +59,14 @@ function parseOptions(argv: string[]): TrainOptions {
     upsample,
   };
   const hyper: TrainHyper = { ...DEFAULT_HYPER, batch: num(values.batch, run.smoke ? 4 : DEFAULT_HYPER.batch, 'batch') };
+  if (values['lr-decay-start'] !== undefined) {
+    const start = num(values['lr-decay-start'], 0, 'lr-decay-start');
+    const end = num(values['lr-decay-end'], run.steps, 'lr-decay-end');
+    const floor = Number(values['lr-decay-floor'] ?? '0.1');
+    if (!(floor >= 0 && floor <= 1)) throw new Error(`--lr-decay-floor must be in [0, 1], got ${values['lr-decay-floor']}`);
+    if (end <= start) throw new Error(`--lr-decay-end (${end}) must come after --lr-decay-start (${start})`);
+    hyper.lrDecay = { start, end, floor };
+  }
   return { ...run, config, hyper, dataDir: path.join(REPO, 'training', 'data') };
 }
 
@@ -64,7 +75,8 @@ export async function train(opt: TrainOptions): Promise<RunResult> {
   const { ckptDir, logFile, modelDir } = runPaths(opt);
   const prev = opt.bench === null ? readCheckpointState(ckptDir) : null;
   const config = prev?.config ?? opt.config;
-  const hyper = prev?.hyper ?? opt.hyper;
+  // a decay given on the command line applies to a resumed run too (added late, where it helps)
+  const hyper: TrainHyper = prev ? { ...prev.hyper, ...(opt.hyper.lrDecay ? { lrDecay: opt.hyper.lrDecay } : {}) } : opt.hyper;
   const seed = prev?.seed ?? opt.seed;
   const trainer = new GanTrainer(config, hyper, seed);
 

@@ -5,6 +5,7 @@
  * Browser-safe: no Node imports.
  */
 import * as tf from '@tensorflow/tfjs';
+import { ScheduledAdam } from './scheduled-adam';
 import { z } from 'zod';
 import { buildDiscriminator, buildGenerator, toExportGenerator, type GanConfig } from './architecture';
 import { augmentOptionsSchema, DEFAULT_AUGMENT, diffAugment } from './augment';
@@ -20,9 +21,25 @@ export const trainHyperSchema = z.object({
   beta2: z.number().min(0).max(1),
   emaDecay: z.number().min(0).max(1),
   augment: augmentOptionsSchema,
+  /**
+   * Linear learning-rate decay of G and D: factor 1 up to `start`, then down to `floor` at `end`
+   * and flat after (absent: constant rates). Late in a run the discriminator starts winning and
+   * the held-out figure drifts up; smaller steps there are the usual answer.
+   */
+  lrDecay: z
+    .object({ start: z.number().int().min(0), end: z.number().int().positive(), floor: z.number().min(0).max(1) })
+    .refine((d) => d.end > d.start, 'lrDecay.end must come after lrDecay.start')
+    .optional(),
 });
 
 export type TrainHyper = z.infer<typeof trainHyperSchema>;
+
+/** The learning-rate factor at `step` (1 without a decay). */
+export function lrFactor(decay: TrainHyper['lrDecay'], step: number): number {
+  if (!decay || step <= decay.start) return 1;
+  if (step >= decay.end) return decay.floor;
+  return 1 - ((1 - decay.floor) * (step - decay.start)) / (decay.end - decay.start);
+}
 
 export const DEFAULT_HYPER: TrainHyper = {
   batch: 32,
@@ -58,8 +75,8 @@ export class GanTrainer {
   readonly G: tf.Sequential;
   readonly D: tf.Sequential;
   readonly ema: Ema;
-  readonly gOpt: tf.AdamOptimizer;
-  readonly dOpt: tf.AdamOptimizer;
+  readonly gOpt: ScheduledAdam;
+  readonly dOpt: ScheduledAdam;
   rng: Rng;
   step = 0;
   private readonly gVars: tf.Variable[];
@@ -98,8 +115,8 @@ export class GanTrainer {
     this.G = G;
     this.D = D;
     this.ema = ema;
-    this.gOpt = tf.train.adam(hyper.lrG, hyper.beta1, hyper.beta2);
-    this.dOpt = tf.train.adam(hyper.lrD, hyper.beta1, hyper.beta2);
+    this.gOpt = new ScheduledAdam(hyper.lrG, hyper.beta1, hyper.beta2);
+    this.dOpt = new ScheduledAdam(hyper.lrD, hyper.beta1, hyper.beta2);
     this.gVars = this.G.trainableWeights.map((w) => w.read() as tf.Variable);
     this.dVars = this.D.trainableWeights.map((w) => w.read() as tf.Variable);
   }
@@ -112,6 +129,9 @@ export class GanTrainer {
   trainStep(realBatch: Float32Array): StepStats {
     const B = this.hyper.batch;
     const R = this.config.resolution;
+    const factor = lrFactor(this.hyper.lrDecay, this.step);
+    this.gOpt.setFactor(factor);
+    this.dOpt.setFactor(factor);
     const bce = (logits: tf.Tensor, label: 0 | 1): tf.Scalar =>
       tf.losses.sigmoidCrossEntropy(label ? tf.onesLike(logits) : tf.zerosLike(logits), logits) as tf.Scalar;
     let dReal: tf.Scalar | undefined;

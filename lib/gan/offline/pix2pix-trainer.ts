@@ -9,7 +9,7 @@
  * is then reused for the D update, which saves a second generator forward pass per step.
  */
 import * as tf from '@tensorflow/tfjs';
-import { ScheduledAdam } from './scheduled-adam';
+import { ScheduledAdam } from '../scheduled-adam';
 import { z } from 'zod';
 import { Ema } from '../ema';
 import { buildPix2PixDiscriminator, buildPix2PixGenerator, pix2pixInputChannels, toExportPix2PixGenerator, type Pix2PixConfig } from '../pix2pix';

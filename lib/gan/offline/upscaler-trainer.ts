@@ -7,7 +7,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { buildUpscaler, type UpscalerConfig } from '../upscaler';
 import { Rng, withSeededMathRandom } from '../rng';
-import { ScheduledAdam } from './scheduled-adam';
+import { ScheduledAdam } from '../scheduled-adam';
 
 export interface UpscalerHyper {
   batch: number;
