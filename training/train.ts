@@ -43,6 +43,8 @@ function parseOptions(argv: string[]): TrainOptions {
       'lr-decay-start': { type: 'string' },
       'lr-decay-end': { type: 'string' },
       'lr-decay-floor': { type: 'string' },
+      'r1-gamma': { type: 'string' },
+      'r1-every': { type: 'string' },
     },
     strict: true,
   });
@@ -67,6 +69,11 @@ function parseOptions(argv: string[]): TrainOptions {
     if (end <= start) throw new Error(`--lr-decay-end (${end}) must come after --lr-decay-start (${start})`);
     hyper.lrDecay = { start, end, floor };
   }
+  if (values['r1-gamma'] !== undefined) {
+    const gamma = Number(values['r1-gamma']);
+    if (!(gamma > 0) || !Number.isFinite(gamma)) throw new Error(`--r1-gamma must be a positive number, got ${values['r1-gamma']}`);
+    hyper.r1 = { gamma, every: num(values['r1-every'], 16, 'r1-every') };
+  }
   return { ...run, config, hyper, dataDir: path.join(REPO, 'training', 'data') };
 }
 
@@ -75,8 +82,10 @@ export async function train(opt: TrainOptions): Promise<RunResult> {
   const { ckptDir, logFile, modelDir } = runPaths(opt);
   const prev = opt.bench === null ? readCheckpointState(ckptDir) : null;
   const config = prev?.config ?? opt.config;
-  // a decay given on the command line applies to a resumed run too (added late, where it helps)
-  const hyper: TrainHyper = prev ? { ...prev.hyper, ...(opt.hyper.lrDecay ? { lrDecay: opt.hyper.lrDecay } : {}) } : opt.hyper;
+  // a decay or R1 given on the command line applies to a resumed run too (added late, where it helps)
+  const hyper: TrainHyper = prev
+    ? { ...prev.hyper, ...(opt.hyper.lrDecay ? { lrDecay: opt.hyper.lrDecay } : {}), ...(opt.hyper.r1 ? { r1: opt.hyper.r1 } : {}) }
+    : opt.hyper;
   const seed = prev?.seed ?? opt.seed;
   const trainer = new GanTrainer(config, hyper, seed);
 

@@ -6,6 +6,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { ScheduledAdam } from './scheduled-adam';
+import { r1Penalty } from './r1';
 import { z } from 'zod';
 import { buildDiscriminator, buildGenerator, toExportGenerator, type GanConfig } from './architecture';
 import { augmentOptionsSchema, DEFAULT_AUGMENT, diffAugment } from './augment';
@@ -30,6 +31,8 @@ export const trainHyperSchema = z.object({
     .object({ start: z.number().int().min(0), end: z.number().int().positive(), floor: z.number().min(0).max(1) })
     .refine((d) => d.end > d.start, 'lrDecay.end must come after lrDecay.start')
     .optional(),
+  /** lazy R1 on D (lib/gan/r1.ts): every `every` steps, gamma/2 x every x E|grad D(real)|^2 */
+  r1: z.object({ gamma: z.number().positive(), every: z.number().int().positive() }).optional(),
 });
 
 export type TrainHyper = z.infer<typeof trainHyperSchema>;
@@ -56,6 +59,8 @@ export interface StepStats {
   lossG: number;
   dReal: number;
   dFake: number;
+  /** the scaled R1 penalty, on the steps it was applied */
+  r1?: number;
 }
 
 /**
@@ -153,6 +158,17 @@ export class GanTrainer {
         this.dVars,
       ) as tf.Scalar;
     });
+    // lazy R1: a separate small D update on the real batch, every `every` steps
+    let r1: number | undefined;
+    const reg = this.hyper.r1;
+    if (reg && this.step % reg.every === 0) {
+      const value = tf.tidy(() => {
+        const real = tf.tensor4d(realBatch, [B, R, R, 3]);
+        return this.dOpt.minimize(() => r1Penalty(this.D, real).mul((reg.gamma / 2) * reg.every) as tf.Scalar, true, this.dVars) as tf.Scalar;
+      });
+      r1 = value.dataSync()[0];
+      value.dispose();
+    }
     const lossG = tf.tidy(() => {
       const z = this.latents(B);
       return this.gOpt.minimize(
@@ -169,6 +185,7 @@ export class GanTrainer {
       lossG: lossG.dataSync()[0] ?? NaN,
       dReal: dReal?.dataSync()[0] ?? NaN,
       dFake: dFake?.dataSync()[0] ?? NaN,
+      ...(r1 !== undefined ? { r1 } : {}),
     };
     tf.dispose([lossD, lossG, dReal, dFake].filter((t): t is tf.Scalar => t !== undefined));
     this.step++;
