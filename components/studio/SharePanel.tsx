@@ -57,7 +57,7 @@ export function SharePanel({ artworkId }: { artworkId: string }) {
         {links.map((l) => (
           <li key={l.id} className="flex items-center gap-2" data-testid={`share-${l.role}`}>
             <span className={`rounded px-1.5 py-0.5 ${l.role === 'edit' ? 'bg-emerald-100 text-emerald-900' : 'bg-sky-100 text-sky-900'}`}>{l.role}</span>
-            <input readOnly value={urlOf(l)} aria-label={`${l.role} link`} className="min-w-0 flex-1 rounded border border-black/10 px-1.5 py-1 font-mono text-xs" onFocus={(e) => e.currentTarget.select()} />
+            <textarea readOnly rows={2} value={urlOf(l)} aria-label={`${l.role} link`} className="min-w-0 flex-1 resize-none break-all rounded border border-black/10 px-1.5 py-1 font-mono text-xs" onFocus={(e) => e.currentTarget.select()} />
             <button
               type="button"
               className="rounded border border-black/15 px-1.5 py-0.5 hover:border-black/40"
