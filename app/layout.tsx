@@ -10,6 +10,13 @@ export const metadata: Metadata = {
   description: 'A collaborative studio where a GAN trained by the project paints base images and people refine them together.',
 }
 
+const NAV = [
+  ['/generate', 'Generate'],
+  ['/lab', 'Lab'],
+  ['/gallery', 'Gallery'],
+  ['/credits', 'Credits'],
+] as const
+
 export default function RootLayout({ children }: { children: ReactNode }) {
   return (
     <html lang="en">
@@ -25,18 +32,11 @@ export default function RootLayout({ children }: { children: ReactNode }) {
             </Link>
             {/* on a phone the links take their own row, under the name and the account */}
             <div className="order-last flex w-full gap-5 sm:order-none sm:w-auto sm:gap-6">
-              <Link href="/generate" className="text-sm text-black/70 hover:text-black">
-                Generate
-              </Link>
-              <Link href="/lab" className="text-sm text-black/70 hover:text-black">
-                Lab
-              </Link>
-              <Link href="/gallery" className="text-sm text-black/70 hover:text-black">
-                Gallery
-              </Link>
-              <Link href="/credits" className="text-sm text-black/70 hover:text-black">
-                Credits
-              </Link>
+              {NAV.map(([href, label]) => (
+                <Link key={href} href={href} className="text-sm text-black/70 hover:text-black">
+                  {label}
+                </Link>
+              ))}
             </div>
             <div className="ml-auto flex items-center gap-4">
               <UserMenu />
