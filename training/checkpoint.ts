@@ -55,7 +55,7 @@ export interface CheckpointState<C = GanConfig, H = TrainHyper> {
 
 type GroupName = 'g' | 'd' | 'ema' | 'gopt' | 'dopt';
 
-/** One tensor of a group file as plain data (what add-region-channel.ts edits without tfjs). */
+/** One tensor of a group file as plain data (what widen-doodle-input.ts edits without tfjs). */
 export interface NamedArray {
   name: string;
   shape: number[];

@@ -14,6 +14,7 @@
  */
 
 import { INK_THRESHOLD, doodleRegions } from '../lib/gan/doodle-regions';
+import { hintLayer, type DoodleHint } from '../lib/gan/doodle-hints';
 
 /** RGB in [-1, 1]. */
 export type Rgb = readonly [number, number, number];
@@ -34,6 +35,34 @@ export function plainFill(line: Float32Array, count: number, size: number, fill:
       const o = (k * S2 + p) * 3;
       for (let c = 0; c < 3; c++) {
         const base = region[p] === 2 ? (fill01[c] as number) : 1;
+        out[o + c] = 2 * base * ink01 - 1;
+      }
+    }
+  }
+  return out;
+}
+
+/**
+ * The "hint fill" baseline of the colour-hint evaluation (issue 18): the paint bucket that is
+ * told the colours. Each enclosed region holding a hint takes its colour (the nearest hint's per
+ * pixel where it holds several), a hint outside the outlines colours its dot (the same hint layer
+ * the model reads: lib/gan/doodle-hints.ts), every other enclosed region gets `fill`, the
+ * background stays white, and the ink is multiplied over it as in plainFill. Returns
+ * [count, S, S, 3] in [-1, 1].
+ */
+export function hintFill(line: Float32Array, count: number, size: number, hints: ReadonlyArray<readonly DoodleHint[]>, fill: Rgb, threshold = INK_THRESHOLD): Float32Array {
+  const S2 = size * size;
+  if (line.length !== count * S2) throw new Error(`hintFill: ${line.length} values for ${count} line images of ${size}x${size}`);
+  const fill01 = fill.map((v) => (v + 1) / 2);
+  const out = new Float32Array(count * S2 * 3);
+  for (let k = 0; k < count; k++) {
+    const region = doodleRegions(line, size, threshold, k * S2);
+    const { rgb, mask } = hintLayer(line, size, hints[k] ?? [], k * S2, threshold);
+    for (let p = 0; p < S2; p++) {
+      const ink01 = Math.min(1, Math.max(0, ((line[k * S2 + p] as number) + 1) / 2));
+      const o = (k * S2 + p) * 3;
+      for (let c = 0; c < 3; c++) {
+        const base = mask[p] ? ((rgb[3 * p + c] as number) + 1) / 2 : region[p] === 2 ? (fill01[c] as number) : 1;
         out[o + c] = 2 * base * ink01 - 1;
       }
     }

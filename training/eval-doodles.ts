@@ -39,6 +39,7 @@ import * as tf from '@tensorflow/tfjs';
 import sharp from 'sharp';
 import { setupBackend } from '../lib/gan/offline/backend';
 import { PAINT_SHIFTS, paintDoodles } from '../lib/gan/pix2pix';
+import type { DoodleHint } from '../lib/gan/doodle-hints';
 import { DOODLE_MODEL_ID, pix2pixManifestSchema } from '../lib/gan/manifest';
 import { Rng } from '../lib/gan/rng';
 import { imagesOf } from '../lib/gan/offline/image-set';
@@ -179,13 +180,13 @@ export function scoreOutputs(ctx: DoodleEvalContext, outputs: Float32Array): Rec
   return { l1Heldout: r4(meanL1(outputs, ctx.truth.colour)), ...swdAgainstTruth(ctx, outputs) };
 }
 
-/** The generator's paintings (paintDoodles, as the studio shows them) of `line` ([count, S, S, 1]), in batches, quantised to 8 bits. */
-export function predictColour(g: tf.LayersModel, line: Float32Array, count: number, size: number, batch = 32): Float32Array {
+/** The generator's paintings (paintDoodles, as the studio shows them) of `line` ([count, S, S, 1]) with `hints[k]` for pair k, in batches, quantised to 8 bits. */
+export function predictColour(g: tf.LayersModel, line: Float32Array, count: number, size: number, batch = 32, hints: ReadonlyArray<readonly DoodleHint[]> = []): Float32Array {
   const per = size * size;
   const out = new Float32Array(count * per * 3);
   for (let i = 0; i < count; i += batch) {
     const b = Math.min(batch, count - i);
-    const y = paintDoodles(g, line.subarray(i * per, (i + b) * per), b, size);
+    const y = paintDoodles(g, line.subarray(i * per, (i + b) * per), b, size, hints.slice(i, i + b));
     const v = y.dataSync();
     y.dispose();
     out.set(v, i * per * 3);
@@ -223,7 +224,7 @@ interface RawManifest {
 }
 
 /** Reads the manifest; retries briefly if the trainer is rewriting it (its write is not atomic). */
-function readManifest(file: string): RawManifest {
+export function readManifest(file: string): RawManifest {
   for (let attempt = 0; ; attempt++) {
     try {
       return JSON.parse(readFileSync(file, 'utf8')) as RawManifest;
@@ -261,7 +262,7 @@ export function mergeManifestMetrics(file: string, byStep: ReadonlyMap<number, M
 
 // ---------------------------------------------------------------------------------------------
 
-const toPairSet = (set: DoodleSet): PairSet => {
+export const toPairSet = (set: DoodleSet): PairSet => {
   const b = doodleBatch(set, Array.from({ length: set.count }, (_, i) => i));
   return { line: b.line, colour: b.color, count: set.count, size: set.size };
 };
@@ -270,7 +271,7 @@ const toPairSet = (set: DoodleSet): PairSet => {
 export const SHEET_SUBGROUPS = ['game', 'animal-reptile', 'food-drink', 'healthcare', 'money', 'tool', 'other-symbol', 'arts-crafts', 'hand-fingers-partial', 'brand'];
 const SHEET_ROWS = 8;
 
-function sheetIndices(index: DoodleIndex): number[] {
+export function sheetIndices(index: DoodleIndex): number[] {
   const held = index.pairs.filter((p) => p.split === 'heldout');
   const picks: number[] = [];
   const pick = (members: Array<{ k: number }>) => picks.push((members[Math.floor(members.length / 2)] as { k: number }).k);
@@ -291,7 +292,7 @@ function sheetIndices(index: DoodleIndex): number[] {
 
 const esc = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
-async function writeSheet(
+export async function writeSheet(
   out: string,
   truth: PairSet,
   rows: number[],

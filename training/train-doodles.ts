@@ -30,7 +30,9 @@ import {
   pix2pixEncoderChannels,
   type Pix2PixConfig,
 } from '../lib/gan/pix2pix';
-import { doodleModelInput } from '../lib/gan/doodle-regions';
+import { doodleModelInput } from '../lib/gan/doodle-input';
+import { simulateTrainingHints } from '../lib/gan/offline/hint-simulation';
+import { Rng } from '../lib/gan/rng';
 import { SyntheticPairLoader, syntheticPairs } from '../lib/gan/offline/pix2pix-synthetic';
 import { DEFAULT_PIX2PIX_HYPER, Pix2PixTrainer, pix2pixHyperSchema, type PairBatch, type Pix2PixHyper } from '../lib/gan/offline/pix2pix-trainer';
 import { loadCheckpoint, readCheckpointState, saveCheckpoint } from './checkpoint';
@@ -86,6 +88,7 @@ function parseOptions(argv: string[]): TrainDoodlesOptions {
       'jitter-min-scale': { type: 'string' },
       'extra-pairs': { type: 'boolean' },
       'region-channel': { type: 'boolean' },
+      'hint-channels': { type: 'boolean' },
       'ema-decay': { type: 'string' },
       data: { type: 'string' },
       'data-dir': { type: 'string' },
@@ -105,8 +108,10 @@ function parseOptions(argv: string[]): TrainDoodlesOptions {
     depth: num(values.depth, base.depth, 'depth'),
     dropout: num(values.dropout, base.dropout, 'dropout'),
     upsample: values.upsample ?? base.upsample,
-    // a new run that reads the region mask too (to widen a trained one: training/add-region-channel.ts)
+    // a new run that reads the region mask too (to widen a trained one: training/widen-doodle-input.ts)
     regionChannel: values['region-channel'] === true,
+    // a new run that reads colour hints (to widen a trained one: training/widen-doodle-input.ts)
+    hintChannels: values['hint-channels'] === true,
   });
   const hyper = pix2pixHyperSchema.parse({
     ...DEFAULT_PIX2PIX_HYPER,
@@ -163,8 +168,14 @@ interface Data {
 async function openData(opt: TrainDoodlesOptions, cfg: Pix2PixConfig, hyper: Pix2PixHyper, seed: number): Promise<Data> {
   const R = cfg.resolution;
   if (cfg.inChannels !== 1) throw new Error('train-doodles: the doodle data set has 1-channel line art (inChannels 1)');
-  // the generator's input: the line image, with the region mask when the config asks for it
-  const input = (line: Float32Array, n: number): Float32Array => doodleModelInput(line, n, R, cfg.regionChannel);
+  // the generator's input: the line image, with the region mask and the colour hints when the
+  // config asks for them; training hints are simulated from the truth with a generator seeded by
+  // the loader's position, so a resumed run draws the same ones
+  const input = (line: Float32Array, n: number, colour?: Float32Array, at?: { epoch: number; position: number }): Float32Array => {
+    if (!cfg.hintChannels || !colour || !at) return doodleModelInput(line, n, R, cfg);
+    const rng = new Rng((Math.imul(seed ^ 0x5bd1e995, 31) + Math.imul(at.epoch + 1, 0x9e3779b1) + Math.imul(at.position + 1, 0x85ebca77)) >>> 0);
+    return doodleModelInput(line, n, R, cfg, Array.from({ length: n }, (_, k) => simulateTrainingHints(line, colour, R, k, rng)));
+  };
   if (opt.data === 'synthetic') {
     const h = syntheticPairs(seed + 7919, 1_000_000, HELDOUT_PAIRS, R);
     return {
@@ -172,8 +183,9 @@ async function openData(opt: TrainDoodlesOptions, cfg: Pix2PixConfig, hyper: Pix
         const l = new SyntheticPairLoader(R, seed, st);
         return {
           next: (b) => {
+            const at = l.state();
             const p = l.next(b);
-            return { line: input(p.line, b), colour: p.color };
+            return { line: input(p.line, b, p.color, at), colour: p.color };
           },
           state: () => l.state(),
           count: Infinity,
@@ -203,8 +215,9 @@ async function openData(opt: TrainDoodlesOptions, cfg: Pix2PixConfig, hyper: Pix
       const l = new DoodleBatchLoader(train, seed, st, { jitter: hyper.jitter });
       return {
         next: (b) => {
+          const at = l.state();
           const batch = l.next(b);
-          return { line: input(batch.line, b), colour: batch.color };
+          return { line: input(batch.line, b, batch.color, at), colour: batch.color };
         },
         state: () => l.state(),
         count: train.count,
@@ -285,7 +298,7 @@ export async function trainDoodles(opt: TrainDoodlesOptions): Promise<RunResult>
       'pix2pix (Isola et al. 2017) doodle -> colour: U-Net generator (nearest-neighbour upsampling + 3x3 conv, skip connections), ' +
       `${patchGrid(config)}x${patchGrid(config)} PatchGAN, L1 + adversarial loss; input a ${config.resolution}x${config.resolution} line image` +
       (config.regionChannel
-        ? ' and its enclosed-region mask (lib/gan/doodle-regions.ts; a checkpoint whose model input has 1 channel is from before the run was widened to read it: training/add-region-channel.ts)'
+        ? ' and its enclosed-region mask (lib/gan/doodle-regions.ts; a checkpoint whose model input has 1 channel is from before the run was widened to read it: training/widen-doodle-input.ts)'
         : '') +
       ', output RGB',
     resolution: config.resolution,

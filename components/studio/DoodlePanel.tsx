@@ -5,12 +5,13 @@
 // the doodle.
 import { useCallback, useEffect, useRef, useState } from 'react'
 import type { LayersModel } from '@tensorflow/tfjs'
-import { baseLayerId, type CanvasDocument } from '@/lib/canvas/document'
+import { baseLayerId, hintsOf, type CanvasDocument } from '@/lib/canvas/document'
 import type { CanvasObject } from '@/lib/canvas/objects'
 import type { CanvasOp } from '@/lib/canvas/ops'
-import { darkBox, DOODLE_PAD, DOODLE_SIZE, EmptyDoodleError, inputToPixels, lineWidthFor, outputToPixels, prepareDoodle, type Bitmap } from '@/lib/gan/doodle'
+import { darkBox, DOODLE_PAD, DOODLE_SIZE, EmptyDoodleError, inputToPixels, lineWidthFor, outputToPixels, prepareDoodle, toModelGrid, type Bitmap, type PreparedDoodle } from '@/lib/gan/doodle'
+import { hintHex, parseHintColour, type DoodleHint } from '@/lib/gan/doodle-hints'
 import { checkpointUrl, DOODLE_MODEL_ID, modelBaseUrl, pix2pixManifestSchema, type ManifestCheckpoint } from '@/lib/gan/manifest'
-import type { DoodleProvenance } from '@/lib/gan/provenance'
+import { MAX_PAINT_HINTS, type DoodleProvenance } from '@/lib/gan/provenance'
 import type { Pixels } from '@/lib/gan/runtime'
 import { drawPixels, imageDataFromUrl, pixelsToPngBase64 } from '@/components/generate/pixels'
 import { postJsonWithAccess } from './artwork-fetch'
@@ -28,7 +29,7 @@ function doodleDocument(doc: CanvasDocument, linePx: number): { doc: CanvasDocum
   const ids: string[] = []
   for (const id of doc.order) {
     const o = doc.objects[id]
-    if (!o || o.type === 'image') continue
+    if (!o || o.type === 'image' || o.type === 'hint') continue
     const s = Math.max(1e-3, Math.abs(o.scaleX), Math.abs(o.scaleY))
     let next: CanvasObject
     switch (o.type) {
@@ -111,17 +112,43 @@ function placeOver(box: { x: number; y: number; width: number; height: number },
   return { width: result.width, height: result.height, left: r((box.x + box.width / 2) / unit), top: r((box.y + box.height / 2) / unit), scaleX: scale, scaleY: scale, angle: 0 }
 }
 
-async function runModel(model: LayersModel, input: Float32Array): Promise<Pixels> {
+/** Drawn objects the painter reads as the doodle: all but pictures and colour hints. */
+function isDoodleStroke(o: CanvasObject | undefined): boolean {
+  return !!o && o.type !== 'image' && o.type !== 'hint'
+}
+
+/**
+ * The document's colour hints on the prepared doodle's 64-px grid (the drawing fitted into it as
+ * the model reads it); hints off the grid or in a colour that cannot be read are left out.
+ */
+export function hintsOnGrid(doc: CanvasDocument, prepared: Pick<PreparedDoodle, 'box' | 'fit'>): DoodleHint[] {
+  const unit = RENDER / doc.width
+  const out: DoodleHint[] = []
+  for (const h of hintsOf(doc)) {
+    const rgb = parseHintColour(h.fill)
+    const p = toModelGrid(prepared, h.left * unit, h.top * unit)
+    if (rgb && p.x >= 0 && p.y >= 0 && p.x < DOODLE_SIZE && p.y < DOODLE_SIZE) out.push({ ...p, ...rgb })
+  }
+  return out.slice(-MAX_PAINT_HINTS)
+}
+
+async function runModel(model: LayersModel, input: Float32Array, hints: DoodleHint[]): Promise<Pixels> {
   const { paintDoodles } = await import('@/lib/gan/pix2pix')
   // the median of ten paintings (the doodle moved and mirrored): what the evaluation scores (lib/gan/pix2pix.ts)
-  const out = paintDoodles(model, input, 1, DOODLE_SIZE)
+  const out = paintDoodles(model, input, 1, DOODLE_SIZE, [hints])
   const [, h, w] = out.shape as number[]
   const data = await out.data()
   out.dispose()
   return outputToPixels(data, w ?? DOODLE_SIZE, h ?? DOODLE_SIZE)
 }
 
-type Phase = { kind: 'idle' } | { kind: 'loading'; fraction: number } | { kind: 'painting' } | { kind: 'saving' } | { kind: 'done'; step: number } | { kind: 'error'; message: string }
+type Phase =
+  | { kind: 'idle' }
+  | { kind: 'loading'; fraction: number }
+  | { kind: 'painting' }
+  | { kind: 'saving' }
+  | { kind: 'done'; step: number; hints: number; hintsIgnored: number }
+  | { kind: 'error'; message: string }
 
 export function DoodlePanel({ doc, canWrite, artworkId, token, commit }: { doc: CanvasDocument | null; canWrite: boolean; artworkId: string; token: string | null; commit: (ops: CanvasOp[]) => boolean }) {
   const [phase, setPhase] = useState<Phase>({ kind: 'idle' })
@@ -133,7 +160,8 @@ export function DoodlePanel({ doc, canWrite, artworkId, token, commit }: { doc: 
     docRef.current = doc
   })
   const busy = phase.kind === 'loading' || phase.kind === 'painting' || phase.kind === 'saving'
-  const hasStrokes = !!doc && doc.order.some((id) => doc.objects[id]?.type !== 'image')
+  const hasStrokes = !!doc && doc.order.some((id) => isDoodleStroke(doc.objects[id]))
+  const hintCount = doc ? hintsOf(doc).length : 0
 
   const upload = useCallback(
     async (pixels: Pixels) => {
@@ -158,14 +186,25 @@ export function DoodlePanel({ doc, canWrite, artworkId, token, commit }: { doc: 
       setPhase({ kind: 'loading', fraction: 0 })
       const { model, step } = await loadDoodleModel((fraction) => setPhase({ kind: 'loading', fraction }))
       setPhase({ kind: 'painting' })
-      const result = await runModel(model, prepared.input)
+      const { layoutForChannels } = await import('@/lib/gan/doodle-input')
+      const readsHints = layoutForChannels(model.inputs[0]?.shape[3]).hintChannels
+      const hints = readsHints ? hintsOnGrid(start, prepared) : []
+      const result = await runModel(model, prepared.input, hints)
       if (resultCanvas.current) drawPixels(resultCanvas.current, result)
       // the painting enlarged 4x by the upscaler, its 64 px kept as the layer's original pixels
       const large = await (await import('@/lib/gan/upscale-runtime')).enlarge(result)
       setPhase({ kind: 'saving' })
       const [rawSrc, doodle, largeSrc] = await Promise.all([upload(result), upload(doodlePixels), large ? upload(large.pixels) : null])
       const current = docRef.current ?? start
-      const provenance: DoodleProvenance = { kind: 'doodle', modelId: DOODLE_MODEL_ID, checkpoint: step, doodle, strokes: prepared.ids.length, ...(large ? { upscaler: large.ref } : {}) }
+      const provenance: DoodleProvenance = {
+        kind: 'doodle',
+        modelId: DOODLE_MODEL_ID,
+        checkpoint: step,
+        doodle,
+        strokes: prepared.ids.length,
+        ...(hints.length ? { hints: hints.map((h) => ({ x: Math.round(h.x * 100) / 100, y: Math.round(h.y * 100) / 100, color: hintHex(h) })) } : {}),
+        ...(large ? { upscaler: large.ref } : {}),
+      }
       const placement = placeOver(prepared.box, start, result)
       const picture =
         large && largeSrc
@@ -186,7 +225,7 @@ export function DoodlePanel({ doc, canWrite, artworkId, token, commit }: { doc: 
         : commit([{ kind: 'add', objectId: newId, data: { index: 0, object: { id: newId, type: 'image', smooth: true, locked: true, provenance, opacity: 1, ...placement, ...picture } } }])
       if (!ok) throw new Error('The canvas did not accept the painting (is the connection live?).')
       setPainted(prepared.ids)
-      setPhase({ kind: 'done', step })
+      setPhase({ kind: 'done', step, hints: hints.length, hintsIgnored: readsHints ? 0 : hintsOf(start).length })
     } catch (e) {
       setPhase({ kind: 'error', message: e instanceof Error ? e.message : String(e) })
     }
@@ -231,7 +270,7 @@ export function DoodlePanel({ doc, canWrite, artworkId, token, commit }: { doc: 
         : phase.kind === 'saving'
           ? 'Saving the painting…'
           : phase.kind === 'done'
-            ? `Painted with step ${phase.step}. Undo (Ctrl+Z) brings the old base back.`
+            ? `Painted with step ${phase.step}${phase.hints ? ` and ${phase.hints} colour hint${phase.hints === 1 ? '' : 's'}` : ''}.${phase.hintsIgnored ? ' This model reads no hints.' : ''} Undo (Ctrl+Z) brings the old base back.`
             : ''
   const focus = 'focus-visible:outline focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-violet-600'
   const btn = `rounded-md border border-black/15 bg-white px-2.5 py-1.5 text-sm hover:border-black/40 disabled:opacity-40 ${focus}`
@@ -242,6 +281,10 @@ export function DoodlePanel({ doc, canWrite, artworkId, token, commit }: { doc: 
         Doodle → paint
       </h2>
       <p className="text-xs text-black/60">Draw a closed outline (or add an example), then paint it: a small GAN trained on emoji line art colours it in, in your browser, and the result becomes the base layer, under your lines.</p>
+      <p className="text-xs text-black/60" data-testid="hint-help">
+        Want a region in a colour? Pick the colour, take the Hint tool <kbd className="rounded bg-black/5 px-1">K</kbd> and click inside the region, then paint again. Hints guide the painting and never show in exports.
+        {hintCount > 0 && <span data-testid="hint-count"> {hintCount} hint{hintCount === 1 ? '' : 's'} on the canvas.</span>}
+      </p>
       {!canWrite && (
         <p className="rounded bg-amber-50 px-2 py-1 text-xs text-amber-900" data-testid="doodle-disabled">
           View only: you need an edit link to paint.

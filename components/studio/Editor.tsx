@@ -172,7 +172,11 @@ export default function Editor({ artworkId, token }: { artworkId: string; token:
         return
       }
       if (isShapeTool(t)) shapes.down(t, p, shapeStyle())
-      else if (t === 'text') {
+      else if (t === 'hint') {
+        // a colour hint for the doodle painter, in the current colour; it stays under the pointer
+        const id = newObjectId()
+        commit([{ kind: 'add', objectId: id, data: { object: { id, type: 'hint', left: round(p.x), top: round(p.y), fill: c, angle: 0, scaleX: 1, scaleY: 1, opacity: 1 } } }])
+      } else if (t === 'text') {
         const id = newObjectId()
         const obj: CanvasObject = { id, type: 'text', text: 'Text', left: round(p.x), top: round(p.y), fontSize: Math.max(24, s * 4), fontFamily: 'sans-serif', fill: c, width: 320, angle: 0, scaleX: 1, scaleY: 1, opacity: live.current.opacity }
         if (commit([{ kind: 'add', objectId: id, data: { object: obj } }])) {
@@ -244,7 +248,7 @@ export default function Editor({ artworkId, token }: { artworkId: string; token:
     // a drag in progress belongs to the tool it started with
     if (tool !== 'eraser') eraser.current?.cancel()
     canvas.defaultCursor =
-      tool === 'pan' ? 'grab' : tool === 'eraser' && canWrite ? eraserCursor(eraserRadius(size) * canvas.getZoom()) : isShapeTool(tool) || tool === 'text' ? 'crosshair' : 'default'
+      tool === 'pan' ? 'grab' : tool === 'eraser' && canWrite ? eraserCursor(eraserRadius(size) * canvas.getZoom()) : isShapeTool(tool) || tool === 'text' || tool === 'hint' ? 'crosshair' : 'default'
     canvas.setCursor(canvas.defaultCursor)
     canvas.forEachObject((o) => {
       const locked = o.evented === false && o.selectable === false && o.type === 'image'

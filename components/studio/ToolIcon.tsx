@@ -12,6 +12,8 @@ const PATHS: Record<ToolId, string> = {
   ellipse: 'M12 5c5 0 8 3 8 7s-3 7-8 7-8-3-8-7 3-7 8-7z',
   line: 'M5 19L19 5',
   text: 'M5 6h14M12 6v13M9 19h6',
+  // a drop of colour with a target ring: "this region, this colour"
+  hint: 'M12 3c3 4 5 6.5 5 9a5 5 0 01-10 0c0-2.5 2-5 5-9zM12 12.5h.01',
 }
 
 export function ToolIcon({ id }: { id: ToolId }) {

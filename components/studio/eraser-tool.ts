@@ -5,7 +5,7 @@
 // a path's pathOffset, a line's calcLinePoints); the hit testing is eraser.ts.
 import { type Canvas, type FabricObject, Line, Path } from 'fabric'
 import type { CanvasDocument } from '@/lib/canvas/document'
-import { isBaseLayer, type CanvasObject } from '@/lib/canvas/objects'
+import { HINT_MARKER_RADIUS, isBaseLayer, type CanvasObject } from '@/lib/canvas/objects'
 import type { CanvasOp } from '@/lib/canvas/ops'
 import { boxOutline, type Candidate, EraseGesture, eraseOps, erasable, ellipseOutline, flattenPath, type HitShape, makeShape, type Mat, matrixScale, type Pt, transformPoint } from './eraser'
 import type { FabricScene } from './fabric-scene'
@@ -37,6 +37,9 @@ export function hitShapeOf(fo: FabricObject, obj: CanvasObject): HitShape | null
       // shapes are drawn with strokeUniform: their stroke keeps its width whatever the scale
       return makeShape([toScene(outline)], { closed: true, filled: obj.fill !== null, halfWidth: obj.stroke ? obj.strokeWidth / 2 : 0 })
     }
+    case 'hint':
+      // the marker as drawn: a filled disc of its radius (it never scales)
+      return makeShape([toScene(ellipseOutline(HINT_MARKER_RADIUS, HINT_MARKER_RADIUS))], { closed: true, filled: true, halfWidth: 0 })
     case 'text':
     case 'image':
       if (isBaseLayer(obj)) return null

@@ -2,9 +2,9 @@
 // The bridge between the canvas document model (lib/canvas) and Fabric objects: builds Fabric
 // objects from document objects, reads user edits back as properties, and reconciles a Fabric
 // canvas with a document (used by the editor, the replay and the PNG renderer).
-import { Ellipse, FabricImage, Line, Path, Rect, StaticCanvas, Textbox, util, type FabricObject } from 'fabric'
-import type { CanvasDocument } from '@/lib/canvas/document'
-import { roundCoord, type CanvasObject, type PathCommand } from '@/lib/canvas/objects'
+import { Circle, Ellipse, FabricImage, Line, Path, Rect, StaticCanvas, Textbox, util, type FabricObject } from 'fabric'
+import { withoutHints, type CanvasDocument } from '@/lib/canvas/document'
+import { HINT_MARKER_RADIUS, roundCoord, type CanvasObject, type PathCommand } from '@/lib/canvas/objects'
 import { blobToBase64 } from '@/components/generate/pixels'
 
 export const PAPER = '#ffffff'
@@ -47,6 +47,24 @@ function fabricOptions(obj: CanvasObject): Record<string, unknown> {
         strokeLineCap: obj.brush === 'marker' ? 'square' : 'round',
         strokeLineJoin: 'round',
       }
+    case 'hint':
+      // a colour dot with a dark and a light ring, visible on any colour; it only moves
+      return {
+        ...base,
+        scaleX: 1,
+        scaleY: 1,
+        angle: 0,
+        radius: HINT_MARKER_RADIUS,
+        fill: obj.fill,
+        stroke: '#111827',
+        strokeWidth: 2,
+        strokeUniform: true,
+        shadow: HINT_HALO,
+        hasControls: false,
+        lockScalingX: true,
+        lockScalingY: true,
+        lockRotation: true,
+      }
     case 'image': {
       // the original pixels are smaller than the image by their ratio: their scale grows by it
       const raw = shownPixels(obj)
@@ -55,6 +73,9 @@ function fabricOptions(obj: CanvasObject): Record<string, unknown> {
     }
   }
 }
+
+/** The light ring around a hint marker (a blurless shadow), so a dark dot shows on a dark base. */
+const HINT_HALO = { color: 'rgba(255,255,255,0.95)', blur: 5, offsetX: 0, offsetY: 0, affectStroke: true } as const
 
 /** "Sharp pixels" on an enlarged picture shows the original pixels it was made from. */
 function shownPixels(obj: Extract<CanvasObject, { type: 'image' }>) {
@@ -74,6 +95,8 @@ export async function createFabricObject(obj: CanvasObject): Promise<FabricObjec
       return new Textbox(obj.text, options)
     case 'path':
       return new Path(obj.path as unknown as ConstructorParameters<typeof Path>[0], options)
+    case 'hint':
+      return new Circle(options)
     case 'image': {
       const raw = shownPixels(obj)
       const image = await FabricImage.fromURL(raw?.src ?? obj.src, {}, options)
@@ -186,8 +209,13 @@ export class FabricScene {
   }
 }
 
-/** Draws a document on an off-screen Fabric canvas `width` pixels wide, hands it to `read`, disposes it. */
-async function withDocumentCanvas<T>(doc: CanvasDocument, width: number, read: (canvas: StaticCanvas) => T): Promise<T> {
+/**
+ * Draws a document on an off-screen Fabric canvas `width` pixels wide, hands it to `read`,
+ * disposes it. Colour hints are instructions to the doodle painter, not part of the picture:
+ * they are left out.
+ */
+async function withDocumentCanvas<T>(full: CanvasDocument, width: number, read: (canvas: StaticCanvas) => T): Promise<T> {
+  const doc = withoutHints(full)
   const scale = width / doc.width
   const canvas = new StaticCanvas(document.createElement('canvas'), { width, height: Math.round(doc.height * scale), backgroundColor: doc.background, renderOnAddRemove: false })
   canvas.setZoom(scale)

@@ -1,7 +1,7 @@
 // The editor's tools and keyboard shortcuts, shown in the toolbar.
 import type { ShapeKind } from '@/lib/canvas/shapes'
 
-export type ToolId = 'select' | 'pencil' | 'marker' | 'eraser' | 'rect' | 'ellipse' | 'line' | 'text' | 'pan'
+export type ToolId = 'select' | 'pencil' | 'marker' | 'eraser' | 'rect' | 'ellipse' | 'line' | 'text' | 'hint' | 'pan'
 
 export interface Tool {
   id: ToolId
@@ -19,6 +19,7 @@ export const TOOLS: Tool[] = [
   { id: 'ellipse', label: 'Ellipse', key: 'O' },
   { id: 'line', label: 'Line', key: 'L' },
   { id: 'text', label: 'Text', key: 'T' },
+  { id: 'hint', label: 'Colour hint for Paint it', key: 'K' },
 ]
 
 /** Tools that draw with Fabric's free-drawing brush (the eraser removes whole objects instead). */

@@ -143,3 +143,19 @@ export function baseLayerId(doc: CanvasDocument): string | undefined {
 export function emptyDocument(width = DEFAULT_CANVAS_SIZE, height = DEFAULT_CANVAS_SIZE): CanvasDocument {
   return { schema: DOCUMENT_SCHEMA_VERSION, width, height, background: '#ffffff', objects: {}, order: [] }
 }
+
+/**
+ * The document without its colour hints (objects of type 'hint'): what every picture rendered
+ * from it shows (PNG and SVG export, version renders and thumbnails, the doodle the painter
+ * reads). The hints stay in the document itself: the studio and the replay draw them.
+ */
+export function withoutHints(doc: CanvasDocument): CanvasDocument {
+  if (!doc.order.some((id) => doc.objects[id]?.type === 'hint')) return doc
+  const order = doc.order.filter((id) => doc.objects[id]?.type !== 'hint')
+  return { ...doc, objects: Object.fromEntries(order.map((id) => [id, doc.objects[id] as CanvasObject])), order }
+}
+
+/** The document's colour hints, bottom first. */
+export function hintsOf(doc: CanvasDocument): Array<Extract<CanvasObject, { type: 'hint' }>> {
+  return doc.order.map((id) => doc.objects[id]).filter((o): o is Extract<CanvasObject, { type: 'hint' }> => o?.type === 'hint')
+}

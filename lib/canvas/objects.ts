@@ -123,6 +123,18 @@ export const imageObjectSchema = z
   })
   .strict()
 
+/**
+ * A colour hint for the doodle painter (issue 18): a dot of `fill` the artist drops on a doodle
+ * to say "this region is this colour". Part of the document (shared live, undoable, in versions
+ * and the replay), drawn as a marker in the studio, left out of every picture rendered from the
+ * document (exports, version renders, the doodle the painter reads): lib/canvas/document.ts
+ * withoutHints.
+ */
+export const hintObjectSchema = z.object({ id: objectIdSchema, type: z.literal('hint'), ...transformShape, fill: color }).strict()
+
+/** The marker's radius on the canvas, in canvas pixels (its size on screen follows the zoom). */
+export const HINT_MARKER_RADIUS = 9
+
 export const canvasObjectSchema = z.discriminatedUnion('type', [
   pathObjectSchema,
   rectObjectSchema,
@@ -130,10 +142,12 @@ export const canvasObjectSchema = z.discriminatedUnion('type', [
   lineObjectSchema,
   textObjectSchema,
   imageObjectSchema,
+  hintObjectSchema,
 ])
 
 export type CanvasObject = z.infer<typeof canvasObjectSchema>
 export type ImageObject = z.infer<typeof imageObjectSchema>
+export type HintObject = z.infer<typeof hintObjectSchema>
 
 /**
  * The base layer: a locked image (the generator's picture or a painted doodle). It stays at the

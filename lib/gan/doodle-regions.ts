@@ -48,25 +48,3 @@ export function doodleRegions(line: ArrayLike<number>, size: number, threshold =
 
 /** The region channel's value on enclosed white pixels; every other pixel (ink, background) is +1. */
 export const ENCLOSED = -1;
-
-/**
- * The model input of `count` line images ([count, S, S, 1] in [-1, 1]): the line images as they
- * are, or, with `regionChannel`, [count, S, S, 2]: each pixel's line value followed by ENCLOSED
- * (-1) where it is enclosed white and +1 elsewhere. +1 is also what white paper is, so the
- * painting ensemble's shifts (lib/gan/pix2pix.ts) pad both channels alike, and a model widened
- * from a line-only one with a zero kernel for this channel starts as the same function.
- */
-export function doodleModelInput(line: Float32Array, count: number, size: number, regionChannel: boolean): Float32Array {
-  const S2 = size * size;
-  if (line.length !== count * S2) throw new Error(`doodleModelInput: ${line.length} values for ${count} line images of ${size}x${size}`);
-  if (!regionChannel) return line;
-  const out = new Float32Array(count * S2 * 2);
-  for (let k = 0; k < count; k++) {
-    const region = doodleRegions(line, size, INK_THRESHOLD, k * S2);
-    for (let p = 0; p < S2; p++) {
-      out[2 * (k * S2 + p)] = line[k * S2 + p] as number;
-      out[2 * (k * S2 + p) + 1] = region[p] === 2 ? ENCLOSED : 1;
-    }
-  }
-  return out;
-}

@@ -90,6 +90,13 @@ export interface PreparedDoodle {
   size: number
   /** where the drawing was found in the source bitmap */
   box: Box
+  /** how source pixels map onto the model's grid: model = offset + (source - box corner) * scale */
+  fit: { scale: number; offX: number; offY: number }
+}
+
+/** A point of the source bitmap (e.g. where a colour hint sits) on the prepared doodle's grid. */
+export function toModelGrid(d: Pick<PreparedDoodle, 'box' | 'fit'>, x: number, y: number): { x: number; y: number } {
+  return { x: d.fit.offX + (x - d.box.x) * d.fit.scale, y: d.fit.offY + (y - d.box.y) * d.fit.scale }
 }
 
 /**
@@ -133,7 +140,7 @@ export function prepareDoodle(b: Bitmap, opts: { size?: number; pad?: number; th
   }
   const input = new Float32Array(size * size)
   for (let i = 0; i < input.length; i++) input[i] = Math.round(grey[i] as number) / 127.5 - 1
-  return { input, size, box }
+  return { input, size, box, fit: { scale, offX, offY } }
 }
 
 /** The prepared input ([-1, 1] greyscale) as opaque RGBA pixels, to preview or store it. */

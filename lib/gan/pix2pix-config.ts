@@ -3,6 +3,7 @@
  * (manifest.ts, read by the browser) can validate it without pulling in the model code.
  */
 import { z } from 'zod';
+import { HINT_CHANNELS } from './doodle-hints';
 
 export const pix2pixConfigSchema = z.object({
   /** Image side in pixels (power of two, >= 8). */
@@ -16,6 +17,12 @@ export const pix2pixConfigSchema = z.object({
    * the field existed have none.
    */
   regionChannel: z.boolean().default(false),
+  /**
+   * G and D also read the artist's colour hints as four more input channels (hint R, G, B and a
+   * mask: lib/gan/doodle-hints.ts hintChannels), after the line and region channels. Configs
+   * written before the field existed have none.
+   */
+  hintChannels: z.boolean().default(false),
   /** Generator channels of the first down block; doubles per block up to gWidth * gMaxMult. */
   gWidth: z.number().int().positive(),
   gMaxMult: z.number().int().positive(),
@@ -38,6 +45,7 @@ export const PIX2PIX_CONFIG: Pix2PixConfig = {
   resolution: 64,
   inChannels: 1,
   regionChannel: false,
+  hintChannels: false,
   gWidth: 16,
   gMaxMult: 8,
   depth: 5,
@@ -56,9 +64,9 @@ export const PIX2PIX_SMOKE_CONFIG: Pix2PixConfig = {
   dWidth: 4,
 };
 
-/** Channels of the generator's input: the line image's, plus one for the region mask. */
-export function pix2pixInputChannels(cfg: Pix2PixConfig): number {
-  return cfg.inChannels + (cfg.regionChannel ? 1 : 0);
+/** Channels of the generator's input: the line image's, one for the region mask, four for the hints. */
+export function pix2pixInputChannels(cfg: Pick<Pix2PixConfig, 'inChannels' | 'regionChannel' | 'hintChannels'>): number {
+  return cfg.inChannels + (cfg.regionChannel ? 1 : 0) + (cfg.hintChannels ? HINT_CHANNELS : 0);
 }
 
 /** Channels of the encoder's feature maps at resolution/2, /4, ..., /2^depth. */

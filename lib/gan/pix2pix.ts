@@ -24,7 +24,8 @@ import {
   validatePix2PixConfig,
   type Pix2PixConfig,
 } from './pix2pix-config';
-import { doodleModelInput } from './doodle-regions';
+import { doodleInputChannels, doodleModelInput, layoutForChannels } from './doodle-input';
+import type { DoodleHint } from './doodle-hints';
 import { ResizeConv2D, setExportWeights } from './resize-conv';
 
 export {
@@ -145,7 +146,7 @@ export function medianOf(xs: readonly tf.Tensor4D[]): tf.Tensor4D {
 
 /**
  * The painting of line images (the model input, [n, R, R, C] in [-1, 1]: doodleModelInput in
- * lib/gan/doodle-regions.ts; every channel is +1 on white paper) as the studio shows it and the
+ * lib/gan/doodle-input.ts; every channel is +1 on white paper) as the studio shows it and the
  * evaluation scores it: a test-time ensemble of G over the doodle at the PAINT_SHIFTS positions
  * and their mirror images, each painting moved (and mirrored) back, then the per-pixel, per-channel
  * median of the ten. The training pairs are flipped at random, so G has learnt both hands; its
@@ -171,13 +172,13 @@ export function paintLines(g: tf.LayersModel, line: tf.Tensor4D): tf.Tensor4D {
 
 /**
  * Paints `count` line images ([count, S, S, 1] in [-1, 1], as prepared: lib/gan/doodle.ts) with a
- * generator, loaded or built: its input layer says whether it reads the region mask too
- * (Pix2PixConfig.regionChannel: 2 channels), and the input is built to match
- * (doodleModelInput), then painted with paintLines. Returns [count, S, S, 3]; the caller disposes it.
+ * generator, loaded or built: its input layer says what it reads besides the lines (the region
+ * mask, the colour hints: lib/gan/doodle-input.ts layoutForChannels), the input is built to match
+ * (doodleModelInput, with `hints[k]` for image k), then painted with paintLines. Returns
+ * [count, S, S, 3]; the caller disposes it.
  */
-export function paintDoodles(g: tf.LayersModel, line: Float32Array, count: number, size: number): tf.Tensor4D {
-  const channels = g.inputs[0]?.shape[3];
-  if (channels !== 1 && channels !== 2) throw new Error(`paintDoodles: the generator reads ${String(channels)} channels; a doodle model reads 1 (lines) or 2 (lines, regions)`);
-  const input = doodleModelInput(line, count, size, channels === 2);
-  return tf.tidy(() => paintLines(g, tf.tensor4d(input, [count, size, size, channels])));
+export function paintDoodles(g: tf.LayersModel, line: Float32Array, count: number, size: number, hints: ReadonlyArray<readonly DoodleHint[] | undefined> = []): tf.Tensor4D {
+  const layout = layoutForChannels(g.inputs[0]?.shape[3]);
+  const input = doodleModelInput(line, count, size, layout, hints);
+  return tf.tidy(() => paintLines(g, tf.tensor4d(input, [count, size, size, doodleInputChannels(layout)])));
 }

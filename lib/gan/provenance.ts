@@ -5,6 +5,9 @@
 import { z } from 'zod';
 import { modelIdSchema } from './manifest';
 
+/** The most colour hints one painting takes (more is noise, and keeps the provenance small). */
+export const MAX_PAINT_HINTS = 256;
+
 /** Which upscaler enlarged a picture: model id and its training step. */
 export const upscalerRefSchema = z.object({ modelId: modelIdSchema, step: z.number().int().min(0).max(10_000_000) }).strict();
 export type UpscalerRef = z.infer<typeof upscalerRefSchema>;
@@ -37,6 +40,22 @@ export const doodleProvenanceSchema = z
     doodle: z.string().max(200).regex(/^\/api\/blobs\/[0-9a-f]{64}$/, 'the doodle comes from the blob store'),
     /** how many canvas objects the doodle was drawn from */
     strokes: z.number().int().min(0).max(5_000),
+    /**
+     * the colour hints the model was given (issue 18), on the doodle's 64-px grid (x, y in pixels)
+     * with their colour; absent when there were none
+     */
+    hints: z
+      .array(
+        z
+          .object({
+            x: z.number().finite().min(0).max(1024),
+            y: z.number().finite().min(0).max(1024),
+            color: z.string().regex(/^#[0-9a-f]{6}$/, 'a hint colour is #rrggbb'),
+          })
+          .strict(),
+      )
+      .max(MAX_PAINT_HINTS)
+      .optional(),
     /** the painting was enlarged 4x by this upscaler (its 64-px original is the image's `pixels`) */
     upscaler: upscalerRefSchema.optional(),
   })

@@ -1,6 +1,6 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { canvasDocumentSchema, documentBytes, emptyDocument, type CanvasDocument } from '../../lib/canvas/document'
+import { canvasDocumentSchema, documentBytes, emptyDocument, hintsOf, withoutHints, type CanvasDocument } from '../../lib/canvas/document'
 import { canvasObjectSchema, type CanvasObject } from '../../lib/canvas/objects'
 import { applyOp, applyOpInPlace, cloneDocument, foldOps, opSizeDelta, parseOp, MAX_OP_BYTES, type CanvasOp } from '../../lib/canvas/ops'
 
@@ -172,5 +172,29 @@ describe('diffDocuments', () => {
       }),
       { numRuns: 300 },
     )
+  })
+})
+
+describe('colour hints in the document', () => {
+  it('are objects like any other, and every rendered picture leaves them out', () => {
+    const hint = canvasObjectSchema.parse({ id: 'h', type: 'hint', left: 10, top: 20, fill: '#ff0000' })
+    const r = canvasObjectSchema.parse({ id: 'r', type: 'rect', left: 0, top: 0, width: 5, height: 5 })
+    const doc = foldOps(emptyDocument(), [
+      { kind: 'add', objectId: 'r', data: { object: r } },
+      { kind: 'add', objectId: 'h', data: { object: hint } },
+    ])
+    expect(hint).toMatchObject({ angle: 0, scaleX: 1, scaleY: 1, opacity: 1 })
+    expect(hintsOf(doc)).toEqual([hint])
+    const picture = withoutHints(doc)
+    expect(picture.order).toEqual(['r'])
+    expect(Object.keys(picture.objects)).toEqual(['r'])
+    expect(doc.order).toEqual(['r', 'h']) // the document itself keeps them
+    expect(withoutHints(picture)).toBe(picture)
+    // undo of the add removes it; its inverse puts it back where it was
+    const removed = must(applyOp(doc, { kind: 'remove', objectId: 'h', data: {} }))
+    expect(removed.doc.order).toEqual(['r'])
+    expect(must(applyOp(removed.doc, removed.inverse)).doc).toEqual(doc)
+    expect(canvasObjectSchema.safeParse({ ...hint, fill: 'url(x)' }).success).toBe(false)
+    expect(canvasObjectSchema.safeParse({ ...hint, radius: 3 }).success).toBe(false)
   })
 })

@@ -4,7 +4,7 @@ import type { Socket } from 'socket.io-client'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { sessionUser } from '../../lib/auth/auth'
 import { createArtwork } from '../../lib/db/artworks'
-import { emptyDocument } from '../../lib/canvas/document'
+import { emptyDocument, hintsOf, withoutHints } from '../../lib/canvas/document'
 import { canvasObjectSchema } from '../../lib/canvas/objects'
 import { foldOps, type CanvasOp } from '../../lib/canvas/ops'
 import { clearDocumentCache, currentDocument, SNAPSHOT_EVERY, toCanvasOp } from '../../lib/collab/op-log'
@@ -145,6 +145,39 @@ describe('ops over sockets', () => {
     sockets.push(outsider)
     expect(await send(outsider, artworkId, { kind: 'add', objectId: 'o', data: { object: rect('o') } })).toMatchObject({ ok: false, error: { code: 'forbidden' } })
     expect(await prisma.op.count({ where: { artworkId } })).toBe(0)
+  })
+
+  it('colour hints travel as ops: a collaborator hears them, moves and recolours are stored, bad ones refused, and renders leave them out', async () => {
+    const artworkId = await newArtwork('Hints')
+    const a = await editor(artworkId)
+    const b = await editor(artworkId)
+    const hint = { id: 'h1', type: 'hint', left: 300, top: 320, fill: '#ff8800' }
+    const heard = nextEvent<OpsBroadcast>(b, 'ops')
+    expect(await send(a, artworkId, { kind: 'add', objectId: 'r', data: { object: rect('r') } })).toMatchObject({ ok: true })
+    expect((await heard).ops[0]).toMatchObject({ kind: 'add', objectId: 'r' })
+    const heardHint = nextEvent<OpsBroadcast>(b, 'ops')
+    expect(await send(a, artworkId, { kind: 'add', objectId: 'h1', data: { object: hint } })).toMatchObject({ ok: true, seq: 2 })
+    expect((await heardHint).ops[0]).toMatchObject({ kind: 'add', objectId: 'h1', data: { object: { type: 'hint', fill: '#ff8800' } } })
+    // moved and recoloured by the collaborator
+    expect(await send(b, artworkId, { kind: 'update', objectId: 'h1', data: { set: { left: 310, fill: '#0055ff' } } })).toMatchObject({ ok: true, seq: 3 })
+    // a hint is a dot of colour, nothing more: unknown fields and non-colours are refused
+    for (const bad of [
+      { kind: 'add', objectId: 'h2', data: { object: { ...hint, id: 'h2', text: 'x' } } },
+      { kind: 'add', objectId: 'h3', data: { object: { ...hint, id: 'h3', fill: 'url(javascript:1)' } } },
+      { kind: 'update', objectId: 'h1', data: { set: { radius: 40 } } },
+    ]) expect((await send(a, artworkId, bad)).ok).toBe(false)
+    const { prisma } = await getDatabase()
+    clearDocumentCache()
+    const { doc } = await currentDocument(prisma, artworkId)
+    expect(doc.order).toEqual(['r', 'h1'])
+    expect(doc.objects.h1).toMatchObject({ type: 'hint', left: 310, top: 320, fill: '#0055ff' })
+    expect(hintsOf(doc).map((h) => h.id)).toEqual(['h1'])
+    expect(withoutHints(doc).order).toEqual(['r'])
+    expect(withoutHints(doc).objects.h1).toBeUndefined()
+    // undo of the add is its inverse, a remove: stored like any op
+    expect(await send(a, artworkId, { kind: 'remove', objectId: 'h1', data: {} })).toMatchObject({ ok: true, seq: 4 })
+    clearDocumentCache()
+    expect((await currentDocument(prisma, artworkId)).doc.order).toEqual(['r'])
   })
 
   it('malformed and oversized ops are rejected and nothing is stored', async () => {

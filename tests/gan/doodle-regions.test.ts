@@ -4,15 +4,18 @@ import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { setupBackend } from '../../lib/gan/offline/backend';
-import { ENCLOSED, doodleModelInput, doodleRegions } from '../../lib/gan/doodle-regions';
+import { ENCLOSED, doodleRegions } from '../../lib/gan/doodle-regions';
+import { doodleModelInput } from '../../lib/gan/doodle-input';
 import { PIX2PIX_SMOKE_CONFIG, buildPix2PixGenerator, paintDoodles, paintLines, pix2pixInputChannels } from '../../lib/gan/pix2pix';
 import { syntheticPairs } from '../../lib/gan/offline/pix2pix-synthetic';
 import { DEFAULT_PIX2PIX_HYPER, Pix2PixTrainer } from '../../lib/gan/offline/pix2pix-trainer';
-import { addRegionChannel, insertZeroInputChannel } from '../../training/add-region-channel';
+import { insertZeroInputChannel, widenDoodleInput } from '../../training/widen-doodle-input';
 import { loadCheckpoint, saveCheckpoint } from '../../training/checkpoint';
 import { fileLoadHandler } from '../../training/export';
 import { parseOptions, trainDoodles } from '../../training/train-doodles';
 
+const LINES = { regionChannel: false, hintChannels: false };
+const REGIONS = { regionChannel: true, hintChannels: false };
 const maxAbs = (a: tf.Tensor, b: tf.Tensor): number => tf.tidy(() => tf.max(tf.abs(tf.sub(a, b))).dataSync()[0] ?? NaN);
 
 /** An S x S white line image with a closed black square outline from (a, a) to (b, b). */
@@ -30,7 +33,7 @@ function square(S: number, a: number, b: number): Float32Array {
 describe('region channel: the model input', () => {
   it('is the line image as it is for a line-only model', () => {
     const line = square(8, 2, 5);
-    expect(doodleModelInput(line, 1, 8, false)).toBe(line);
+    expect(doodleModelInput(line, 1, 8, LINES)).toBe(line);
   });
 
   it('interleaves each pixel with -1 where the lines enclose white, +1 on ink and background', () => {
@@ -38,7 +41,7 @@ describe('region channel: the model input', () => {
     const two = new Float32Array(2 * S * S);
     two.set(square(S, 2, 5));
     two.set(square(S, 1, 3), S * S);
-    const x = doodleModelInput(two, 2, S, true);
+    const x = doodleModelInput(two, 2, S, REGIONS);
     expect(x).toHaveLength(2 * S * S * 2);
     for (let k = 0; k < 2; k++) {
       const regions = doodleRegions(two, S, undefined, k * S * S);
@@ -50,7 +53,7 @@ describe('region channel: the model input', () => {
     // the first square encloses 2x2 pixels, the second 1
     const enclosed = (k: number) => Array.from({ length: S * S }, (_, p) => x[2 * (k * S * S + p) + 1]).filter((v) => v === ENCLOSED).length;
     expect([enclosed(0), enclosed(1)]).toEqual([4, 1]);
-    expect(() => doodleModelInput(two, 3, S, true)).toThrow(/128 values for 3 line images/);
+    expect(() => doodleModelInput(two, 3, S, REGIONS)).toThrow(/128 values for 3 line images/);
   });
 });
 
@@ -86,10 +89,10 @@ describe('region channel: widening a trained checkpoint', () => {
     old.trainStep({ line: pairs.line, colour: pairs.color });
     const dir = mkdtempSync(path.join(os.tmpdir(), 'ganvas-widen-test-'));
     await saveCheckpoint(path.join(dir, 'old'), old, { runId: 'old', seed: 7, loader: { epoch: 0, position: 2 }, trainSeconds: 1, kind: 'pix2pix' });
-    const st = addRegionChannel(path.join(dir, 'old'), path.join(dir, 'wide'), 'wide');
+    const st = widenDoodleInput(path.join(dir, 'old'), path.join(dir, 'wide'), 'wide', 'region');
     expect(st.config.regionChannel).toBe(true);
     expect(st.runId).toBe('wide');
-    expect(() => addRegionChannel(path.join(dir, 'wide'), path.join(dir, 'again'), 'x')).toThrow(/already reads/);
+    expect(() => widenDoodleInput(path.join(dir, 'wide'), path.join(dir, 'again'), 'x', 'region')).toThrow(/already reads/);
 
     const wideCfg = { ...cfg, regionChannel: true };
     expect(pix2pixInputChannels(wideCfg)).toBe(2);
@@ -98,7 +101,7 @@ describe('region channel: widening a trained checkpoint', () => {
     expect(wide.step).toBe(1);
     const R = cfg.resolution;
     const line = tf.tensor4d(pairs.line, [2, R, R, 1]);
-    const input = tf.tensor4d(doodleModelInput(pairs.line, 2, R, true), [2, R, R, 2]);
+    const input = tf.tensor4d(doodleModelInput(pairs.line, 2, R, REGIONS), [2, R, R, 2]);
     const colour = tf.tensor4d(pairs.color, [2, R, R, 3]);
     const outs = tf.tidy(() => {
       const gOld = old.G.predict(line) as tf.Tensor;
@@ -117,7 +120,7 @@ describe('region channel: widening a trained checkpoint', () => {
     // one step of the widened model moves the new channel's kernel off zero (Adam state loaded)
     const newChannel = () => tf.tidy(() => tf.max(tf.abs(tf.slice(wide.G.weights[0]?.read() as tf.Tensor4D, [0, 0, 1, 0], [-1, -1, 1, -1]))).dataSync()[0] ?? NaN);
     expect(newChannel()).toBe(0);
-    wide.trainStep({ line: doodleModelInput(pairs.line, 2, R, true), colour: pairs.color });
+    wide.trainStep({ line: doodleModelInput(pairs.line, 2, R, REGIONS), colour: pairs.color });
     expect(newChannel()).toBeGreaterThan(0);
     tf.dispose([line, input, colour, ...painted]);
     [old, wide, emaOld, emaWide].forEach((m) => m.dispose());
@@ -130,7 +133,7 @@ describe('region channel: widening a trained checkpoint', () => {
     const g2 = buildPix2PixGenerator({ ...PIX2PIX_SMOKE_CONFIG, regionChannel: true });
     const g3 = buildPix2PixGenerator({ ...PIX2PIX_SMOKE_CONFIG, inChannels: 3 });
     const a = [paintDoodles(g1, line, 2, R), tf.tidy(() => paintLines(g1, tf.tensor4d(line, [2, R, R, 1])))];
-    const b = [paintDoodles(g2, line, 2, R), tf.tidy(() => paintLines(g2, tf.tensor4d(doodleModelInput(line, 2, R, true), [2, R, R, 2])))];
+    const b = [paintDoodles(g2, line, 2, R), tf.tidy(() => paintLines(g2, tf.tensor4d(doodleModelInput(line, 2, R, REGIONS), [2, R, R, 2])))];
     expect(maxAbs(a[0] as tf.Tensor, a[1] as tf.Tensor)).toBe(0);
     expect(maxAbs(b[0] as tf.Tensor, b[1] as tf.Tensor)).toBe(0);
     expect(() => paintDoodles(g3, line, 2, R)).toThrow(/reads 3 channels/);

@@ -1,0 +1,206 @@
+/**
+ * Colour hints for the doodle painter (issue 18): the artist drops a few colour dots on a doodle
+ * and the model paints the rest. Pure and browser-safe (no tfjs): the studio, training,
+ * evaluation and the tests build the model's hint channels with the same code.
+ *
+ * A hint speaks for the region it lands in. Working out which white pixels a closed outline
+ * encloses is a flood fill, which a convolution cannot do locally (README, the doodle model), so
+ * the hint layer does it before the model sees it: a hint inside an enclosed region colours that
+ * whole region (where several hints share one, each pixel takes the nearest hint's colour); a
+ * hint on the background, or on ink, colours only its dot. The model then decides what the hint
+ * implies for the lines, for unclosed shapes and for the rest of the drawing.
+ *
+ * Layouts as lib/gan/doodle-regions.ts: line images [count, S, S, 1] in [-1, 1], white = +1.
+ */
+import { INK_THRESHOLD, doodleRegions } from './doodle-regions';
+
+/** One colour hint on the model's pixel grid: (x, y) in pixels of the S x S image, colour 0..255. */
+export interface DoodleHint {
+  x: number;
+  y: number;
+  r: number;
+  g: number;
+  b: number;
+}
+
+/** Channels the hint layer adds to the model input: hint R, G, B and the hint mask. */
+export const HINT_CHANNELS = 4;
+/** A dot's radius in model pixels: a 3x3 patch. */
+export const HINT_DOT_RADIUS = 1;
+/** The value of the mask channel where a hint speaks; everywhere else every hint channel is +1. */
+export const HINTED = -1;
+/** How far (pixels) a hint dropped on ink looks for the paper it was meant for. */
+const SNAP_RADIUS = 2;
+
+/**
+ * The enclosed regions of one line image as connected components: labels[p] = 0 on ink, -1 on
+ * the background (white reachable from the border), k >= 1 for the k-th enclosed region
+ * (4-connected, as the background flood).
+ */
+export function enclosedComponents(line: ArrayLike<number>, size: number, threshold = INK_THRESHOLD, offset = 0): { labels: Int32Array; count: number } {
+  const S = size;
+  const n = S * S;
+  const region = doodleRegions(line, S, threshold, offset);
+  const labels = new Int32Array(n);
+  for (let p = 0; p < n; p++) labels[p] = region[p] === 0 ? 0 : region[p] === 1 ? -1 : -2;
+  const stack = new Int32Array(n);
+  let count = 0;
+  for (let start = 0; start < n; start++) {
+    if (labels[start] !== -2) continue;
+    count++;
+    let top = 0;
+    labels[start] = count;
+    stack[top++] = start;
+    while (top > 0) {
+      const p = stack[--top] as number;
+      const x = p % S;
+      const visit = (q: number): void => {
+        if (labels[q] === -2) {
+          labels[q] = count;
+          stack[top++] = q;
+        }
+      };
+      if (x > 0) visit(p - 1);
+      if (x < S - 1) visit(p + 1);
+      if (p >= S) visit(p - S);
+      if (p < n - S) visit(p + S);
+    }
+  }
+  return { labels, count };
+}
+
+/** The pixel a hint lands on: its own, or, on ink, the nearest paper pixel within SNAP_RADIUS. */
+export function hintPixel(hint: DoodleHint, labels: Int32Array, size: number): number {
+  const S = size;
+  const hx = Math.min(S - 1, Math.max(0, Math.floor(hint.x)));
+  const hy = Math.min(S - 1, Math.max(0, Math.floor(hint.y)));
+  const own = hy * S + hx;
+  if (labels[own] !== 0) return own;
+  let best = own;
+  let bestD = Infinity;
+  for (let dy = -SNAP_RADIUS; dy <= SNAP_RADIUS; dy++) {
+    for (let dx = -SNAP_RADIUS; dx <= SNAP_RADIUS; dx++) {
+      const x = hx + dx;
+      const y = hy + dy;
+      if (x < 0 || y < 0 || x >= S || y >= S || labels[y * S + x] === 0) continue;
+      const d = dx * dx + dy * dy;
+      if (d < bestD) {
+        bestD = d;
+        best = y * S + x;
+      }
+    }
+  }
+  return best;
+}
+
+export interface HintLayer {
+  /** [S * S * 3] hint colour in [-1, 1] where `mask` is 1, else +1 (white). */
+  rgb: Float32Array;
+  /** [S * S] 1 where a hint speaks. */
+  mask: Uint8Array;
+}
+
+/**
+ * The hint layer of one line image (at `offset` in `line`): each enclosed region holding a hint
+ * takes its colour, the nearest hint's per pixel where it holds several; a hint elsewhere colours
+ * the paper pixels of its dot (the nearest hint's where dots overlap). Ink is never hinted.
+ */
+export function hintLayer(line: ArrayLike<number>, size: number, hints: readonly DoodleHint[], offset = 0, threshold = INK_THRESHOLD): HintLayer {
+  const S = size;
+  const n = S * S;
+  const rgb = new Float32Array(n * 3).fill(1);
+  const mask = new Uint8Array(n);
+  if (hints.length === 0) return { rgb, mask };
+  const { labels } = enclosedComponents(line, S, threshold, offset);
+  const at = hints.map((h) => hintPixel(h, labels, S));
+  // which hints speak for each enclosed region
+  const byRegion = new Map<number, number[]>();
+  at.forEach((p, i) => {
+    const l = labels[p] as number;
+    if (l > 0) byRegion.set(l, [...(byRegion.get(l) ?? []), i]);
+  });
+  const bestD = new Float64Array(n).fill(Infinity);
+  const paint = (p: number, i: number): void => {
+    const h = hints[i] as DoodleHint;
+    const q = at[i] as number;
+    const dx = (p % S) - (q % S);
+    const dy = Math.floor(p / S) - Math.floor(q / S);
+    const d = dx * dx + dy * dy;
+    if (d >= (bestD[p] as number)) return;
+    bestD[p] = d;
+    mask[p] = 1;
+    rgb[3 * p] = channel(h.r);
+    rgb[3 * p + 1] = channel(h.g);
+    rgb[3 * p + 2] = channel(h.b);
+  };
+  for (let p = 0; p < n; p++) {
+    const owners = byRegion.get(labels[p] as number);
+    if (owners) for (const i of owners) paint(p, i);
+  }
+  at.forEach((q, i) => {
+    if ((labels[q] as number) > 0) return;
+    const qx = q % S;
+    const qy = Math.floor(q / S);
+    for (let dy = -HINT_DOT_RADIUS; dy <= HINT_DOT_RADIUS; dy++) {
+      for (let dx = -HINT_DOT_RADIUS; dx <= HINT_DOT_RADIUS; dx++) {
+        const x = qx + dx;
+        const y = qy + dy;
+        if (x < 0 || y < 0 || x >= S || y >= S) continue;
+        const p = y * S + x;
+        // a dot stays on its own side of the lines: background paper only
+        if (labels[p] === -1) paint(p, i);
+      }
+    }
+  });
+  return { rgb, mask };
+}
+
+/** 0..255 -> [-1, 1]. */
+function channel(v: number): number {
+  return Math.min(255, Math.max(0, v)) / 127.5 - 1;
+}
+
+/**
+ * The hint channels of one line image, [S * S * HINT_CHANNELS]: per pixel hint R, G, B in
+ * [-1, 1] and the mask (HINTED where a hint speaks); +1 in all four where none does, which is
+ * what white paper is, so the painting ensemble's shifts (lib/gan/pix2pix.ts) pad them as "no
+ * hint", and a model widened with zero kernels for them starts as the same function.
+ */
+export function hintChannels(line: ArrayLike<number>, size: number, hints: readonly DoodleHint[], offset = 0): Float32Array {
+  const { rgb, mask } = hintLayer(line, size, hints, offset);
+  const n = size * size;
+  const out = new Float32Array(n * HINT_CHANNELS);
+  for (let p = 0; p < n; p++) {
+    out[4 * p] = rgb[3 * p] as number;
+    out[4 * p + 1] = rgb[3 * p + 1] as number;
+    out[4 * p + 2] = rgb[3 * p + 2] as number;
+    out[4 * p + 3] = mask[p] ? HINTED : 1;
+  }
+  return out;
+}
+
+/**
+ * A CSS colour as the studio stores it (#rgb, #rrggbb, #rrggbbaa, rgb()/rgba()) as 0..255 RGB,
+ * or null for a colour it cannot read without a browser (a named colour, hsl()). Alpha is ignored:
+ * a hint says which colour, not how much.
+ */
+export function parseHintColour(css: string): { r: number; g: number; b: number } | null {
+  const s = css.trim().toLowerCase();
+  const hex = /^#([0-9a-f]{3}|[0-9a-f]{4}|[0-9a-f]{6}|[0-9a-f]{8})$/.exec(s);
+  if (hex) {
+    const h = hex[1] as string;
+    const wide = h.length <= 4 ? [...h].map((c) => c + c).join('') : h;
+    return { r: parseInt(wide.slice(0, 2), 16), g: parseInt(wide.slice(2, 4), 16), b: parseInt(wide.slice(4, 6), 16) };
+  }
+  const rgb = /^rgba?\(\s*([\d.]+)\s*,\s*([\d.]+)\s*,\s*([\d.]+)\s*(?:,\s*[\d.]+%?\s*)?\)$/.exec(s);
+  if (rgb) {
+    const c = (v: string | undefined) => Math.min(255, Math.max(0, Math.round(Number(v))));
+    return { r: c(rgb[1]), g: c(rgb[2]), b: c(rgb[3]) };
+  }
+  return null;
+}
+
+/** 0..255 RGB as #rrggbb. */
+export function hintHex(c: { r: number; g: number; b: number }): string {
+  return `#${[c.r, c.g, c.b].map((v) => Math.round(v).toString(16).padStart(2, '0')).join('')}`;
+}
