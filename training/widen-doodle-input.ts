@@ -37,7 +37,8 @@ export function insertZeroInputChannel(kernel: Float32Array, shape: readonly num
 }
 
 /** The weights (and their Adam moments) that read the model input: G's first conv and D's. */
-const INPUT_KERNELS = /^(p2p_g_down0\/kernel|p2p_d_conv0\/kernel)(\/[mv])?$/;
+// (a model built twice in one process gets "_1"-suffixed weight names, and its moments follow them)
+const INPUT_KERNELS = /^(p2p_g_down0\/kernel|p2p_d_conv0\/kernel)(_\d+)?(\/[mv])?$/;
 
 type State = CheckpointState<Pix2PixConfig, Pix2PixHyper>;
 

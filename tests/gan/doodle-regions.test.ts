@@ -157,3 +157,61 @@ describe('region channel: widening a trained checkpoint', () => {
     g.dispose();
   });
 });
+
+describe('hint channels: widening a trained checkpoint and training with hints', () => {
+  beforeAll(async () => {
+    await setupBackend('wasm');
+  });
+
+  it('the model widened for hints paints as before without hints; with a hint it feels it; hints survive the painting ensemble', async () => {
+    const cfg = PIX2PIX_SMOKE_CONFIG;
+    const hyper = { ...DEFAULT_PIX2PIX_HYPER, batch: 2 };
+    const pairs = syntheticPairs(3, 0, 2, cfg.resolution);
+    const old = new Pix2PixTrainer(cfg, hyper, 7);
+    old.trainStep({ line: pairs.line, colour: pairs.color });
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'ganvas-widen-hints-'));
+    await saveCheckpoint(path.join(dir, 'old'), old, { runId: 'old', seed: 7, loader: { epoch: 0, position: 2 }, trainSeconds: 1, kind: 'pix2pix' });
+    const st = widenDoodleInput(path.join(dir, 'old'), path.join(dir, 'wide'), 'wide', 'hints');
+    expect(st.config).toMatchObject({ hintChannels: true, regionChannel: false });
+    expect(() => widenDoodleInput(path.join(dir, 'wide'), path.join(dir, 'again'), 'x', 'hints')).toThrow(/already reads colour hints/);
+    const wideCfg = { ...cfg, hintChannels: true };
+    expect(pix2pixInputChannels(wideCfg)).toBe(5);
+    const wide = new Pix2PixTrainer(wideCfg, hyper, 99);
+    await loadCheckpoint(path.join(dir, 'wide'), wide);
+    const R = cfg.resolution;
+    const emaOld = old.emaGenerator();
+    const emaWide = wide.emaGenerator();
+    const plain = [paintDoodles(emaOld, pairs.line, 2, R), paintDoodles(emaWide, pairs.line, 2, R)];
+    // zero kernels for the hint channels: the same function, hints or not, until it trains
+    const hinted = paintDoodles(emaWide, pairs.line, 2, R, [[{ x: 30, y: 30, r: 255, g: 0, b: 0 }]]);
+    expect(maxAbs(plain[0] as tf.Tensor, plain[1] as tf.Tensor)).toBeLessThan(1e-5);
+    expect(maxAbs(plain[1] as tf.Tensor, hinted)).toBeLessThan(1e-5);
+    const HINTS = { regionChannel: false, hintChannels: true };
+    const input = doodleModelInput(pairs.line, 2, R, HINTS, [[{ x: 30, y: 30, r: 255, g: 0, b: 0 }]]);
+    wide.trainStep({ line: input, colour: pairs.color });
+    // after a step the hint channels' kernels are off zero and a hint changes the painting
+    const hintKernel = tf.tidy(() => tf.max(tf.abs(tf.slice(wide.G.weights[0]?.read() as tf.Tensor4D, [0, 0, 1, 0], [-1, -1, 4, -1]))).dataSync()[0] ?? NaN);
+    expect(hintKernel).toBeGreaterThan(0);
+    const gNow = wide.G;
+    const withHint = paintDoodles(gNow, pairs.line, 2, R, [[{ x: 30, y: 30, r: 255, g: 0, b: 0 }]]);
+    const without = paintDoodles(gNow, pairs.line, 2, R);
+    expect(maxAbs(withHint, without)).toBeGreaterThan(0);
+    tf.dispose([...plain, hinted, withHint, without]);
+    [old, wide, emaOld, emaWide].forEach((m) => m.dispose());
+  });
+
+  it('train:doodles --hint-channels trains on simulated hints and exports a model the studio paints with', async () => {
+    const root = mkdtempSync(path.join(os.tmpdir(), 'ganvas-hints-smoke-'));
+    const opts = parseOptions(['--smoke', '--root', root, '--steps', '2', '--print-every', '100', '--hint-channels', '--data', 'synthetic']);
+    expect(opts.config.hintChannels).toBe(true);
+    const run = await trainDoodles(opts);
+    expect(run.step).toBe(2);
+    const g = await tf.loadLayersModel(fileLoadHandler(path.join(run.modelDir, 'ckpt-000002')));
+    expect(g.inputs[0]?.shape).toEqual([null, 64, 64, 5]);
+    const { line } = syntheticPairs(9, 0, 1, 64);
+    const painted = paintDoodles(g, line, 1, 64, [[{ x: 20, y: 20, r: 0, g: 0, b: 255 }]]);
+    expect(painted.shape).toEqual([1, 64, 64, 3]);
+    painted.dispose();
+    g.dispose();
+  });
+});
