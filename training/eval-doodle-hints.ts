@@ -36,7 +36,7 @@ import { hintFill, meanFillColour, pairedComparison, perImageL1, plainFill } fro
 import { downsampleDoodles, loadDoodleSet } from './doodle-loader';
 import { DOODLE_NHOODS, mergeManifestMetrics, predictColour, prepareDoodleEval, quantise8, readManifest, scoreOutputs, sheetIndices, toPairSet, writeSheet, type PairSet } from './eval-doodles';
 import { tfProjector } from './eval';
-import { fileLoadHandler } from './export';
+import { fileLoadHandler, modelDirOf } from './export';
 import { positiveIntOption } from './run-options';
 import { runIfMain } from './cli';
 
@@ -133,7 +133,7 @@ async function loadGenerator(modelDir: string, rel: string): Promise<tf.LayersMo
 
 export async function evaluateHints(opt: Options): Promise<Record<string, number>> {
   await setupBackend('wasm');
-  const modelDir = path.join(opt.root, 'public', 'models', opt.model);
+  const modelDir = modelDirOf(opt.root, opt.model);
   const ckpt = checkpointOf(modelDir, opt.checkpoint);
   const dataDir = path.join(opt.root, 'training', 'data');
   const index = JSON.parse(readFileSync(path.join(dataDir, doodleFiles().index), 'utf8')) as DoodleIndex;
@@ -192,7 +192,7 @@ export async function evaluateHints(opt: Options): Promise<Record<string, number
   }
   g.dispose();
   if (opt.baselineModel) {
-    const bDir = path.join(opt.root, 'public', 'models', opt.baselineModel);
+    const bDir = modelDirOf(opt.root, opt.baselineModel);
     const bc = checkpointOf(bDir, null);
     const bg = await loadGenerator(bDir, bc.path);
     const bOut = predictColour(bg, held.line, held.count, R, 32);

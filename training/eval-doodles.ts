@@ -48,7 +48,7 @@ import { doodleFiles, type DoodleIndex } from './data-format';
 import { meanFillColour, meanL1, pairedComparison, perImageL1, plainFill, type Rgb } from './doodle-fill';
 import { doodleBatch, downsampleDoodles, loadDoodleSet, type DoodleSet } from './doodle-loader';
 import { tfProjector } from './eval';
-import { fileLoadHandler } from './export';
+import { fileLoadHandler, modelDirOf } from './export';
 import { positiveIntOption } from './run-options';
 import { runIfMain } from './cli';
 
@@ -347,7 +347,7 @@ const PAINT_MEMBERS = 2 * PAINT_SHIFTS.length;
 
 export async function evaluateDoodles(opt: DoodleEvalOptions): Promise<{ rows: DoodleEvalRow[]; baselines: NonNullable<RawManifest['baselines']> }> {
   const t0 = performance.now();
-  const modelDir = path.join(opt.root, 'public', 'models', opt.model);
+  const modelDir = modelDirOf(opt.root, opt.model);
   const manifestFile = path.join(modelDir, 'manifest.json');
   if (!existsSync(manifestFile)) throw new Error(`eval-doodles: no manifest at ${manifestFile}`);
   const manifest = readManifest(manifestFile);

@@ -42,7 +42,7 @@ import { concatImages, downsampleImages, flipImages, imagesOf, selectImages, typ
 import { meanPairwiseDistance, nearestNeighbours, summarise, type GramFn } from '../lib/gan/offline/neighbours';
 import { SwdReference, type Projector, type SwdResult } from '../lib/gan/offline/swd';
 import { downsample, loadImageSet, type ImageSet } from './data-loader';
-import { fileLoadHandler, type ManifestCheckpoint, type ModelManifest } from './export';
+import { fileLoadHandler, modelDirOf, type ManifestCheckpoint, type ModelManifest } from './export';
 import { positiveIntOption } from './run-options';
 import { runIfMain } from './cli';
 
@@ -212,7 +212,7 @@ export interface EvalSummaryRow {
 
 export async function evaluate(opt: EvalOptions): Promise<{ manifest: ModelManifest; rows: EvalSummaryRow[] }> {
   const t0 = performance.now();
-  const modelDir = path.join(opt.root, 'public', 'models', opt.model);
+  const modelDir = modelDirOf(opt.root, opt.model);
   const manifestFile = path.join(modelDir, 'manifest.json');
   if (!existsSync(manifestFile)) throw new Error(`eval: no manifest at ${manifestFile}`);
   const manifest = readManifest(manifestFile);

@@ -193,3 +193,14 @@ export function updateManifestOf<B extends object>(
   writeFileSync(file, `${JSON.stringify(m, null, 1)}\n`);
   return m;
 }
+
+/**
+ * Where a model's exports are: public/models/<id> while pages load them, else
+ * training/exports/<id>, where exports that only the evaluation reads are kept (issue 18: public/
+ * holds what a page loads, nothing else).
+ */
+export function modelDirOf(root: string, id: string): string {
+  const published = path.join(root, 'public', 'models', id);
+  const kept = path.join(root, 'training', 'exports', id);
+  return existsSync(path.join(published, 'manifest.json')) || !existsSync(path.join(kept, 'manifest.json')) ? published : kept;
+}
