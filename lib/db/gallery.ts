@@ -5,6 +5,7 @@ import type { PrismaClient } from './client'
 import { blobUrl } from './blobs'
 import { authorLabel } from './accounts'
 import { baseLayerId, canvasDocumentSchema } from '../canvas/document'
+import type { DoodleProvenance } from '../gan/provenance'
 
 export const TAG_MAX = 8
 export const tagSchema = z
@@ -209,6 +210,15 @@ export async function listGallery(prisma: PrismaClient, q: GalleryQuery) {
 
 const PUBLICATION_ID = /^[a-z0-9]{20,40}$/
 
+/** The doodle provenance of a document's base layer (painted with "Paint it"), if it has one. */
+function doodleOf(document: unknown): DoodleProvenance | null {
+  const parsed = canvasDocumentSchema.safeParse(document)
+  if (!parsed.success) return null
+  const id = baseLayerId(parsed.data)
+  const base = id ? parsed.data.objects[id] : undefined
+  return base?.type === 'image' && base.provenance?.kind === 'doodle' ? base.provenance : null
+}
+
 /** The `pixels` source of a document's base layer (an upscaled generator picture), if any. */
 function basePixelsOf(document: unknown): string | null {
   const parsed = canvasDocumentSchema.safeParse(document)
@@ -240,6 +250,7 @@ export async function getPublication(prisma: PrismaClient, id: string, viewerId:
           number: true,
           pngKey: true,
           thumbKey: true,
+          document: true,
           parent: { select: { number: true } },
           artwork: { select: { versions: { where: { number: 1 }, select: { provenance: true, pngKey: true, document: true } } } },
         },
@@ -270,6 +281,8 @@ export async function getPublication(prisma: PrismaClient, id: string, viewerId:
     baseImageUrl: base?.pngKey ? blobUrl(base.pngKey) : null,
     /** the original the base image was enlarged from (the generator's 64 px), when it was */
     basePixelsUrl: base ? basePixelsOf(base.document) : null,
+    /** how the published version's base layer was painted from a doodle, when it was (its doodle and colour hints) */
+    paintedFrom: doodleOf(p.version.document),
   }
 }
 /** Ancestors walked up from a piece (fork after fork); older ones are left out, with `truncated`. */

@@ -332,3 +332,20 @@ describe('piece metadata', () => {
     expect(pieceMetadata(null, new URL('https://x.example')).title).toBe('Not found')
   })
 })
+
+describe('a piece painted from a doodle', () => {
+  it('shows the doodle and its colour hints from the published version, and nothing for a plain piece', async () => {
+    const { prisma } = await getDatabase()
+    const blob = `/api/blobs/${'a'.repeat(64)}`
+    const provenance = { kind: 'doodle', modelId: 'doodles-64-hints', checkpoint: 25600, doodle: `/api/blobs/${'b'.repeat(64)}`, strokes: 2, hints: [{ x: 30.5, y: 22, color: '#1d4ed8' }] }
+    const doc = { ...emptyDocument(), objects: { base: { id: 'base', type: 'image', left: 512, top: 512, angle: 0, scaleX: 1, scaleY: 1, opacity: 1, src: blob, width: 64, height: 64, locked: true, smooth: true, provenance } }, order: ['base'] }
+    const art = await prisma.artwork.create({ data: { ownerId: userId, title: 'painted', snapshot: doc } })
+    await prisma.version.create({ data: { artworkId: art.id, number: 1, document: doc, seq: 0, authorId: userId, message: 'v1' } })
+    const pub = (await publishVersion(prisma, art.id, userId, { version: 1, title: 'Painted', description: '', tags: [] }))!
+    const piece = await getPublication(prisma, pub.id, null)
+    expect(piece?.paintedFrom).toEqual(provenance)
+    const plain = await oneVersionArtwork(userId)
+    const plainPub = (await publishVersion(prisma, plain.id, userId, { version: 1, title: 'Plain', description: '', tags: [] }))!
+    expect((await getPublication(prisma, plainPub.id, null))?.paintedFrom).toBeNull()
+  })
+})

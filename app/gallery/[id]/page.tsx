@@ -6,6 +6,7 @@ import { headers } from 'next/headers'
 import { sessionUser } from '@/lib/auth/auth'
 import { getLineage, getPublication } from '@/lib/db/gallery'
 import { ganProvenanceSchema } from '@/lib/gan/provenance'
+import { DoodleProvenanceView } from '@/components/gallery/DoodleProvenance'
 import { getDatabase } from '@/lib/server/runtime'
 import { PieceActions } from '@/components/gallery/PieceActions'
 import { LineageTree } from '@/components/gallery/LineageTree'
@@ -88,6 +89,7 @@ export default async function PiecePage({ params }: { params: Params }) {
             <RegenerateCheck provenance={gan.data} baseImageUrl={piece.baseImageUrl} pixelsUrl={piece.basePixelsUrl} />
           </section>
         )}
+        {piece.paintedFrom && <DoodleProvenanceView provenance={piece.paintedFrom} />}
       </div>
     </article>
   )
