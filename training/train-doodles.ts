@@ -31,7 +31,7 @@ import {
   type Pix2PixConfig,
 } from '../lib/gan/pix2pix';
 import { doodleModelInput } from '../lib/gan/doodle-input';
-import { simulateTrainingHints } from '../lib/gan/offline/hint-simulation';
+import { rotateHues, simulateTrainingHints } from '../lib/gan/offline/hint-simulation';
 import { Rng } from '../lib/gan/rng';
 import { SyntheticPairLoader, syntheticPairs } from '../lib/gan/offline/pix2pix-synthetic';
 import { DEFAULT_PIX2PIX_HYPER, Pix2PixTrainer, pix2pixHyperSchema, type PairBatch, type Pix2PixHyper } from '../lib/gan/offline/pix2pix-trainer';
@@ -89,6 +89,7 @@ function parseOptions(argv: string[]): TrainDoodlesOptions {
       'extra-pairs': { type: 'boolean' },
       'region-channel': { type: 'boolean' },
       'hint-channels': { type: 'boolean' },
+      'hint-hue-jitter': { type: 'string' },
       'ema-decay': { type: 'string' },
       data: { type: 'string' },
       'data-dir': { type: 'string' },
@@ -122,12 +123,15 @@ function parseOptions(argv: string[]): TrainDoodlesOptions {
     jitter: { shift: num(values['jitter-shift'], DEFAULT_PIX2PIX_HYPER.jitter.shift, 'jitter-shift'), minScale: num(values['jitter-min-scale'], DEFAULT_PIX2PIX_HYPER.jitter.minScale, 'jitter-min-scale') },
     lrDecay: parseLrDecay(values['lr-decay']),
     extraPairs: values['extra-pairs'] === true,
+    hintHueJitter: num(values['hint-hue-jitter'], DEFAULT_PIX2PIX_HYPER.hintHueJitter, 'hint-hue-jitter'),
   });
   const resumeOverrides: Partial<Pix2PixHyper> = {
     ...(values['lr-decay'] === undefined ? {} : { lrDecay: hyper.lrDecay }),
     ...(values['lambda-adv'] === undefined ? {} : { lambdaAdv: hyper.lambdaAdv }),
     // a fine-tune may add the extra pairs; the loader then starts a new epoch over the larger set
     ...(values['extra-pairs'] === undefined ? {} : { extraPairs: true }),
+    // a fine-tune that teaches hints may turn the hue jitter on (or off)
+    ...(values['hint-hue-jitter'] === undefined ? {} : { hintHueJitter: hyper.hintHueJitter }),
     // or jitter: each pair's scale and shift hash from (seed, epoch, position), so it can start mid-run
     ...(values['jitter-shift'] === undefined && values['jitter-min-scale'] === undefined ? {} : { jitter: hyper.jitter }),
   };
@@ -174,7 +178,12 @@ async function openData(opt: TrainDoodlesOptions, cfg: Pix2PixConfig, hyper: Pix
   const input = (line: Float32Array, n: number, colour?: Float32Array, at?: { epoch: number; position: number }): Float32Array => {
     if (!cfg.hintChannels || !colour || !at) return doodleModelInput(line, n, R, cfg);
     const rng = new Rng((Math.imul(seed ^ 0x5bd1e995, 31) + Math.imul(at.epoch + 1, 0x9e3779b1) + Math.imul(at.position + 1, 0x85ebca77)) >>> 0);
-    return doodleModelInput(line, n, R, cfg, Array.from({ length: n }, (_, k) => simulateTrainingHints(line, colour, R, k, rng)));
+    const hints = Array.from({ length: n }, (_, k) => {
+      const drawn = simulateTrainingHints(line, colour, R, k, rng);
+      // half the hinted drawings in other colours (the target too): only the hints can tell them
+      return drawn.length > 0 && rng.uniform() < hyper.hintHueJitter ? rotateHues(colour, k, R, drawn, 2 * Math.PI * rng.uniform()) : drawn;
+    });
+    return doodleModelInput(line, n, R, cfg, hints);
   };
   if (opt.data === 'synthetic') {
     const h = syntheticPairs(seed + 7919, 1_000_000, HELDOUT_PAIRS, R);

@@ -3,7 +3,7 @@ import { HINTED, enclosedComponents, hintChannels, hintHex, hintLayer, hintPixel
 import { prepareDoodle, toModelGrid } from '../../lib/gan/doodle';
 import { hintFill, plainFill } from '../../training/doodle-fill';
 import { doodleInputChannels, doodleModelInput, layoutForChannels } from '../../lib/gan/doodle-input';
-import { simulateRegionHints, simulateTrainingHints, truthColourAround } from '../../lib/gan/offline/hint-simulation';
+import { hueRotation, rotateHues, simulateRegionHints, simulateTrainingHints, truthColourAround } from '../../lib/gan/offline/hint-simulation';
 import { Rng } from '../../lib/gan/rng';
 
 /** S x S white paper with black square outlines [a, b] (inclusive). */
@@ -195,5 +195,22 @@ describe('hint colours and positions from the studio', () => {
     const c = toModelGrid(d, 100, 45);
     expect(c.x).toBeCloseTo(32);
     expect(c.y).toBeCloseTo(32);
+  });
+});
+
+describe('hue jitter for training with hints', () => {
+  it('keeps greys, is the identity at 0, turns red towards green at a third of a turn, and moves hints with the image', () => {
+    const close = (a: number[], b: number[]) => a.forEach((v, i) => expect(v).toBeCloseTo(b[i] as number, 5));
+    close(hueRotation(1.3)(0.4, 0.4, 0.4), [0.4, 0.4, 0.4]);
+    close(hueRotation(2)(1, 1, 1), [1, 1, 1]);
+    close(hueRotation(0)(0.2, -0.5, 0.9), [0.2, -0.5, 0.9]);
+    close(hueRotation((2 * Math.PI) / 3)(1, -1, -1), [-1, 1, -1]);
+    const S = 2;
+    const img = new Float32Array(2 * S * S * 3).fill(1);
+    img.set([1, -1, -1], S * S * 3); // image 1, pixel 0: red
+    const out = rotateHues(img, 1, S, [{ x: 0, y: 0, r: 255, g: 0, b: 0 }], (2 * Math.PI) / 3);
+    close(Array.from(img.subarray(S * S * 3, S * S * 3 + 3)), [-1, 1, -1]);
+    expect(Array.from(img.subarray(0, S * S * 3)).every((v) => v === 1)).toBe(true); // image 0 untouched
+    expect(out[0]).toMatchObject({ r: 0, g: 255, b: 0 });
   });
 });

@@ -52,6 +52,13 @@ export const pix2pixHyperSchema = z.object({
    * the field existed trained on OpenMoji alone.
    */
   extraPairs: z.boolean().default(false),
+  /**
+   * For a model that reads colour hints: the chance that a hinted training drawing is shown in
+   * other colours (its truth and its hints hue-rotated alike: hint-simulation.ts rotateHues), so
+   * that the hints, not a memorised colour, are what tells the colour. 0 = never; checkpoints
+   * written before the field existed trained without.
+   */
+  hintHueJitter: z.number().min(0).max(1).default(0),
 });
 
 export type Pix2PixHyper = z.infer<typeof pix2pixHyperSchema>;
@@ -68,6 +75,7 @@ export const DEFAULT_PIX2PIX_HYPER: Pix2PixHyper = {
   jitter: { shift: 0, minScale: 1 },
   lrDecay: null,
   extraPairs: false,
+  hintHueJitter: 0,
 };
 
 /** The learning-rate factor at `step` under `decay` (1 before it, 0 after it). */
