@@ -50,7 +50,7 @@ import { Redis } from 'ioredis'
 import pg from 'pg'
 import type { Socket } from 'socket.io-client'
 import type { CanvasOp } from '../lib/canvas/ops'
-import type { JoinAck, OpAck, OpsBroadcast, ProtocolError, StoredOp } from '../lib/collab/protocol'
+import { PROTOCOL_VERSION, type JoinAck, type OpAck, type OpsBroadcast, type ProtocolError, type StoredOp } from '../lib/collab/protocol'
 import { getAuth, sessionUser } from '../lib/auth/auth'
 import { createArtwork } from '../lib/db/artworks'
 import { openDatabase } from '../lib/db/client'
@@ -654,7 +654,7 @@ async function runScenario(name: string, nodeCount: 1 | 2, routeOps: boolean, gu
       })
       const ack = (await socket
         .timeout(30_000)
-        .emitWithAck('join', c.member === 0 ? { artworkId: room.artworkId } : { artworkId: room.artworkId, token: room.token })) as JoinAck
+        .emitWithAck('join', c.member === 0 ? { artworkId: room.artworkId, protocol: PROTOCOL_VERSION } : { artworkId: room.artworkId, token: room.token, protocol: PROTOCOL_VERSION })) as JoinAck
       if (!ack.ok) throw new Error(`join failed: ${ack.error.code} ${ack.error.message}`)
       if (ack.role !== (c.member === 0 ? 'owner' : 'edit')) throw new Error(`joined as ${ack.role}`)
     })

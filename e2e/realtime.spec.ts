@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test'
-import type { JoinAck } from '../lib/collab/protocol'
+import { PROTOCOL_VERSION, type JoinAck } from '../lib/collab/protocol'
 import { connectSocket, cookieHeader, signInAsGuest } from './helpers'
 
 test('a socket.io client connects with the browser session and joins its artwork room', async ({ page, context, baseURL }) => {
@@ -11,7 +11,7 @@ test('a socket.io client connects with the browser session and joins its artwork
 
   const socket = await connectSocket(baseURL!, await cookieHeader(context, baseURL!))
   try {
-    const ack = (await socket.timeout(10_000).emitWithAck('join', { artworkId: artwork.id })) as JoinAck
+    const ack = (await socket.timeout(10_000).emitWithAck('join', { artworkId: artwork.id, protocol: PROTOCOL_VERSION })) as JoinAck
     expect(ack.ok).toBe(true)
     if (!ack.ok) return
     expect(ack.role).toBe('owner')
@@ -20,7 +20,7 @@ test('a socket.io client connects with the browser session and joins its artwork
 
     // a second client without the session is kept out of the private room
     const stranger = await connectSocket(baseURL!)
-    const denied = (await stranger.timeout(10_000).emitWithAck('join', { artworkId: artwork.id })) as JoinAck
+    const denied = (await stranger.timeout(10_000).emitWithAck('join', { artworkId: artwork.id, protocol: PROTOCOL_VERSION })) as JoinAck
     expect(denied).toMatchObject({ ok: false, error: { code: 'not_found' } })
     stranger.close()
   } finally {

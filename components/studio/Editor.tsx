@@ -384,9 +384,14 @@ export default function Editor({ artworkId, token }: { artworkId: string; token:
 
   if (session.error)
     return (
-      <p role="alert" className="rounded-lg bg-rose-50 p-4 text-rose-800">
-        {session.error}
-      </p>
+      <div role="alert" className="flex items-center gap-3 rounded-lg bg-rose-50 p-4 text-rose-800">
+        <p>{session.error}</p>
+        {session.reloadNeeded && (
+          <button type="button" onClick={() => window.location.reload()} className="rounded-md border border-rose-800 bg-white px-3 py-1.5 text-sm font-medium focus-visible:outline focus-visible:outline-2 focus-visible:outline-violet-600">
+            Reload
+          </button>
+        )}
+      </div>
     )
 
   const btn = 'rounded-md border border-black/15 bg-white px-2.5 py-1.5 text-sm hover:border-black/40 disabled:opacity-40 focus-visible:outline focus-visible:outline-2 focus-visible:outline-violet-600'

@@ -44,6 +44,8 @@ export interface CollabSession {
   members: Member[]
   connection: ConnectionState
   error: string | null
+  /** the page is older than the server (client_too_old): only a reload helps */
+  reloadNeeded: boolean
   notice: string | null
   cursors: Record<string, PeerCursor>
   strokes: Record<string, PeerStroke>
@@ -68,6 +70,7 @@ export function useCollab(artworkId: string, token: string | null): CollabSessio
     members: [],
     connection: 'connecting',
     error: null,
+    reloadNeeded: false,
     notice: null,
     cursors: {},
     strokes: {},
@@ -104,7 +107,7 @@ export function useCollab(artworkId: string, token: string | null): CollabSessio
           onDocument: (doc) => update({ doc }),
           onMembers: (members, role) => update({ members, role }),
           onConnection: (connection) => update({ connection }),
-          onError: (error) => update({ error }),
+          onError: (error, code) => update({ error, reloadNeeded: code === 'client_too_old' }),
           onRejected: (_p, message) => update({ notice: `An edit was refused: ${message}` }),
           onThrottled: (ms) => update({ notice: `Many changes at once: the rest are sent in ${Math.ceil(ms / 1000)} s.` }),
         })

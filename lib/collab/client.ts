@@ -3,7 +3,7 @@
 // acknowledged. Socket-agnostic enough to run in Node against a real server.
 import type { Socket } from 'socket.io-client'
 import type { CanvasDocument } from '../canvas/document'
-import { EVENTS, type JoinAck, type Member, type OpAck, type OpsBroadcast, type StoredOp } from './protocol'
+import { EVENTS, PROTOCOL_VERSION, type JoinAck, type Member, type OpAck, type OpsBroadcast, type ProtocolError, type StoredOp } from './protocol'
 import { SyncEngine, type PendingOp } from './sync'
 
 export interface ConnectionEvents {
@@ -11,7 +11,8 @@ export interface ConnectionEvents {
   onDocument(doc: CanvasDocument): void
   onMembers(members: Member[], role: 'owner' | 'edit' | 'view' | null): void
   onConnection(state: 'live' | 'offline'): void
-  onError(message: string): void
+  /** `code`: the protocol error's, when the server refused (client_too_old: the page must reload) */
+  onError(message: string, code?: ProtocolError['code']): void
   onRejected?(pending: PendingOp, message: string): void
   /** the server asked this connection to slow down; its ops go again after `ms` */
   onThrottled?(ms: number): void
@@ -95,8 +96,9 @@ export class ArtworkConnection {
   private readonly join = () => {
     this.events.onConnection('live')
     const sinceSeq = this.engine ? { sinceSeq: this.engine.seq } : {}
-    this.socket.emit(EVENTS.join, { artworkId: this.artworkId, ...(this.token ? { token: this.token } : {}), ...sinceSeq }, (ack: JoinAck) => {
-      if (!ack.ok) return this.events.onError(ack.error.message)
+    const request = { artworkId: this.artworkId, protocol: PROTOCOL_VERSION, ...(this.token ? { token: this.token } : {}), ...sinceSeq }
+    this.socket.emit(EVENTS.join, request, (ack: JoinAck) => {
+      if (!ack.ok) return this.events.onError(ack.error.message, ack.error.code)
       this.events.onMembers(ack.members, ack.role)
       if (this.engine) return this.engine.resync(ack.snapshot, ack.ops)
       if (!ack.snapshot) return this.events.onError('the server sent no snapshot')

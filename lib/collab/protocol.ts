@@ -35,9 +35,20 @@ export const MAX_MESSAGE_BYTES = 1_000_000
 export const artworkIdSchema = z.string().regex(/^[a-z0-9]{20,40}$/, 'not an artwork id')
 export const shareTokenSchema = z.string().regex(/^[A-Za-z0-9_-]{16,64}$/, 'not a share token')
 
+/**
+ * The version of this protocol and of the document it carries (as tldraw's clientTooOld). A
+ * client says which it speaks when it joins; one older than the server's might not read what
+ * the server now sends (objects of a kind it does not know) and is told to reload, before it is
+ * sent anything. 1: clients from before the version was sent (no `protocol` in their join);
+ * 2: colour hints for the doodle painter (objects of type 'hint').
+ */
+export const PROTOCOL_VERSION = 2
+
 export const joinRequestSchema = z
   .object({
     artworkId: artworkIdSchema,
+    /** PROTOCOL_VERSION of the client; absent from clients older than the field (version 1) */
+    protocol: z.number().int().min(1).max(1_000_000).optional(),
     token: shareTokenSchema.optional(),
     /** the last seq this client has applied; the server answers with what came after */
     sinceSeq: z.number().int().min(0).max(2 ** 31 - 1).optional(),
@@ -67,7 +78,7 @@ export type StoredOp = z.infer<typeof storedOpSchema>
 export const roleSchema = z.enum(['owner', 'edit', 'view'])
 
 export const protocolErrorSchema = z.object({
-  code: z.enum(['invalid', 'unauthenticated', 'forbidden', 'not_found', 'rejected', 'conflict', 'unavailable', 'rate_limited', 'internal']),
+  code: z.enum(['invalid', 'unauthenticated', 'forbidden', 'not_found', 'rejected', 'conflict', 'unavailable', 'rate_limited', 'client_too_old', 'internal']),
   message: z.string(),
   /** rate_limited: send again after this long (nothing was stored) */
   retryAfterMs: z.number().int().positive().optional(),

@@ -8,7 +8,7 @@ import type { SessionUser } from '../auth/auth'
 import type { PrismaClient } from '../db/client'
 import { parseOp } from '../canvas/ops'
 import { canWrite } from '../auth/permissions'
-import { cursorSchema, EVENTS, joinRequestSchema, opRequestSchema, strokePreviewSchema, roomName, type JoinAck, type Member, type OpAck, type OpsBroadcast, type ProtocolError, type Relink, type StoredOp } from './protocol'
+import { cursorSchema, EVENTS, joinRequestSchema, opRequestSchema, PROTOCOL_VERSION, strokePreviewSchema, roomName, type JoinAck, type Member, type OpAck, type OpsBroadcast, type ProtocolError, type Relink, type StoredOp } from './protocol'
 import { submitOp, type SubmitInput } from './op-log'
 import type { RoutedResult } from './op-router'
 import { latestSnapshot } from './snapshots'
@@ -115,6 +115,14 @@ export function registerRooms(io: Server, deps: RoomDeps): Rooms {
         return reject(EVENTS.join, { code: 'invalid', message: z.prettifyError(parsed.error) }, ack)
       }
       const { artworkId, token, sinceSeq } = parsed.data
+      const protocol = parsed.data.protocol ?? 1
+      if (protocol < PROTOCOL_VERSION) {
+        return reject(EVENTS.join, { code: 'client_too_old', message: 'GANvas has been updated since this page was opened: reload the page to keep working on this canvas.' }, ack)
+      }
+      if (protocol > PROTOCOL_VERSION) {
+        // a page newer than this server: an update is rolling out and this node has not got it yet
+        return reject(EVENTS.join, { code: 'unavailable', message: 'This server is still being updated; try again in a minute.' }, ack)
+      }
       try {
         const prisma = await deps.prisma()
         const role = await artworkRole(prisma, artworkId, data.user?.id ?? null, token)

@@ -157,7 +157,7 @@ describe('ops over sockets', () => {
     expect((await heard).ops[0]).toMatchObject({ kind: 'add', objectId: 'r' })
     const heardHint = nextEvent<OpsBroadcast>(b, 'ops')
     expect(await send(a, artworkId, { kind: 'add', objectId: 'h1', data: { object: hint } })).toMatchObject({ ok: true, seq: 2 })
-    expect((await heardHint).ops[0]).toMatchObject({ kind: 'add', objectId: 'h1', data: { object: { type: 'hint', fill: '#ff8800' } } })
+    expect(toCanvasOp((await heardHint).ops[0]!)).toMatchObject({ kind: 'add', objectId: 'h1', data: { object: { type: 'hint', fill: '#ff8800' } } })
     // moved and recoloured by the collaborator
     expect(await send(b, artworkId, { kind: 'update', objectId: 'h1', data: { set: { left: 310, fill: '#0055ff' } } })).toMatchObject({ ok: true, seq: 3 })
     // a hint is a dot of colour, nothing more: unknown fields and non-colours are refused

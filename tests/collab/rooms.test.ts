@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { sessionUser } from '../../lib/auth/auth'
 import { createArtwork } from '../../lib/db/artworks'
 import { closeDatabase, getDatabase } from '../../lib/server/runtime'
-import type { JoinAck, Member, ProtocolError } from '../../lib/collab/protocol'
+import { PROTOCOL_VERSION, type JoinAck, type Member, type OpAck, type ProtocolError } from '../../lib/collab/protocol'
 import { guestCookie } from '../helpers/auth'
 import { connectClient, join, nextEvent, startNode, type TestNode } from '../helpers/realtime'
 
@@ -86,6 +86,21 @@ describe('join', () => {
     expect(ack.role).toBe('edit')
     const seen = await presence
     expect(seen.members.map((m) => m.name)).toContain('Visitor B')
+  })
+
+  it('tells a page older than the server to reload, and a newer one to wait, before sending it anything', async () => {
+    const s = await client(ownerCookie)
+    const errorEvent = nextEvent<ProtocolError>(s, 'protocol:error')
+    // a client from before the version was sent: no protocol field at all
+    const old = (await s.timeout(10_000).emitWithAck('join', { artworkId })) as JoinAck
+    expect(old).toMatchObject({ ok: false, error: { code: 'client_too_old', message: expect.stringMatching(/reload/) } })
+    expect((await errorEvent).event).toBe('join')
+    expect(await join(s, { artworkId, protocol: PROTOCOL_VERSION - 1 })).toMatchObject({ ok: false, error: { code: 'client_too_old' } })
+    expect(await join(s, { artworkId, protocol: PROTOCOL_VERSION + 1 })).toMatchObject({ ok: false, error: { code: 'unavailable' } })
+    // refused joins leave the socket out of the room: its ops are refused too
+    const op = (await s.timeout(10_000).emitWithAck('op', { artworkId, opId: randomUUID(), op: { kind: 'remove', objectId: 'x', data: {} } })) as OpAck
+    expect(op).toMatchObject({ ok: false, error: { code: 'forbidden' } })
+    expect(ok(await join(s, { artworkId })).role).toBe('owner')
   })
 
   it('keeps strangers out of a private artwork, and ids do not leak', async () => {

@@ -4,7 +4,7 @@ import { io as connect, type Socket } from 'socket.io-client'
 import { afterAll, beforeAll } from 'vitest'
 import { closeDatabase } from '../../lib/server/runtime'
 import { attachRealtime, type Realtime, type RealtimeOptions } from '../../lib/server/realtime'
-import type { JoinAck, JoinRequest } from '../../lib/collab/protocol'
+import { PROTOCOL_VERSION, type JoinAck, type JoinRequest } from '../../lib/collab/protocol'
 
 export interface TestNode {
   url: string
@@ -48,8 +48,11 @@ export async function connectClient(url: string, cookie?: string, timeoutMs = 20
   return socket
 }
 
-export function join(socket: Socket, request: JoinRequest | Record<string, unknown>): Promise<JoinAck> {
-  return socket.timeout(10_000).emitWithAck('join', request) as Promise<JoinAck>
+/** Joins as the current client does (this protocol version), unless `request` says which it speaks. */
+export function join(socket: Socket, request: JoinRequest | Record<string, unknown> | null): Promise<JoinAck> {
+  // malformed requests (not an object) go as they are: the tests send those on purpose
+  const speaks = request === null || typeof request !== 'object' || 'protocol' in request
+  return socket.timeout(10_000).emitWithAck('join', speaks ? request : { protocol: PROTOCOL_VERSION, ...request }) as Promise<JoinAck>
 }
 
 /** Resolves with the next payload of an event (or rejects after timeoutMs). */
