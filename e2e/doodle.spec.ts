@@ -3,6 +3,7 @@
 // undoable step), saved in a version whose document records the doodle provenance.
 import { expect, test, type Page } from '@playwright/test'
 import { openSampleInStudio, pixelAt, waitForEditor } from './helpers'
+import { DOODLE_MODEL_ID } from '../lib/gan/manifest'
 
 test.describe.configure({ timeout: 240_000 })
 // wide enough to show the side column (the doodle panel) in the screenshot
@@ -69,7 +70,7 @@ test('draw a doodle, paint it, undo/redo, save it in a version, reload', async (
   expect(last.src).not.toBe(replay.base.objects[baseId]!.src)
   expect(last.smooth).toBe(true)
   const provenance = last.provenance as { kind: string; modelId: string; checkpoint: number; doodle: string; strokes: number }
-  expect(provenance).toMatchObject({ kind: 'doodle', modelId: 'doodles-64', strokes: 1 })
+  expect(provenance).toMatchObject({ kind: 'doodle', modelId: DOODLE_MODEL_ID, strokes: 1 })
   expect(provenance.checkpoint).toBeGreaterThanOrEqual(0)
   await expect(panel.getByRole('status')).toContainText(`Painted with step ${provenance.checkpoint}`)
   const doodle = await page.request.get(provenance.doodle)

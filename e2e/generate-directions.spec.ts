@@ -1,6 +1,7 @@
 // The latent direction sliders on /generate: moving one changes the samples, the provenance
 // shows the moved latent (base + offset x sigma x direction), and Reset brings the image back.
 import { expect, test, type Page } from '@playwright/test'
+import { DEFAULT_MODEL_ID } from '../lib/gan/manifest'
 
 interface DirectionsJson {
   checkpoint: number
@@ -12,7 +13,7 @@ const image = (page: Page, name: string) => tile(page, name).evaluate((c: HTMLCa
 const shownLatent = async (page: Page) => ((await page.getByLabel('Provenance').locator('dd[title]').getAttribute('title')) ?? '').split(', ').map(Number)
 
 test('a direction slider moves the samples and the latent in their provenance', async ({ page, request }) => {
-  const dirs = (await (await request.get('/models/emoji-faces-64/directions.json')).json()) as DirectionsJson
+  const dirs = (await (await request.get(`/models/${DEFAULT_MODEL_ID}/directions.json`)).json()) as DirectionsJson
   await page.goto('/generate')
   await expect(page.getByRole('progressbar')).toBeHidden({ timeout: 60_000 })
   // directions belong to one checkpoint: load that one (the newest may be later)

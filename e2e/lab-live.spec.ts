@@ -1,4 +1,5 @@
 import { expect, test, type Locator } from '@playwright/test'
+import { DEFAULT_MODEL_ID } from '../lib/gan/manifest'
 
 // Live training in headless Chromium (no GPU: WebAssembly with the project's kernels): 5 real
 // training steps of the shipped generator + discriminator on an emoji set, the progress reported,
@@ -24,7 +25,7 @@ test('trains the generator live for 5 steps and redraws the grid', async ({ page
   expect(shipped).toBeGreaterThan(0)
   // the live weights are the shipped model only if they come from the manifest's newest checkpoint:
   // otherwise the panel says which step they are from
-  const manifest = (await (await page.request.get('/models/emoji-faces-64/manifest.json')).json()) as { checkpoints: { step: number }[] }
+  const manifest = (await (await page.request.get(`/models/${DEFAULT_MODEL_ID}/manifest.json`)).json()) as { checkpoints: { step: number }[] }
   const newest = manifest.checkpoints.at(-1)?.step
   const fmt = (n: number) => n.toLocaleString('en-US')
   if (newest === shipped) {

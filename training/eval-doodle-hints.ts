@@ -36,7 +36,7 @@ import { hintFill, meanFillColour, pairedComparison, perImageL1, plainFill } fro
 import { downsampleDoodles, loadDoodleSet } from './doodle-loader';
 import { DOODLE_NHOODS, mergeManifestMetrics, predictColour, prepareDoodleEval, quantise8, readManifest, scoreOutputs, sheetIndices, toPairSet, writeSheet, type PairSet } from './eval-doodles';
 import { tfProjector } from './eval';
-import { fileLoadHandler, modelDirOf } from './export';
+import { checkpointDirOf, fileLoadHandler, modelDirOf } from './export';
 import { positiveIntOption } from './run-options';
 import { runIfMain } from './cli';
 
@@ -127,8 +127,8 @@ function checkpointOf(modelDir: string, step: number | null): { step: number; pa
   return c;
 }
 
-async function loadGenerator(modelDir: string, rel: string): Promise<tf.LayersModel> {
-  return tf.loadLayersModel(fileLoadHandler(path.join(modelDir, rel)));
+async function loadGenerator(root: string, id: string, rel: string): Promise<tf.LayersModel> {
+  return tf.loadLayersModel(fileLoadHandler(checkpointDirOf(root, id, rel)));
 }
 
 export async function evaluateHints(opt: Options): Promise<Record<string, number>> {
@@ -137,7 +137,7 @@ export async function evaluateHints(opt: Options): Promise<Record<string, number
   const ckpt = checkpointOf(modelDir, opt.checkpoint);
   const dataDir = path.join(opt.root, 'training', 'data');
   const index = JSON.parse(readFileSync(path.join(dataDir, doodleFiles().index), 'utf8')) as DoodleIndex;
-  const g = await loadGenerator(modelDir, ckpt.path);
+  const g = await loadGenerator(opt.root, opt.model, ckpt.path);
   const R = g.inputs[0]?.shape[1] ?? 64;
   let heldSet = await loadDoodleSet(dataDir, 'heldout');
   let trainSet = await loadDoodleSet(dataDir, 'train');
@@ -194,7 +194,7 @@ export async function evaluateHints(opt: Options): Promise<Record<string, number
   if (opt.baselineModel) {
     const bDir = modelDirOf(opt.root, opt.baselineModel);
     const bc = checkpointOf(bDir, null);
-    const bg = await loadGenerator(bDir, bc.path);
+    const bg = await loadGenerator(opt.root, opt.baselineModel, bc.path);
     const bOut = predictColour(bg, held.line, held.count, R, 32);
     bg.dispose();
     const b = scoreOutputs(ctx, bOut);

@@ -48,7 +48,7 @@ import { doodleFiles, type DoodleIndex } from './data-format';
 import { meanFillColour, meanL1, pairedComparison, perImageL1, plainFill, type Rgb } from './doodle-fill';
 import { doodleBatch, downsampleDoodles, loadDoodleSet, type DoodleSet } from './doodle-loader';
 import { tfProjector } from './eval';
-import { fileLoadHandler, modelDirOf } from './export';
+import { checkpointDirOf, fileLoadHandler, modelDirOf } from './export';
 import { positiveIntOption } from './run-options';
 import { runIfMain } from './cli';
 
@@ -413,7 +413,7 @@ export async function evaluateDoodles(opt: DoodleEvalOptions): Promise<{ rows: D
   const latest = manifest.checkpoints.reduce((a, c) => (c.step > a.step ? c : a));
   const needOutputs = new Set(opt.sheet ? [0, latest.step] : []);
   const runModel = async (c: RawCheckpoint): Promise<Float32Array> => {
-    const g = await tf.loadLayersModel(fileLoadHandler(path.join(modelDir, c.path)));
+    const g = await tf.loadLayersModel(fileLoadHandler(checkpointDirOf(opt.root, opt.model, c.path)));
     try {
       return predictColour(g, held.line, held.count, R, opt.batch);
     } finally {

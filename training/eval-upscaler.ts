@@ -21,6 +21,7 @@ import { imagesOf, type Images } from '../lib/gan/offline/image-set';
 import { Rng } from '../lib/gan/rng';
 import { swd } from '../lib/gan/offline/swd';
 import { upscale } from '../lib/gan/upscaler';
+import { DEFAULT_MODEL_ID } from '../lib/gan/manifest';
 import { degrade } from '../lib/gan/offline/upscaler-trainer';
 import { fileLoadHandler } from './export';
 import { loadUpscaleSet } from './upscale-data';
@@ -136,12 +137,15 @@ export async function evalUpscaler(opts: { dataDir: string; modelDir: string; ge
 
 runIfMain(import.meta.url, async () => {
   const { values } = parseArgs({ args: process.argv.slice(2), options: { data: { type: 'string' }, model: { type: 'string' }, generator: { type: 'string' } }, strict: true });
-  const manifest = JSON.parse(readFileSync(path.join(REPO, 'public/models/emoji-faces-64/manifest.json'), 'utf8')) as { checkpoints: Array<{ path: string }> };
-  const last = manifest.checkpoints.at(-1)?.path ?? 'ckpt-016000';
+  // the generated faces come from the generator the app ships (its last checkpoint)
+  const generatorModel = path.join(REPO, 'public', 'models', DEFAULT_MODEL_ID);
+  const manifest = JSON.parse(readFileSync(path.join(generatorModel, 'manifest.json'), 'utf8')) as { checkpoints: Array<{ path: string }> };
+  const last = manifest.checkpoints.at(-1)?.path;
+  if (!last) throw new Error(`eval-upscaler: ${generatorModel} lists no checkpoint`);
   await evalUpscaler({
     dataDir: values.data ?? path.join(REPO, 'training', 'data'),
     modelDir: values.model ?? path.join(REPO, 'public', 'models', UPSCALER_MODEL_ID),
-    generatorDir: values.generator ?? path.join(REPO, 'public/models/emoji-faces-64', last),
+    generatorDir: values.generator ?? path.join(generatorModel, last),
     docsDir: path.join(REPO, 'docs'),
   });
 });

@@ -204,3 +204,9 @@ export function modelDirOf(root: string, id: string): string {
   const kept = path.join(root, 'training', 'exports', id);
   return existsSync(path.join(published, 'manifest.json')) || !existsSync(path.join(kept, 'manifest.json')) ? published : kept;
 }
+
+/** A checkpoint's folder: under public/models/<id>, or, moved out of it, under training/exports/<id>. */
+export function checkpointDirOf(root: string, id: string, rel: string): string {
+  const published = path.join(root, 'public', 'models', id, rel);
+  return existsSync(published) ? published : path.join(root, 'training', 'exports', id, rel);
+}

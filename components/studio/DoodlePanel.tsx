@@ -10,7 +10,7 @@ import type { CanvasObject } from '@/lib/canvas/objects'
 import type { CanvasOp } from '@/lib/canvas/ops'
 import { darkBox, DOODLE_PAD, DOODLE_SIZE, EmptyDoodleError, inputToPixels, lineWidthFor, outputToPixels, prepareDoodle, toModelGrid, type Bitmap, type PreparedDoodle } from '@/lib/gan/doodle'
 import { hintHex, parseHintColour, type DoodleHint } from '@/lib/gan/doodle-hints'
-import { checkpointUrl, DOODLE_MODEL_ID, modelBaseUrl, pix2pixManifestSchema, type ManifestCheckpoint } from '@/lib/gan/manifest'
+import { checkpointUrl, DOODLE_HINT_MODEL_ID, DOODLE_MODEL_ID, modelBaseUrl, pix2pixManifestSchema, type ManifestCheckpoint } from '@/lib/gan/manifest'
 import { MAX_PAINT_HINTS, type DoodleProvenance } from '@/lib/gan/provenance'
 import type { Pixels } from '@/lib/gan/runtime'
 import { drawPixels, imageDataFromUrl, pixelsToPngBase64 } from '@/components/generate/pixels'
@@ -74,9 +74,9 @@ async function doodleInput(doc: CanvasDocument) {
 // the loaded model, per checkpoint, for the page's lifetime
 const models = new Map<string, Promise<LayersModel>>()
 
-/** The newest checkpoint that loads (the newest may be exported after the server started). */
-async function loadDoodleModel(onProgress: (f: number) => void): Promise<{ model: LayersModel; step: number }> {
-  const res = await fetch(`${modelBaseUrl(DOODLE_MODEL_ID)}/manifest.json`, { cache: 'no-cache' })
+/** The newest checkpoint of painter `id` that loads (the newest may be exported after the server started). */
+async function loadDoodleModel(id: string, onProgress: (f: number) => void): Promise<{ model: LayersModel; step: number }> {
+  const res = await fetch(`${modelBaseUrl(id)}/manifest.json`, { cache: 'no-cache' })
   if (!res.ok) throw new Error(`The doodle model is not available (${res.status}).`)
   const manifest = pix2pixManifestSchema.parse(await res.json())
   const { loadGenerator, sharedBackend } = await import('@/lib/gan/runtime')
@@ -84,7 +84,7 @@ async function loadDoodleModel(onProgress: (f: number) => void): Promise<{ model
   const newestFirst = [...manifest.checkpoints].sort((a, b) => b.step - a.step).slice(0, 3)
   let lastError: unknown = null
   for (const ckpt of newestFirst as ManifestCheckpoint[]) {
-    const url = checkpointUrl(DOODLE_MODEL_ID, ckpt)
+    const url = checkpointUrl(id, ckpt)
     let loading = models.get(url)
     if (!loading) {
       loading = loadGenerator(url, onProgress)
@@ -183,12 +183,12 @@ export function DoodlePanel({ doc, canWrite, artworkId, token, commit }: { doc: 
       const prepared = await doodleInput(start)
       const doodlePixels = inputToPixels(prepared.input)
       if (doodleCanvas.current) drawPixels(doodleCanvas.current, doodlePixels)
+      // with hints, the painter that reads them; without, the one that paints best without
+      const hints = hintsOnGrid(start, prepared)
+      const modelId = hints.length ? DOODLE_HINT_MODEL_ID : DOODLE_MODEL_ID
       setPhase({ kind: 'loading', fraction: 0 })
-      const { model, step } = await loadDoodleModel((fraction) => setPhase({ kind: 'loading', fraction }))
+      const { model, step } = await loadDoodleModel(modelId, (fraction) => setPhase({ kind: 'loading', fraction }))
       setPhase({ kind: 'painting' })
-      const { layoutForChannels } = await import('@/lib/gan/doodle-input')
-      const readsHints = layoutForChannels(model.inputs[0]?.shape[3]).hintChannels
-      const hints = readsHints ? hintsOnGrid(start, prepared) : []
       const result = await runModel(model, prepared.input, hints)
       if (resultCanvas.current) drawPixels(resultCanvas.current, result)
       // the painting enlarged 4x by the upscaler, its 64 px kept as the layer's original pixels
@@ -198,7 +198,7 @@ export function DoodlePanel({ doc, canWrite, artworkId, token, commit }: { doc: 
       const current = docRef.current ?? start
       const provenance: DoodleProvenance = {
         kind: 'doodle',
-        modelId: DOODLE_MODEL_ID,
+        modelId,
         checkpoint: step,
         doodle,
         strokes: prepared.ids.length,
@@ -225,7 +225,7 @@ export function DoodlePanel({ doc, canWrite, artworkId, token, commit }: { doc: 
         : commit([{ kind: 'add', objectId: newId, data: { index: 0, object: { id: newId, type: 'image', smooth: true, locked: true, provenance, opacity: 1, ...placement, ...picture } } }])
       if (!ok) throw new Error('The canvas did not accept the painting (is the connection live?).')
       setPainted(prepared.ids)
-      setPhase({ kind: 'done', step, hints: hints.length, hintsIgnored: readsHints ? 0 : hintsOf(start).length })
+      setPhase({ kind: 'done', step, hints: hints.length, hintsIgnored: hintsOf(start).length - hints.length })
     } catch (e) {
       setPhase({ kind: 'error', message: e instanceof Error ? e.message : String(e) })
     }
@@ -270,7 +270,7 @@ export function DoodlePanel({ doc, canWrite, artworkId, token, commit }: { doc: 
         : phase.kind === 'saving'
           ? 'Saving the painting…'
           : phase.kind === 'done'
-            ? `Painted with step ${phase.step}${phase.hints ? ` and ${phase.hints} colour hint${phase.hints === 1 ? '' : 's'}` : ''}.${phase.hintsIgnored ? ' This model reads no hints.' : ''} Undo (Ctrl+Z) brings the old base back.`
+            ? `Painted with step ${phase.step}${phase.hints ? ` and ${phase.hints} colour hint${phase.hints === 1 ? '' : 's'}` : ''}.${phase.hintsIgnored ? ` ${phase.hintsIgnored} hint${phase.hintsIgnored === 1 ? ' lies' : 's lie'} outside the doodle and ${phase.hintsIgnored === 1 ? 'was' : 'were'} left out.` : ''} Undo (Ctrl+Z) brings the old base back.`
             : ''
   const focus = 'focus-visible:outline focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-violet-600'
   const btn = `rounded-md border border-black/15 bg-white px-2.5 py-1.5 text-sm hover:border-black/40 disabled:opacity-40 ${focus}`
