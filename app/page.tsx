@@ -1,5 +1,5 @@
 import Link from 'next/link'
-import learningJson from '../public/models/emoji-faces-64/learning.json'
+import learningJson from '../public/models/emoji-faces-64-r2/learning.json'
 import { figureSize, learningFigureSchema, stepLabel } from '@/lib/gan/learning-figure'
 import { modelBaseUrl } from '@/lib/gan/manifest'
 

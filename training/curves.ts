@@ -5,7 +5,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { binLog, binStepsFor, curvesSchema, type LogLine } from '../lib/gan/curves';
-import { modelManifestSchema } from '../lib/gan/manifest';
+import { DEFAULT_MODEL_ID, modelManifestSchema } from '../lib/gan/manifest';
 
 export function writeCurves(modelDir: string, modelId: string, runId: string, logFile: string): { points: number; binSteps: number } {
   const lines: LogLine[] = readFileSync(logFile, 'utf8')
@@ -21,7 +21,7 @@ export function writeCurves(modelDir: string, modelId: string, runId: string, lo
 
 const isMain = process.argv[1] !== undefined && path.resolve(process.argv[1]) === path.resolve(new URL(import.meta.url).pathname);
 if (isMain) {
-  const id = process.argv[2] ?? 'emoji-faces-64';
+  const id = process.argv[2] ?? DEFAULT_MODEL_ID;
   const dir = path.join('public/models', id);
   const { runId } = modelManifestSchema.parse(JSON.parse(readFileSync(path.join(dir, 'manifest.json'), 'utf8')));
   if (!runId) throw new Error(`${dir}/manifest.json names no training run (runId)`);

@@ -20,7 +20,7 @@ import { setupBackend } from '../lib/gan/offline/backend';
 import { applyDirections, directionsFileSchema, type DirectionsFile } from '../lib/gan/directions';
 import { ganspaceDirections } from '../lib/gan/offline/ganspace';
 import { sampleLatents, truncate, type Latent } from '../lib/gan/latent';
-import { modelManifestSchema } from '../lib/gan/manifest';
+import { DEFAULT_MODEL_ID, modelManifestSchema } from '../lib/gan/manifest';
 import { fileLoadHandler } from './export';
 
 /**
@@ -59,7 +59,7 @@ const SHEET_SEED = 7;
 async function main() {
   const { values: args } = parseArgs({
     options: {
-      model: { type: 'string', default: 'emoji-faces-64' },
+      model: { type: 'string', default: DEFAULT_MODEL_ID },
       checkpoint: { type: 'string' },
       samples: { type: 'string', default: '4000' },
       seed: { type: 'string', default: '1' },

@@ -41,6 +41,7 @@ import { Rng } from '../lib/gan/rng';
 import { concatImages, downsampleImages, flipImages, imagesOf, selectImages, type Images } from '../lib/gan/offline/image-set';
 import { meanPairwiseDistance, nearestNeighbours, summarise, type GramFn } from '../lib/gan/offline/neighbours';
 import { SwdReference, type Projector, type SwdResult } from '../lib/gan/offline/swd';
+import { DEFAULT_MODEL_ID } from '../lib/gan/manifest';
 import { downsample, loadImageSet, type ImageSet } from './data-loader';
 import { fileLoadHandler, modelDirOf, type ManifestCheckpoint, type ModelManifest } from './export';
 import { positiveIntOption } from './run-options';
@@ -78,7 +79,7 @@ function parseOptions(argv: string[]): EvalOptions {
   const int = positiveIntOption;
   const root = path.resolve(values.root ?? REPO);
   return {
-    model: values.model ?? 'emoji-faces-64',
+    model: values.model ?? DEFAULT_MODEL_ID,
     samples: int(values.samples, 2000, 'samples'),
     onlyMissing: values['only-missing'] === true,
     seed: int(values.seed, 1, 'seed'),

@@ -15,7 +15,8 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import sharp from 'sharp';
 import { LIVE_DIR, LIVE_INFO_FILE, liveInfoSchema, type LiveInfo, type LiveWeightSpec } from '../lib/gan/live-format';
-import { modelManifestSchema } from '../lib/gan/manifest';
+import { DEFAULT_MODEL_ID, modelManifestSchema } from '../lib/gan/manifest';
+import { SHIPPED_RUN_ID } from './run-options';
 import { Rng } from '../lib/gan/rng';
 import { readCheckpointState, type CheckpointState, type TensorEntry } from './checkpoint';
 import { ATLAS_FILE, INDEX_FILE, type DatasetImage, type DatasetIndex } from './data-format';
@@ -234,8 +235,8 @@ export async function exportLive(opt: LiveExportOptions): Promise<{ info: LiveIn
 async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
-      'run-id': { type: 'string', default: 'emoji-faces-64-r1' },
-      'model-id': { type: 'string', default: 'emoji-faces-64' },
+      'run-id': { type: 'string', default: SHIPPED_RUN_ID },
+      'model-id': { type: 'string', default: DEFAULT_MODEL_ID },
       precision: { type: 'string', default: 'float16' },
       'per-source': { type: 'string', default: '64' },
       force: { type: 'boolean', default: false },

@@ -13,7 +13,7 @@ import sharp from 'sharp';
 import { setupBackend } from '../lib/gan/offline/backend';
 import { sampleLatents } from '../lib/gan/latent';
 import { figureSize, pickSpread, stepLabel, type LearningFigure } from '../lib/gan/learning-figure';
-import { modelManifestSchema } from '../lib/gan/manifest';
+import { DEFAULT_MODEL_ID, modelManifestSchema } from '../lib/gan/manifest';
 import { writeCurves } from './curves';
 import { fileLoadHandler } from './export';
 import { sampleGrid } from './sample-grid';
@@ -38,7 +38,7 @@ async function columnOf(modelDir: string, latents: Float32Array[]): Promise<Buff
 
 async function main() {
   await setupBackend('wasm');
-  const id = process.argv[2] ?? 'emoji-faces-64';
+  const id = process.argv[2] ?? DEFAULT_MODEL_ID;
   const dir = path.join('public/models', id);
   const manifest = modelManifestSchema.parse(JSON.parse(readFileSync(path.join(dir, 'manifest.json'), 'utf8')));
   if (manifest.runId) {

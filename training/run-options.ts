@@ -106,3 +106,10 @@ export interface RunResult {
   modelDir: string;
   msPerStep: number;
 }
+
+/**
+ * The generator run the app ships (DEFAULT_MODEL_ID's run) and its length: what `npm run train`,
+ * `export:live` and the figures default to. r2 (issue 17) ended at 12,800 with its rates decayed.
+ */
+export const SHIPPED_RUN_ID = 'emoji-faces-64-r2';
+export const SHIPPED_RUN_STEPS = 12800;

@@ -19,7 +19,8 @@ import { INDEX_FILE, type DatasetIndex } from './data-format';
 import { BatchLoader, downsample, loadImageSet } from './data-loader';
 import { dirBytes, exportModel, exportSteps, updateManifest } from './export';
 import { loopSettings, runTrainingLoop, truncateLog } from './run-loop';
-import { RUN_OPTION_SPECS, positiveIntOption, runOptions, runPaths, type RunOptions, type RunResult } from './run-options';
+import { RUN_OPTION_SPECS, SHIPPED_RUN_ID, SHIPPED_RUN_STEPS, positiveIntOption, runOptions, runPaths, type RunOptions, type RunResult } from './run-options';
+import { DEFAULT_MODEL_ID } from '../lib/gan/manifest';
 import { DEFAULT_HYPER, GanTrainer, type StepStats, type TrainHyper } from '../lib/gan/trainer';
 import { runIfMain } from './cli';
 
@@ -48,7 +49,7 @@ function parseOptions(argv: string[]): TrainOptions {
     },
     strict: true,
   });
-  const run = runOptions(values, { root: REPO, runId: 'emoji-faces-64-r1', modelId: 'emoji-faces-64', steps: 16000, smokeId: 'smoke' });
+  const run = runOptions(values, { root: REPO, runId: SHIPPED_RUN_ID, modelId: DEFAULT_MODEL_ID, steps: SHIPPED_RUN_STEPS, smokeId: 'smoke' });
   const num = positiveIntOption; // widths, channels and batch
   const base = run.smoke ? SMOKE_CONFIG : DEFAULT_CONFIG;
   const upsample = values.upsample ?? base.upsample;

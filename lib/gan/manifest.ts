@@ -78,7 +78,12 @@ export const DOODLE_MODEL_ID = 'doodles-64';
 export const DOODLE_HINT_MODEL_ID = 'doodles-64-hints';
 export type ManifestCheckpoint = z.infer<typeof checkpointSchema>;
 
-export const DEFAULT_MODEL_ID = 'emoji-faces-64';
+/**
+ * The generator the app ships (run r2, issue 17: 4x the finest-scale capacity of r1). Pieces made
+ * with an earlier one keep naming it in their provenance, and its exports stay in public/models
+ * so the regenerate check can recompute them.
+ */
+export const DEFAULT_MODEL_ID = 'emoji-faces-64-r2';
 export const modelBaseUrl = (id: string) => `/models/${id}`;
 export const checkpointUrl = (id: string, ckpt: ManifestCheckpoint) => `${modelBaseUrl(id)}/${ckpt.path}/model.json`;
 

@@ -28,7 +28,7 @@ describe('trainer run options', () => {
 
   it('both trainers read them the same way, each with its own model options', () => {
     const gan = parseTrain(['--steps', '30', '--g-width', '8']);
-    expect(gan).toMatchObject({ runId: 'emoji-faces-64-r1', steps: 30, smoke: false });
+    expect(gan).toMatchObject({ runId: 'emoji-faces-64-r2', steps: 30, smoke: false });
     expect(gan.config.gWidth).toBe(8);
     expect(() => parseTrain(['--g-width', 'wide'])).toThrow(/--g-width/);
     const p2p = parseDoodles(['--steps', '30', '--lambda-adv', '0.1', '--jitter-shift', '3']);
