@@ -132,28 +132,34 @@ export default function Editor({ artworkId, token }: { artworkId: string; token:
     const syncVpt = () => setVpt([...canvas.viewportTransform])
     // presence: my cursor, and my stroke while I draw it, at most every 40 ms
     let lastCursor = 0
-    let stroke: { id: string; buffer: Array<[number, number]>; last: number } | null = null
+    let stroke: { id: string; buffer: Array<[number, number]> } | null = null
     const flushStroke = (done: boolean) => {
       if (!stroke) return
       const { tool: t, color: c, size: s } = live.current
       live.current.emitVolatile('stroke', { strokeId: stroke.id, points: stroke.buffer, color: c, width: t === 'marker' ? s * 2.5 : s, ...(done ? { done: true } : {}) })
       stroke.buffer = []
-      stroke.last = Date.now()
     }
     canvas.on('mouse:down:before', (opt: TPointerEventInfo) => {
-      if (canvas.isDrawingMode) stroke = { id: newObjectId(), buffer: [[round(opt.scenePoint.x), round(opt.scenePoint.y)]], last: 0 }
+      if (canvas.isDrawingMode) stroke = { id: newObjectId(), buffer: [[round(opt.scenePoint.x), round(opt.scenePoint.y)]] }
     })
+    // at most one message per 40 ms, and the last position always goes out (a trailing send): a
+    // pen that stops moving would otherwise leave its peers' view one step behind
+    let trailing: ReturnType<typeof setTimeout> | null = null
+    let latest: { x: number; y: number } | null = null
+    const sendPresence = () => {
+      trailing = null
+      lastCursor = Date.now()
+      if (stroke && stroke.buffer.length) flushStroke(false)
+      if (latest) live.current.emitVolatile('cursor', latest)
+      latest = null
+    }
     canvas.on('mouse:move:before', (opt: TPointerEventInfo) => {
-      const now = Date.now()
       const p = opt.scenePoint
-      if (stroke) {
-        stroke.buffer.push([round(p.x), round(p.y)])
-        if (now - stroke.last > 40) flushStroke(false)
-      }
-      if (now - lastCursor > 40) {
-        lastCursor = now
-        live.current.emitVolatile('cursor', { x: round(p.x), y: round(p.y) })
-      }
+      if (stroke) stroke.buffer.push([round(p.x), round(p.y)])
+      latest = { x: round(p.x), y: round(p.y) }
+      const wait = 40 - (Date.now() - lastCursor)
+      if (wait <= 0) sendPresence()
+      else trailing ??= setTimeout(sendPresence, wait)
     })
     canvas.on('mouse:up:before', () => {
       flushStroke(true)
@@ -220,6 +226,7 @@ export default function Editor({ artworkId, token }: { artworkId: string; token:
       syncVpt()
     })
     return () => {
+      if (trailing) clearTimeout(trailing)
       er.cancel()
       eraser.current = null
       fabric.current = null
