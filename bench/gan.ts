@@ -20,10 +20,14 @@
  * wasm, then the BackpropFilter kernel alone, then all four kernels. Single-threaded wasm (the
  * tfjs default in Node). Takes about a minute.
  */
+import { existsSync, readFileSync } from 'node:fs';
 import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
-import { DEFAULT_CONFIG, buildGenerator, type GanConfig } from '../lib/gan/architecture';
+import { DEFAULT_CONFIG, buildGenerator, ganConfigSchema, type GanConfig } from '../lib/gan/architecture';
+import { DEFAULT_MODEL_ID } from '../lib/gan/manifest';
 import { Rng } from '../lib/gan/rng';
 import { installWasmKernels } from '../lib/gan/wasm-kernels';
 import { DEFAULT_UPSCALER, buildUpscaler } from '../lib/gan/upscaler';
@@ -31,6 +35,11 @@ import { DEFAULT_HYPER, GanTrainer } from '../lib/gan/trainer';
 
 const TRAIN_CONFIG: GanConfig = { resolution: 32, zDim: 100, gWidth: 32, dWidth: 32, minChannels: 8, upsample: 'nearest' };
 const TRAIN_BATCH = 16;
+/** The runs' batch, for the shipped generators' training step. */
+const SHIPPED_BATCH = 32;
+/** The generator shipped before the default (run r1). */
+const PREVIOUS_MODEL_ID = 'emoji-faces-64';
+const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 /** Warm-up + timed training steps: the cpu backend takes seconds per step, so it gets one of each. */
 const TRAIN_STEPS = { cpu: { warmup: 1, timed: 1 }, wasm: { warmup: 2, timed: 7 } } as const;
 const INFER_BATCH = 16;
@@ -94,10 +103,10 @@ async function timeInference(): Promise<Timing> {
 }
 
 /** 16 samples generated and enlarged 4x (64 -> 256 px) by the upscaler, one after the other. */
-async function timeGenerateUpscale(): Promise<Timing> {
-  const g = buildGenerator(DEFAULT_CONFIG, 'bench_generator', 'export');
+async function timeGenerateUpscale(config: GanConfig = DEFAULT_CONFIG): Promise<Timing> {
+  const g = buildGenerator(config, 'bench_generator', 'export');
   const up = buildUpscaler(DEFAULT_UPSCALER, 'bench_upscaler');
-  const z = tf.tensor2d(new Rng(4).normals(INFER_BATCH * DEFAULT_CONFIG.zDim), [INFER_BATCH, DEFAULT_CONFIG.zDim]);
+  const z = tf.tensor2d(new Rng(4).normals(INFER_BATCH * config.zDim), [INFER_BATCH, config.zDim]);
   const runs: number[] = [];
   try {
     for (let i = 0; i < INFER_WARMUP + INFER_RUNS / 2; i++) {
@@ -114,6 +123,38 @@ async function timeGenerateUpscale(): Promise<Timing> {
     g.dispose();
     up.dispose();
     z.dispose();
+  }
+}
+
+/** The architecture a model in public/models was trained with (its manifest), or null when it is not there. */
+function shippedConfig(id: string): GanConfig | null {
+  const file = path.join(REPO, 'public', 'models', id, 'manifest.json');
+  if (!existsSync(file)) return null;
+  return ganConfigSchema.parse((JSON.parse(readFileSync(file, 'utf8')) as { architecture: unknown }).architecture);
+}
+
+/**
+ * The real 64-px training step (batch 32, as the runs train) of several generators, interleaved
+ * step by step (A, B, A, B, ...) so that a noisy machine slows them alike; median of `timed`.
+ */
+async function timeTrainingInterleaved(configs: GanConfig[], warmup = 1, timed = 5): Promise<Timing[]> {
+  const trainers = configs.map((c, i) => new GanTrainer(c, { ...DEFAULT_HYPER, batch: SHIPPED_BATCH }, 10 + i));
+  const rng = new Rng(5);
+  const reals = configs.map((c) => Float32Array.from({ length: SHIPPED_BATCH * c.resolution * c.resolution * 3 }, () => rng.uniform() * 2 - 1));
+  const runs: number[][] = configs.map(() => []);
+  try {
+    for (let i = 0; i < warmup + timed; i++) {
+      trainers.forEach((t, k) => {
+        const t0 = performance.now();
+        t.trainStep(reals[k] as Float32Array);
+        if (i >= warmup) (runs[k] as number[]).push(performance.now() - t0);
+      });
+    }
+    return runs.map((r) => ({ ms: median(r), runs: r }));
+  } catch (e) {
+    return configs.map(() => ({ error: e instanceof Error ? e.message : String(e) }));
+  } finally {
+    trainers.forEach((t) => t.dispose());
   }
 }
 
@@ -139,6 +180,13 @@ async function main(): Promise<void> {
 
   await switchBackend('wasm');
   rows.push({ name: 'wasm, stock', train: await timeTraining(), infer: await timeInference(), upscale: await timeGenerateUpscale() });
+  // the generators the app shipped: the new default and the one before it (issue 17)
+  const shipped = [
+    { name: `new: ${DEFAULT_MODEL_ID}`, config: shippedConfig(DEFAULT_MODEL_ID) },
+    { name: `old: ${PREVIOUS_MODEL_ID}`, config: shippedConfig(PREVIOUS_MODEL_ID) },
+  ].filter((x): x is { name: string; config: GanConfig } => x.config !== null);
+  const stockUpscale: Timing[] = [];
+  for (const x of shipped) stockUpscale.push(await timeGenerateUpscale(x.config));
   progress('stock wasm done');
 
   installWasmKernels(['Conv2DBackpropFilter']);
@@ -148,6 +196,10 @@ async function main(): Promise<void> {
   installWasmKernels();
   rows.push({ name: 'wasm + project kernels', train: await timeTraining(), infer: await timeInference(), upscale: await timeGenerateUpscale() });
   progress('wasm + kernels done');
+  const shippedTrain = await timeTrainingInterleaved(shipped.map((x) => x.config));
+  const shippedUpscale: Timing[] = [];
+  for (const x of shipped) shippedUpscale.push(await timeGenerateUpscale(x.config));
+  progress('shipped generators done');
 
   const cpu = rows[0] as Row;
   const stock = rows[1] as Row;
@@ -187,6 +239,34 @@ async function main(): Promise<void> {
     console.log('  Training ratios "vs stock wasm" are against stock wasm plus only the missing Conv2DBackpropFilter kernel.');
   }
   console.log('  Ratios are speed-ups (reference ms / this ms). "n/a": inference needs no BackpropFilter, so that row equals stock wasm.');
+
+  // the shipped generators side by side: their 64-px training step (interleaved, wasm + kernels)
+  // and 16 samples generated and enlarged to 256 px, stock wasm as the baseline
+  console.log(`\nshipped generators, 64x64: training batch ${SHIPPED_BATCH} (interleaved step by step, wasm + project kernels, median of 5); generate + upscale 16 samples to 256 px`);
+  const head2 = ['generator', 'G params (shipped form)', 'train ms/step', 'vs old', 'gen+upscale stock wasm', 'gen+upscale kernels', 'vs stock', 'vs old'];
+  const oldTrain = shippedTrain[1] ?? null;
+  const oldUp = shippedUpscale[1] ?? null;
+  const table2 = shipped.map((x, i) => {
+    const g = buildGenerator(x.config, 'bench_count', 'export');
+    const params = g.countParams();
+    g.dispose();
+    return [
+      x.name,
+      params.toLocaleString('en'),
+      cell(shippedTrain[i] ?? null),
+      ratio(shippedTrain[i] ?? null, oldTrain).replace(/x$/, 'x time'),
+      cell(stockUpscale[i] ?? null),
+      cell(shippedUpscale[i] ?? null),
+      ratio(stockUpscale[i] ?? null, shippedUpscale[i] ?? null),
+      ratio(shippedUpscale[i] ?? null, oldUp).replace(/x$/, 'x time'),
+    ];
+  });
+  const widths2 = head2.map((h, i) => Math.max(h.length, ...table2.map((row) => (row[i] ?? '').length)));
+  const line2 = (cells: string[]): string => cells.map((c, i) => (i === 0 ? c.padEnd(widths2[i] ?? 0) : c.padStart(widths2[i] ?? 0))).join('  ');
+  console.log(line2(head2));
+  console.log(widths2.map((w) => '-'.repeat(w)).join('  '));
+  for (const row of table2) console.log(line2(row));
+  console.log('  "vs old": this generator\'s time as a multiple of the old one\'s (1.00x time for the old itself); "vs stock": speed-up of the project kernels over stock wasm.');
   console.log(`total ${((performance.now() - t0) / 1000).toFixed(1)} s`);
 }
 
