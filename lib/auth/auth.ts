@@ -12,7 +12,7 @@ import { authSecret } from './secret'
 import { guestName } from './guest-names'
 import { siteOrigins } from './origin'
 import { CLIENT_ADDRESS_HEADER, parseTrustedProxies, trustedProxies, type ProxyTrust } from './network'
-import { redisThrottle, type ThrottleStore } from './throttle'
+import { memoryThrottle, redisThrottle, type ThrottleStore } from './throttle'
 import { Redis } from 'ioredis'
 
 export const GUEST_EMAIL_DOMAIN = 'guest.ganvas.invalid'
@@ -144,7 +144,7 @@ export function authNetworkFromEnv(env: NodeJS.ProcessEnv = process.env): AuthNe
   return {
     proxies: parseTrustedProxies(env.GANVAS_TRUSTED_PROXIES),
     // one connection, opened on the first throttled request (the library throttles in production)
-    ...(redisUrl ? { throttle: lazyRedisThrottle(redisUrl) } : {}),
+    ...(redisUrl ? { throttle: appThrottle(env) } : {}),
     ...(secure === '0' || secure === '1' ? { secureCookies: secure === '1' } : {}),
   }
 }
@@ -169,10 +169,30 @@ function lazyRedisThrottle(url: string): ThrottleStore {
   }
 }
 
+const STORE_KEY = Symbol.for('ganvas.auth.throttleStores')
+const storeHolder = globalThis as typeof globalThis & { [STORE_KEY]?: Map<string, ThrottleStore> }
+
+/**
+ * The app's one set of counters for throttling (sign-in guesses, uploads): in Redis when
+ * REDIS_URL is set, so every node counts together (one connection, opened on first use), else in
+ * this process.
+ */
+export function appThrottle(env: NodeJS.ProcessEnv = process.env): ThrottleStore {
+  const url = env.REDIS_URL?.trim() || ''
+  const stores = (storeHolder[STORE_KEY] ??= new Map())
+  let store = stores.get(url)
+  if (!store) {
+    store = url ? lazyRedisThrottle(url) : memoryThrottle()
+    stores.set(url, store)
+  }
+  return store
+}
+
 /** Closes the throttle's Redis connection, if one was opened (shutdown). */
 export async function closeAuth(): Promise<void> {
   const r = redisHolder[REDIS_KEY]
   redisHolder[REDIS_KEY] = undefined
+  storeHolder[STORE_KEY]?.clear()
   if (r) await r.quit().catch(() => r.disconnect())
 }
 

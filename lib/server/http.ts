@@ -15,6 +15,7 @@ export type ErrorCode =
   | 'not_found'
   | 'conflict'
   | 'unavailable'
+  | 'rate_limited'
   | 'internal'
 
 export interface ErrorBody {

@@ -82,3 +82,37 @@ describe('POST /api/artworks/[id]/blobs', () => {
     expect(signedOutViewer.status).toBe(401)
   })
 })
+
+describe('upload budget', () => {
+  it('refuses uploads past the per-minute budget with 429 and stores nothing, per user', async () => {
+    const before = process.env.GANVAS_UPLOADS_PER_MINUTE
+    process.env.GANVAS_UPLOADS_PER_MINUTE = '3'
+    try {
+      const spender = await guestCookie('Busy painter')
+      const res = await artworks.POST(new Request('http://127.0.0.1/api/artworks', { method: 'POST', body: '{"title":"Many"}', headers: { 'content-type': 'application/json', cookie: spender } }), {})
+      const id = ((await res.json()) as { artwork: { id: string } }).artwork.id
+      const { prisma } = await getDatabase()
+      // three different pictures are stored, the fourth is refused before it is read
+      const pngs = [1, 2, 3, 4].map((i) => {
+        const bytes = Buffer.from(PNG, 'base64')
+        return Buffer.concat([bytes, Buffer.from([i])]).toString('base64') // trailing bytes after IEND: still a PNG, new content
+      })
+      for (const png of pngs.slice(0, 3)) expect((await post(id, { png }, { cookie: spender })).status).toBe(201)
+      const blobsBefore = await prisma.blob.count()
+      const refused = await post(id, { png: pngs[3] }, { cookie: spender })
+      expect(refused.status).toBe(429)
+      const body = (await refused.json()) as { error: { code: string; message: string } }
+      expect(body.error.code).toBe('rate_limited')
+      expect(body.error.message).toMatch(/try again in \d+ s/)
+      expect(await prisma.blob.count()).toBe(blobsBefore)
+      // another person's budget is their own
+      const other = await guestCookie('Calm painter')
+      const mine = await artworks.POST(new Request('http://127.0.0.1/api/artworks', { method: 'POST', body: '{"title":"One"}', headers: { 'content-type': 'application/json', cookie: other } }), {})
+      const otherId = ((await mine.json()) as { artwork: { id: string } }).artwork.id
+      expect((await post(otherId, { png: pngs[3] }, { cookie: other })).status).toBe(201)
+    } finally {
+      if (before === undefined) delete process.env.GANVAS_UPLOADS_PER_MINUTE
+      else process.env.GANVAS_UPLOADS_PER_MINUTE = before
+    }
+  })
+})

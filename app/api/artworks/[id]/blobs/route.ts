@@ -4,6 +4,7 @@ import { MAX_IMAGE_BYTES } from '@/lib/canvas/document'
 import { blobUrl, putBlob } from '@/lib/db/blobs'
 import { decodePng, requireArtwork } from '@/lib/server/access'
 import { readJson, withErrors } from '@/lib/server/http'
+import { spendUpload } from '@/lib/server/upload-budget'
 
 export const dynamic = 'force-dynamic'
 
@@ -23,7 +24,9 @@ const bodySchema = z
  * image object's src.
  */
 export const POST = withErrors(async (req: Request, ctx: Ctx) => {
-  const { prisma } = await requireArtwork(req, (await ctx.params).id, 'write')
+  const { prisma, user } = await requireArtwork(req, (await ctx.params).id, 'write')
+  // write access means a signed-in user: the budget is theirs, whatever link they came by
+  if (user) await spendUpload(user.id)
   const body = await readJson(req, bodySchema, 3 * 1024 * 1024)
   const png = decodePng(body.png, MAX_IMAGE_BYTES, 'png')
   const key = await putBlob(prisma, png, 'image/png')
