@@ -3,7 +3,7 @@
 // colour. A collaborator sees the hint arrive and leave; undo removes it; exports leave it out.
 import { readFileSync } from 'node:fs'
 import { expect, test, type Page } from '@playwright/test'
-import { openSampleInStudio, pixelAt } from './helpers'
+import { drawCircleDoodle, openSampleInStudio, pixelAt } from './helpers'
 
 test.describe.configure({ timeout: 240_000 })
 test.use({ viewport: { width: 1440, height: 1100 } })
@@ -29,13 +29,7 @@ test('a colour hint is shared live, paints its region in its colour, and undo ta
   await expect(peer.getByTestId('connection')).toHaveAttribute('data-state', 'live', { timeout: 30_000 })
 
   // a closed doodle: a circle with the pencil
-  await page.keyboard.press('p')
-  const box = (await page.getByTestId('artwork-canvas').boundingBox())!
-  const at = (i: number) => [box.x + 360 + 180 * Math.cos((i / 48) * 2 * Math.PI), box.y + 360 + 180 * Math.sin((i / 48) * 2 * Math.PI)] as const
-  await page.mouse.move(...at(0))
-  await page.mouse.down()
-  for (let i = 1; i <= 49; i++) await page.mouse.move(...at(i))
-  await page.mouse.up()
+  const box = await drawCircleDoodle(page)
 
   // pick blue, take the Hint tool with its key, click inside the circle
   await page.getByLabel('Colour', { exact: true }).fill('#1d4ed8')

@@ -2,7 +2,7 @@
 // (Shift+P), the pix2pix model runs in the browser and its painting becomes the base layer (one
 // undoable step), saved in a version whose document records the doodle provenance.
 import { expect, test, type Page } from '@playwright/test'
-import { openSampleInStudio, pixelAt, waitForEditor } from './helpers'
+import { drawCircleDoodle, openSampleInStudio, pixelAt, waitForEditor } from './helpers'
 import { DOODLE_MODEL_ID } from '../lib/gan/manifest'
 
 test.describe.configure({ timeout: 240_000 })
@@ -23,13 +23,7 @@ test('draw a doodle, paint it, undo/redo, save it in a version, reload', async (
   await expect(panel.getByRole('button', { name: /Paint it/ })).toBeDisabled() // nothing drawn yet
 
   // a closed doodle: a circle with the pencil
-  await page.keyboard.press('p')
-  const box = (await page.getByTestId('artwork-canvas').boundingBox())!
-  const at = (i: number) => [box.x + 360 + 180 * Math.cos((i / 48) * 2 * Math.PI), box.y + 360 + 180 * Math.sin((i / 48) * 2 * Math.PI)] as const
-  await page.mouse.move(...at(0))
-  await page.mouse.down()
-  for (let i = 1; i <= 49; i++) await page.mouse.move(...at(i))
-  await page.mouse.up()
+  await drawCircleDoodle(page)
   // the line is drawn (dark) and the inside still shows the generator's base image
   await expect.poll(async () => (await pixelAt(page, 540, 360)).slice(0, 3).every((v) => v < 120)).toBe(true)
   const before = await sample(page)

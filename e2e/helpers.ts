@@ -114,3 +114,18 @@ export async function drawStroke(page: Page, color: string, from: [number, numbe
   if (hold) await hold()
   await page.mouse.up()
 }
+
+/**
+ * Draws a closed circle with the pencil (in the current colour), centred at (cx, cy) canvas CSS
+ * px, radius r: the doodle the painter tests paint. Returns the canvas' bounding box.
+ */
+export async function drawCircleDoodle(page: Page, cx = 360, cy = 360, r = 180) {
+  await page.keyboard.press('p')
+  const box = (await page.getByTestId('artwork-canvas').boundingBox())!
+  const at = (i: number) => [box.x + cx + r * Math.cos((i / 48) * 2 * Math.PI), box.y + cy + r * Math.sin((i / 48) * 2 * Math.PI)] as const
+  await page.mouse.move(...at(0))
+  await page.mouse.down()
+  for (let i = 1; i <= 49; i++) await page.mouse.move(...at(i))
+  await page.mouse.up()
+  return box
+}

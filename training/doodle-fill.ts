@@ -24,22 +24,8 @@ export type Rgb = readonly [number, number, number];
  * background white, enclosed regions `fill`, ink multiplied over it. Returns [count, S, S, 3] in [-1, 1].
  */
 export function plainFill(line: Float32Array, count: number, size: number, fill: Rgb, threshold = INK_THRESHOLD): Float32Array {
-  const S2 = size * size;
-  if (line.length !== count * S2) throw new Error(`plainFill: ${line.length} values for ${count} line images of ${size}x${size}`);
-  const fill01 = fill.map((v) => (v + 1) / 2);
-  const out = new Float32Array(count * S2 * 3);
-  for (let k = 0; k < count; k++) {
-    const region = doodleRegions(line, size, threshold, k * S2);
-    for (let p = 0; p < S2; p++) {
-      const ink01 = Math.min(1, Math.max(0, ((line[k * S2 + p] as number) + 1) / 2));
-      const o = (k * S2 + p) * 3;
-      for (let c = 0; c < 3; c++) {
-        const base = region[p] === 2 ? (fill01[c] as number) : 1;
-        out[o + c] = 2 * base * ink01 - 1;
-      }
-    }
-  }
-  return out;
+  if (line.length !== count * size * size) throw new Error(`plainFill: ${line.length} values for ${count} line images of ${size}x${size}`);
+  return hintFill(line, count, size, [], fill, threshold);
 }
 
 /**

@@ -139,20 +139,21 @@ export function hintLayer(line: ArrayLike<number>, size: number, hints: readonly
   }
   at.forEach((q, i) => {
     if ((labels[q] as number) > 0) return;
-    const qx = q % S;
-    const qy = Math.floor(q / S);
-    for (let dy = -HINT_DOT_RADIUS; dy <= HINT_DOT_RADIUS; dy++) {
-      for (let dx = -HINT_DOT_RADIUS; dx <= HINT_DOT_RADIUS; dx++) {
-        const x = qx + dx;
-        const y = qy + dy;
-        if (x < 0 || y < 0 || x >= S || y >= S) continue;
-        const p = y * S + x;
-        // a dot stays on its own side of the lines: background paper only
-        if (labels[p] === -1) paint(p, i);
-      }
-    }
+    // a dot stays on its own side of the lines: background paper only
+    for (const p of dotPixels(q, S)) if (labels[p] === -1) paint(p, i);
   });
   return { rgb, mask };
+}
+
+/** The pixels of a hint's dot (radius HINT_DOT_RADIUS) around pixel `p` of an S x S grid, clipped to it. */
+export function dotPixels(p: number, size: number): number[] {
+  const px = p % size;
+  const py = Math.floor(p / size);
+  const out: number[] = [];
+  for (let y = Math.max(0, py - HINT_DOT_RADIUS); y <= Math.min(size - 1, py + HINT_DOT_RADIUS); y++) {
+    for (let x = Math.max(0, px - HINT_DOT_RADIUS); x <= Math.min(size - 1, px + HINT_DOT_RADIUS); x++) out.push(y * size + x);
+  }
+  return out;
 }
 
 /** 0..255 -> [-1, 1]. */

@@ -5,20 +5,9 @@ import { hintFill, plainFill } from '../../training/doodle-fill';
 import { doodleInputChannels, doodleModelInput, layoutForChannels } from '../../lib/gan/doodle-input';
 import { hueRotation, rotateHues, simulateRegionHints, simulateTrainingHints, truthColourAround } from '../../lib/gan/offline/hint-simulation';
 import { Rng } from '../../lib/gan/rng';
+import { squareOutlines } from '../helpers/line-art';
 
-/** S x S white paper with black square outlines [a, b] (inclusive). */
-function squares(S: number, ...boxes: Array<[number, number]>): Float32Array {
-  const line = new Float32Array(S * S).fill(1);
-  for (const [a, b] of boxes) {
-    for (let i = a; i <= b; i++) {
-      line[a * S + i] = -1;
-      line[b * S + i] = -1;
-      line[i * S + a] = -1;
-      line[i * S + b] = -1;
-    }
-  }
-  return line;
-}
+const squares = squareOutlines;
 
 const red: Omit<DoodleHint, 'x' | 'y'> = { r: 255, g: 0, b: 0 };
 const blue: Omit<DoodleHint, 'x' | 'y'> = { r: 0, g: 0, b: 255 };

@@ -12,6 +12,7 @@ import { DEFAULT_PIX2PIX_HYPER, Pix2PixTrainer } from '../../lib/gan/offline/pix
 import { insertZeroInputChannel, widenDoodleInput } from '../../training/widen-doodle-input';
 import { loadCheckpoint, saveCheckpoint } from '../../training/checkpoint';
 import { fileLoadHandler } from '../../training/export';
+import { squareOutlines } from '../helpers/line-art';
 import { parseOptions, trainDoodles } from '../../training/train-doodles';
 
 const LINES = { regionChannel: false, hintChannels: false };
@@ -19,16 +20,7 @@ const REGIONS = { regionChannel: true, hintChannels: false };
 const maxAbs = (a: tf.Tensor, b: tf.Tensor): number => tf.tidy(() => tf.max(tf.abs(tf.sub(a, b))).dataSync()[0] ?? NaN);
 
 /** An S x S white line image with a closed black square outline from (a, a) to (b, b). */
-function square(S: number, a: number, b: number): Float32Array {
-  const line = new Float32Array(S * S).fill(1);
-  for (let i = a; i <= b; i++) {
-    line[a * S + i] = -1;
-    line[b * S + i] = -1;
-    line[i * S + a] = -1;
-    line[i * S + b] = -1;
-  }
-  return line;
-}
+const square = (S: number, a: number, b: number): Float32Array => squareOutlines(S, [a, b]);
 
 describe('region channel: the model input', () => {
   it('is the line image as it is for a line-only model', () => {

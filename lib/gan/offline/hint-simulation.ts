@@ -6,7 +6,7 @@
  * Pure, seeded (lib/gan/rng.ts), no tfjs. Layouts as training/doodle-loader.ts: line
  * [n, S, S, 1] and colour [n, S, S, 3], float32 in [-1, 1].
  */
-import { enclosedComponents, HINT_DOT_RADIUS, type DoodleHint } from '../doodle-hints';
+import { dotPixels, enclosedComponents, type DoodleHint } from '../doodle-hints';
 import type { Rng } from '../rng';
 
 /** How training draws hints for one image. */
@@ -29,27 +29,18 @@ export const TRAINING_HINTS: TrainingHintOptions = { pNone: 0.2, minShare: 0.25,
  * region, or the background; never ink), as a user would pick it off the finished picture.
  */
 export function truthColourAround(colour: Float32Array, labels: Int32Array, size: number, p: number, offset = 0): { r: number; g: number; b: number } {
-  const S = size;
-  const px = p % S;
-  const py = Math.floor(p / S);
   const own = labels[p];
   let r = 0;
   let g = 0;
   let b = 0;
   let n = 0;
-  for (let dy = -HINT_DOT_RADIUS; dy <= HINT_DOT_RADIUS; dy++) {
-    for (let dx = -HINT_DOT_RADIUS; dx <= HINT_DOT_RADIUS; dx++) {
-      const x = px + dx;
-      const y = py + dy;
-      if (x < 0 || y < 0 || x >= S || y >= S) continue;
-      const q = y * S + x;
-      if (labels[q] !== own) continue;
-      const o = offset * 3 + q * 3;
-      r += colour[o] as number;
-      g += colour[o + 1] as number;
-      b += colour[o + 2] as number;
-      n++;
-    }
+  for (const q of dotPixels(p, size)) {
+    if (labels[q] !== own) continue;
+    const o = offset * 3 + q * 3;
+    r += colour[o] as number;
+    g += colour[o + 1] as number;
+    b += colour[o + 2] as number;
+    n++;
   }
   const to255 = (v: number): number => Math.round(Math.min(255, Math.max(0, (v / Math.max(1, n) + 1) * 127.5)));
   return { r: to255(r), g: to255(g), b: to255(b) };
