@@ -58,7 +58,7 @@ import { applyMigrations } from '../lib/db/migrate'
 import { adapterFactoryFor } from '../lib/db/schema-engine'
 import type { Realtime } from '../lib/server/realtime'
 import { connectClient, startNode } from '../tests/helpers/realtime'
-import { closeDatabase, getDatabase, provideDatabase } from '../lib/server/runtime'
+import { closeDatabase, getDatabase, provideDatabase } from '../lib/db/process-database'
 
 // ---------------------------------------------------------------------------------------------
 // options

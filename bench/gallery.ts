@@ -36,7 +36,7 @@ import * as galleryRoute from '../app/api/gallery/route'
 import { openDatabase, type Database } from '../lib/db/client'
 import { encodeCursor, listGallery, PAGE_SIZE, type GallerySort } from '../lib/db/gallery'
 import { PrismaClient } from '../lib/db/generated/client'
-import { closeDatabase, provideDatabase } from '../lib/server/runtime'
+import { closeDatabase, provideDatabase } from '../lib/db/process-database'
 import { SEED_EMAIL_DOMAIN, seedGallery } from '../scripts/seed'
 
 const P99_TARGET_MS = 30

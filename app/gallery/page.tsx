@@ -1,7 +1,7 @@
 import type { Metadata } from 'next'
 import Link from 'next/link'
 import { listGallery, tagSchema, type GallerySort } from '@/lib/db/gallery'
-import { getDatabase } from '@/lib/server/runtime'
+import { getDatabase } from '@/lib/db/process-database'
 
 export const dynamic = 'force-dynamic'
 export const metadata: Metadata = { title: 'Gallery', description: 'Pieces made by people and a GAN together, with how each was made.' }

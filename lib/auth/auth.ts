@@ -7,7 +7,8 @@ import { prismaAdapter } from 'better-auth/adapters/prisma'
 import { anonymous } from 'better-auth/plugins'
 import type { PrismaClient } from '../db/client'
 import { mergeGuestIntoAccount } from '../db/accounts'
-import { getDatabase, relinkUser } from '../server/runtime'
+import { getDatabase } from '../db/process-database'
+import { announceGuestLinked } from './guest-linked'
 import { authSecret } from './secret'
 import { guestName } from './guest-names'
 import { siteOrigins } from './origin'
@@ -205,7 +206,7 @@ const holder = globalThis as typeof globalThis & { [KEY]?: Promise<Auth> }
 /** The process's auth instance, bound to the process's database. */
 export function getAuth(): Promise<Auth> {
   holder[KEY] ??= getDatabase().then(
-    (db) => createAuth(db.prisma, authSecret(), { onGuestLinked: relinkUser }, authNetworkFromEnv()),
+    (db) => createAuth(db.prisma, authSecret(), { onGuestLinked: announceGuestLinked }, authNetworkFromEnv()),
     (e: unknown) => {
       holder[KEY] = undefined
       throw e

@@ -2,6 +2,7 @@
 // counter lets an attacker spread guesses over the nodes (and lets a restart reset them). The
 // auth library asks `consume` once per request; we count in Redis with one atomic script.
 import type { Redis } from 'ioredis'
+import { LRUCache } from 'lru-cache'
 
 export interface ThrottleRule {
   /** seconds */
@@ -31,11 +32,11 @@ return {n, ttl}
 
 /** A fixed window per key in this process (the fallback while Redis cannot be reached). */
 export function memoryThrottle(now: () => number = Date.now): ThrottleStore {
-  const windows = new Map<string, { count: number; until: number }>()
+  // bounded: the least recently counted keys go first (an expired window is as good as none)
+  const windows = new LRUCache<string, { count: number; until: number }>({ max: 100_000 })
   return {
     async consume(key, rule) {
       const t = now()
-      if (windows.size > 100_000) for (const [k, w] of windows) if (w.until <= t) windows.delete(k)
       let w = windows.get(key)
       if (!w || w.until <= t) {
         w = { count: 0, until: t + rule.window * 1000 }

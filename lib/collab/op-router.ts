@@ -1,6 +1,6 @@
 // Several server processes (REDIS_URL): each artwork's ops are written by ONE of them, its home
 // node, so that its cached document stays current and its rounds take the one-statement path
-// (lib/collab/op-log.ts). When two nodes write the same artwork, each one's cache goes stale at
+// (lib/collab/op-writer.ts). When two nodes write the same artwork, each one's cache goes stale at
 // every write of the other, and every round falls back to the locked path: the op log stays
 // correct (PostgreSQL orders everything) but slow. The home is a lease in Redis (first node to
 // write takes it, renews it while it writes, and it lapses when that node goes quiet or away);
@@ -14,7 +14,8 @@
 // documents stale and every round slower, which under load feeds on itself.
 import { randomUUID } from 'node:crypto'
 import type { Redis } from 'ioredis'
-import type { SubmitInput, SubmitResult } from './op-log'
+import { LRUCache } from 'lru-cache'
+import type { SubmitInput, SubmitResult } from './op-writer'
 import type { StoredOp } from './protocol'
 
 /**
@@ -120,7 +121,10 @@ export function createOpRouter(opts: OpRouterOptions): OpRouter {
   const inbox = `${prefix}node:${nodeId}`
   const leaseKey = (artworkId: string) => `${prefix}lease:${artworkId}`
   const stats: OpRouterStats = { local: 0, forwarded: 0, served: 0, fallbacks: 0 }
-  const leases = new Map<string, Lease>()
+  // least recently used out first: a lease with forwards in flight is in use, so it would take
+  // MAX_LEASES other artworks within one forward's wait to push it out (and then the next op
+  // only asks Redis again)
+  const leases = new LRUCache<string, Lease>({ max: MAX_LEASES })
   const lookups = new Map<string, Promise<Lease>>()
   const waiting = new Map<string, { resolve: (m: AnswerMessage) => void; timer: ReturnType<typeof setTimeout> }>()
   let closed = false
@@ -133,16 +137,7 @@ export function createOpRouter(opts: OpRouterOptions): OpRouter {
     // a fresh answer starts with nothing in flight: forwards still waiting on an earlier answer
     // count on that object (and once it is replaced, they no longer hold the route)
     const lease: Lease = { home, until: now + Math.max(0, left - 500), renewAt: now + left / 2, inFlight: 0 }
-    leases.delete(artworkId)
     leases.set(artworkId, lease)
-    if (leases.size > MAX_LEASES) {
-      for (const [id, l] of leases) {
-        if (l.inFlight === 0) {
-          leases.delete(id)
-          break
-        }
-      }
-    }
     return lease
   }
 

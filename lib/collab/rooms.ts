@@ -9,9 +9,9 @@ import type { PrismaClient } from '../db/client'
 import { parseOp } from '../canvas/ops'
 import { canWrite } from '../auth/permissions'
 import { cursorSchema, EVENTS, joinRequestSchema, opRequestSchema, PROTOCOL_VERSION, strokePreviewSchema, roomName, type JoinAck, type Member, type OpAck, type OpsBroadcast, type ProtocolError, type Relink, type StoredOp } from './protocol'
-import { submitOp, type SubmitInput } from './op-log'
+import { submitOp, type SubmitInput, type SubmitResult } from './op-writer'
 import type { RoutedResult } from './op-router'
-import { latestSnapshot } from './snapshots'
+import { artworkSeq, latestSnapshot, opsAfter } from '../db/op-rows'
 import { colorFor } from './presence-colors'
 import { createSocketLimiter, type SocketLimits } from './socket-limits'
 
@@ -48,10 +48,17 @@ export interface Rooms {
    */
   stop(): Promise<void>
   /**
-   * Sends a stored op to its artwork's room (on every node), except to the socket that sent it;
-   * nothing once stopping (the room's sockets catch up when they rejoin).
+   * Sends a stored op to its artwork's room (on every node), except to the socket that sent it
+   * ('' for an op the server made: the whole room); nothing once stopping (the room's sockets
+   * catch up when they rejoin).
    */
   broadcastOp(artworkId: string, op: StoredOp, exceptSocketId: string): void
+  /**
+   * The one way an op is stored: routed to the artwork's home node when there are several, then
+   * broadcast to the room (except `fromSocketId`, '' when the server made the op: a restore).
+   * Sockets' ops and the server's own take this same path.
+   */
+  submit(input: SubmitInput, fromSocketId: string): Promise<SubmitResult>
   /**
    * This node's sockets of user `fromId` act as `to` from now on, and are told so (EVENTS.identity:
    * they rejoin, which shows the room the new name and resends an op that failed meanwhile).
@@ -68,7 +75,8 @@ export function registerRooms(io: Server, deps: RoomDeps): Rooms {
   const broadcastOp = (artworkId: string, op: StoredOp, exceptSocketId: string) => {
     if (stopping) return
     const message: OpsBroadcast = { artworkId, ops: [op] }
-    io.to(roomName(artworkId)).except(exceptSocketId).emit(EVENTS.ops, message)
+    const room = io.to(roomName(artworkId))
+    ;(exceptSocketId ? room.except(exceptSocketId) : room).emit(EVENTS.ops, message)
   }
   const inFlight = new Set<Promise<Member[]>>()
   const membersOf = (room: string): Promise<Member[]> => {
@@ -78,12 +86,17 @@ export function registerRooms(io: Server, deps: RoomDeps): Rooms {
     query.then(done, done)
     return query
   }
-  const submit =
+  const store =
     deps.submit ??
     (async (input: SubmitInput): Promise<RoutedResult> => {
       const result = await submitOp(await deps.prisma(), input)
       return { ...result, broadcast: result.ok && !result.duplicate }
     })
+  const submit = async (input: SubmitInput, fromSocketId: string): Promise<SubmitResult> => {
+    const { broadcast, ...result } = await store(input, fromSocketId)
+    if (broadcast && result.ok) broadcastOp(input.artworkId, result.op, fromSocketId)
+    return result
+  }
   const limiter = createSocketLimiter(deps.limits)
   io.use(async (socket, next) => {
     try {
@@ -167,7 +180,6 @@ export function registerRooms(io: Server, deps: RoomDeps): Rooms {
         const result = await submit({ artworkId, authorId: data.user.id, opId, op: op.op }, socket.id)
         if (!result.ok) return reject(EVENTS.op, { code: result.code, message: result.message }, ack)
         ack?.({ ok: true, opId, seq: result.op.seq, duplicate: result.duplicate })
-        if (result.broadcast) broadcastOp(artworkId, result.op, socket.id)
       } catch (e) {
         console.error('[collab] op failed', e)
         reject(EVENTS.op, { code: 'unavailable', message: 'Could not store the op; it will be resent.' }, ack)
@@ -238,6 +250,7 @@ export function registerRooms(io: Server, deps: RoomDeps): Rooms {
 
   return {
     broadcastOp,
+    submit,
     relinkLocal,
     async stop() {
       stopping = true
@@ -248,22 +261,16 @@ export function registerRooms(io: Server, deps: RoomDeps): Rooms {
 
 /** A client without sinceSeq (a fresh tab) or too far behind gets the snapshot plus the ops after it. */
 async function loadCatchUp(prisma: PrismaClient, artworkId: string, sinceSeq: number | undefined) {
-  const artwork = await prisma.artwork.findUniqueOrThrow({ where: { id: artworkId }, select: { seq: true } })
-  const latest = await latestSnapshot(prisma, artworkId, artwork.seq)
+  const seq = await artworkSeq(prisma, artworkId)
+  if (seq === null) throw new Error(`no such artwork: ${artworkId}`)
+  const latest = await latestSnapshot(prisma, artworkId, seq)
   if (!latest) throw new Error(`no snapshot of ${artworkId}`)
-  const needsSnapshot =
-    sinceSeq === undefined || sinceSeq < latest.seq || sinceSeq > artwork.seq || artwork.seq - sinceSeq > MAX_CATCH_UP_OPS
-  const from = needsSnapshot ? latest.seq : sinceSeq
-  const rows = await prisma.op.findMany({
-    where: { artworkId, seq: { gt: from } },
-    orderBy: { seq: 'asc' },
-    select: { seq: true, opId: true, authorId: true, kind: true, objectId: true, payload: true },
-  })
-  const ops: StoredOp[] = rows.map((r) => ({ ...r, payload: r.payload }))
+  const needsSnapshot = sinceSeq === undefined || sinceSeq < latest.seq || sinceSeq > seq || seq - sinceSeq > MAX_CATCH_UP_OPS
+  const ops: StoredOp[] = await opsAfter(prisma, artworkId, needsSnapshot ? latest.seq : sinceSeq)
   return {
     snapshot: needsSnapshot ? { document: latest.document, seq: latest.seq } : null,
     ops,
-    seq: artwork.seq,
+    seq,
   }
 }
 

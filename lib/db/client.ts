@@ -9,6 +9,11 @@ import { adapterFactoryFor, pgliteDir, pgliteMigrationFactory } from './schema-e
 
 export type { PrismaClient }
 
+/** The client inside `prisma.$transaction(async (tx) => ...)`. */
+export type Tx = Parameters<Parameters<PrismaClient['$transaction']>[0]>[0]
+/** Either: statements that may run in or out of a transaction. */
+export type Db = PrismaClient | Tx
+
 export interface Database {
   prisma: PrismaClient
   kind: DatabaseKind

@@ -1,16 +1,14 @@
 // Versions of an artwork: the base image as version 1, saved versions (document + rendered PNG
-// + thumbnail, content-addressed), restore (new ops + a new version: history is never
-// rewritten), fork (a new artwork whose lineage points at a version), and replay data.
-import { randomUUID } from 'node:crypto'
+// + thumbnail, content-addressed), fork (a new artwork whose lineage points at a version), and
+// replay data. Saving the current document and restoring one go through the op log, a floor up:
+// lib/collab/history.ts.
 import { assertDocumentSize, documentFromStore, emptyDocument, type CanvasDocument } from '../canvas/document'
-import { diffDocuments } from '../canvas/diff'
 import { canvasObjectSchema, type CanvasObject } from '../canvas/objects'
-import { currentDocument, submitOp } from '../collab/op-log'
-import type { StoredOp } from '../collab/protocol'
 import type { Provenance } from '../gan/provenance'
 import { authorLabel } from './accounts'
 import { blobUrl, putBlob } from './blobs'
 import type { PrismaClient } from './client'
+import { replayRows } from './op-rows'
 
 export const BASE_OBJECT_ID = 'base'
 const PNG = 'image/png'
@@ -90,6 +88,8 @@ export interface SaveVersionInput {
   artworkId: string
   authorId: string
   message: string
+  /** the document to save and the artwork's seq it is folded up to (lib/collab/history.ts reads it) */
+  current: { seq: number; doc: CanvasDocument }
   /** new bytes, an existing blob, or none (a blank canvas has no render) */
   png: Uint8Array | { key: string } | null
   thumb: Uint8Array | { key: string } | null
@@ -99,11 +99,11 @@ const blobKeyOf = async (prisma: PrismaClient, b: Uint8Array | { key: string } |
   b === null ? null : 'key' in b ? b.key : putBlob(prisma, b, PNG)
 
 /**
- * Saves the artwork's current document (all ops so far) as the next version. A document over
- * MAX_DOCUMENT_BYTES throws DocumentTooLargeError before anything (not even the PNGs) is stored.
+ * Stores `current` as the artwork's next version. A document over MAX_DOCUMENT_BYTES throws
+ * DocumentTooLargeError before anything (not even the PNGs) is stored.
  */
-export async function saveVersion(prisma: PrismaClient, input: SaveVersionInput) {
-  const { seq, doc } = await currentDocument(prisma, input.artworkId)
+export async function insertVersion(prisma: PrismaClient, input: SaveVersionInput) {
+  const { seq, doc } = input.current
   assertDocumentSize(doc)
   const pngKey = await blobKeyOf(prisma, input.png)
   const thumbKey = await blobKeyOf(prisma, input.thumb)
@@ -165,44 +165,10 @@ export async function listVersions(prisma: PrismaClient, artworkId: string) {
 
 export class VersionNotFoundError extends Error {}
 
-async function findVersion(prisma: PrismaClient, artworkId: string, number: number) {
+export async function findVersion(prisma: PrismaClient, artworkId: string, number: number) {
   const v = await prisma.version.findUnique({ where: { artworkId_number: { artworkId, number } } })
   if (!v) throw new VersionNotFoundError(`artwork has no version ${number}`)
   return v
-}
-
-/**
- * Makes the canvas equal to version `number` again: the difference goes through the op log as
- * ordinary ops (collaborators receive them), then a new version records the result. Restoring a
- * small version is also the way back from a document that grew over the size limit.
- */
-export async function restoreVersion(prisma: PrismaClient, input: { artworkId: string; number: number; authorId: string }) {
-  const target = await findVersion(prisma, input.artworkId, input.number)
-  const targetDoc = documentFromStore(target.document)
-  // a version stored before the limit existed: refuse before any op is written
-  assertDocumentSize(targetDoc)
-  const stored: StoredOp[] = []
-  for (let attempt = 0; attempt < 3; attempt++) {
-    const { doc } = await currentDocument(prisma, input.artworkId)
-    let conflicted = false
-    for (const op of diffDocuments(doc, targetDoc)) {
-      const r = await submitOp(prisma, { artworkId: input.artworkId, authorId: input.authorId, opId: randomUUID(), op })
-      if (!r.ok) {
-        conflicted = true // a collaborator changed the canvas meanwhile: diff again
-        break
-      }
-      stored.push(r.op)
-    }
-    if (!conflicted) break
-  }
-  const version = await saveVersion(prisma, {
-    artworkId: input.artworkId,
-    authorId: input.authorId,
-    message: `Restored version ${input.number}`,
-    png: target.pngKey ? { key: target.pngKey } : null,
-    thumb: target.thumbKey ? { key: target.thumbKey } : null,
-  })
-  return { version, ops: stored }
 }
 
 /** A new artwork owned by userId that starts from version `number`; its lineage points back. */
@@ -238,12 +204,7 @@ export async function forkVersion(prisma: PrismaClient, input: { artworkId: stri
 /** Everything a time-lapse needs: the first version's document and every op after it. */
 export async function replayData(prisma: PrismaClient, artworkId: string, uptoSeq?: number, limit = 20_000) {
   const first = await findVersion(prisma, artworkId, 1)
-  const ops = await prisma.op.findMany({
-    where: { artworkId, ...(uptoSeq !== undefined ? { seq: { lte: uptoSeq } } : {}) },
-    orderBy: { seq: 'asc' },
-    take: limit,
-    select: { seq: true, kind: true, objectId: true, payload: true, authorId: true, createdAt: true },
-  })
+  const ops = await replayRows(prisma, artworkId, uptoSeq, limit)
   return {
     base: documentFromStore(first.document),
     ops: ops.map((o) => ({ seq: o.seq, kind: o.kind, objectId: o.objectId, payload: o.payload, authorId: o.authorId, at: o.createdAt.toISOString() })),

@@ -6,7 +6,7 @@ import { artworkIdSchema, shareTokenSchema } from '../collab/protocol'
 import { sniffImageType } from '../db/blobs'
 import type { PrismaClient } from '../db/client'
 import { HttpError } from './http'
-import { getDatabase } from './runtime'
+import { getDatabase } from '../db/process-database'
 
 export interface Access {
   prisma: PrismaClient

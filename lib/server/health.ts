@@ -1,7 +1,8 @@
 // The service's health, read once for both the machine answer (GET /api/health) and the page
 // people read (/status).
 import { databaseKind, databaseUrl } from '../db/url'
-import { getDatabase, realtimeStatus, type RealtimeStatus } from './runtime'
+import { getDatabase } from '../db/process-database'
+import { realtimeStatus, type RealtimeStatus } from './runtime'
 import { APP_VERSION } from './version'
 
 export type Health =

@@ -7,10 +7,12 @@ import { Redis } from 'ioredis'
 import type { SocketLimits } from '../collab/socket-limits'
 import { MAX_MESSAGE_BYTES, relinkSchema, type Relink } from '../collab/protocol'
 import { evictShareToken, registerRooms } from '../collab/rooms'
-import { submitOp } from '../collab/op-log'
+import { submitOp } from '../collab/op-writer'
 import { createOpRouter, type OpRouter } from '../collab/op-router'
 import { sessionUser } from '../auth/auth'
-import { getDatabase, setBroadcaster, setRealtimeStatus, type RealtimeStatus } from './runtime'
+import { onGuestLinked } from '../auth/guest-linked'
+import { getDatabase } from '../db/process-database'
+import { setBroadcaster, setRealtimeStatus, type RealtimeStatus } from './runtime'
 
 /** Between nodes (socket.io's serverSideEmit over the Redis adapter): a guest was linked. */
 const RELINK_EVENT = 'ganvas:relink'
@@ -90,14 +92,14 @@ export function attachRealtime(httpServer: HttpServer, opts: RealtimeOptions = {
     })
   }
   setBroadcaster({
-    emitToRoom: (room, event, payload) => io.to(room).emit(event, payload),
+    submitOp: (input) => rooms.submit(input, ''),
     evictShareToken: (artworkId, token) => evictShareToken(io, artworkId, token),
-    relinkUser: (fromId, to) => {
-      const relink: Relink = { fromId, to }
-      rooms.relinkLocal(relink)
-      // the in-memory adapter has no other nodes (and would only warn)
-      if (pub) io.serverSideEmit(RELINK_EVENT, relink)
-    },
+  })
+  onGuestLinked((fromId, to) => {
+    const relink: Relink = { fromId, to }
+    rooms.relinkLocal(relink)
+    // the in-memory adapter has no other nodes (and would only warn)
+    if (pub) io.serverSideEmit(RELINK_EVENT, relink)
   })
   setRealtimeStatus(() => {
     const redis = redisState()
@@ -124,6 +126,7 @@ export function attachRealtime(httpServer: HttpServer, opts: RealtimeOptions = {
       await Promise.allSettled([pub?.quit(), sub?.quit(), ...routerConnections.map((c) => c.quit())])
       setRealtimeStatus(undefined)
       setBroadcaster(undefined)
+      onGuestLinked(undefined)
     },
   }
 }

@@ -17,7 +17,7 @@ import {
   type ProxyTrust,
 } from '../../lib/auth/network'
 import { memoryThrottle, redisThrottle } from '../../lib/auth/throttle'
-import { closeDatabase, getDatabase } from '../../lib/server/runtime'
+import { closeDatabase, getDatabase } from '../../lib/db/process-database'
 
 const SECRET = 'test-secret-for-vitest-only-0123456789abcdef'
 const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379'

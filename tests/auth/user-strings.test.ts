@@ -4,7 +4,7 @@
 import { randomUUID } from 'node:crypto'
 import { afterAll, describe, expect, it } from 'vitest'
 import { DISPLAY_NAME_MAX, getAuth, sessionUser } from '../../lib/auth/auth'
-import { closeDatabase, getDatabase } from '../../lib/server/runtime'
+import { closeDatabase, getDatabase } from '../../lib/db/process-database'
 import { guestCookie } from '../helpers/auth'
 
 afterAll(async () => {

@@ -8,11 +8,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { canvasDocumentSchema, documentFromStore, emptyDocument, objectOf, type CanvasDocument } from '../../lib/canvas/document'
 import { canvasObjectSchema, type CanvasObject } from '../../lib/canvas/objects'
 import { applyOpInPlace, cloneDocument, parseOp, type CanvasOp } from '../../lib/canvas/ops'
-import { clearDocumentCache, currentDocument } from '../../lib/collab/op-log'
-import { latestSnapshot } from '../../lib/collab/snapshots'
+import { currentDocument } from '../../lib/collab/document-cache'
+import { latestSnapshot } from '../../lib/db/op-rows'
 import { createArtwork } from '../../lib/db/artworks'
 import { openDatabase, type Database } from '../../lib/db/client'
 import { createTestUser } from '../helpers/db'
+import { forgetProcessCaches } from '../helpers/ops'
 
 const PROTOTYPE_NAMES = Object.getOwnPropertyNames(Object.prototype)
 const rect = (id: string): CanvasObject => canvasObjectSchema.parse({ id, type: 'rect', left: 1, top: 2, width: 3, height: 4 })
@@ -106,7 +107,7 @@ describe('an artwork that stored a reserved id before it was refused', () => {
     await db.prisma.op.create({ data: { artworkId: art.id, seq: 1, opId: randomUUID(), authorId: user.id, kind: 'remove', objectId: 'constructor', payload: {} } })
     const latest = await latestSnapshot(db.prisma, art.id)
     expect(latest?.document.order).toEqual(['a', 'b'])
-    clearDocumentCache()
+    forgetProcessCaches()
     const current = await currentDocument(db.prisma, art.id)
     expect(current.seq).toBe(1)
     expect(current.doc.order).toEqual(['a', 'b'])

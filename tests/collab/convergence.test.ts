@@ -8,12 +8,14 @@ import { sessionUser } from '../../lib/auth/auth'
 import { canvasObjectSchema } from '../../lib/canvas/objects'
 import type { CanvasOp } from '../../lib/canvas/ops'
 import { ArtworkConnection } from '../../lib/collab/client'
-import { clearDocumentCache, currentDocument, submitOp } from '../../lib/collab/op-log'
+import { currentDocument } from '../../lib/collab/document-cache'
+import { submitOp } from '../../lib/collab/op-writer'
 import type { SyncEngine } from '../../lib/collab/sync'
 import { createArtwork } from '../../lib/db/artworks'
-import { closeDatabase, getDatabase } from '../../lib/server/runtime'
+import { closeDatabase, getDatabase } from '../../lib/db/process-database'
 import { guestCookie } from '../helpers/auth'
 import { eventually, startNode, type TestNode } from '../helpers/realtime'
+import { forgetProcessCaches } from '../helpers/ops'
 
 let node: TestNode
 const sockets: Socket[] = []
@@ -88,7 +90,7 @@ describe('convergence over real sockets', () => {
       (s) => s.people.every((p) => p.connected && p.pending === 0 && p.seq === s.seq),
       30_000,
     )
-    clearDocumentCache()
+    forgetProcessCaches()
     const server = await currentDocument(prisma, artworkId)
     for (const p of people) expect(p.engine.document).toEqual(server.doc)
 

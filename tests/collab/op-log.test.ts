@@ -7,11 +7,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { foldOps, type CanvasOp } from '../../lib/canvas/ops'
 import { canvasObjectSchema } from '../../lib/canvas/objects'
 import { documentBytes, emptyDocument, MAX_DOCUMENT_BYTES } from '../../lib/canvas/document'
-import { clearDocumentCache, currentDocument, submitOp, type SubmitResult } from '../../lib/collab/op-log'
+import { currentDocument } from '../../lib/collab/document-cache'
+import { submitOp, type SubmitResult } from '../../lib/collab/op-writer'
 import { createArtwork } from '../../lib/db/artworks'
 import type { Database } from '../../lib/db/client'
 import { createTestUser, openTestDatabase, usingPostgres } from '../helpers/db'
-import { addRect, storedOp } from '../helpers/ops'
+import { addRect, storedOp, forgetProcessCaches } from '../helpers/ops'
 
 let db: Database
 let userId: string
@@ -56,7 +57,7 @@ describe('op log writer', () => {
     ])
     expect(storedOp(ra).seq).toBe(2)
     expect(storedOp(rb).seq).toBe(3)
-    clearDocumentCache()
+    forgetProcessCaches()
     const docB = await currentDocument(db.prisma, b.id)
     expect(docB.seq).toBe(3)
     expect(docB.doc).toEqual(foldOps(emptyDocument(), [addRect('b1'), foreign, addRect('b2')]))
@@ -133,7 +134,7 @@ describe('op log writer', () => {
     expect(seq).toBe(stored)
     expect(documentBytes(doc)).toBeLessThanOrEqual(MAX_DOCUMENT_BYTES)
     // a cold cache (a fresh process) folds the document and refuses it all the same
-    clearDocumentCache()
+    forgetProcessCaches()
     expect(await submit(stroke('again'))).toMatchObject({ ok: false, code: 'rejected' })
     // small changes still go through, and a remove frees room for another stroke
     storedOp(await submit(addRect('small')))

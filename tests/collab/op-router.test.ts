@@ -6,11 +6,14 @@ import { Redis } from 'ioredis'
 import type { Socket } from 'socket.io-client'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { sessionUser } from '../../lib/auth/auth'
-import { submitOp, type SubmitResult } from '../../lib/collab/op-log'
+import { submitOp, type SubmitResult } from '../../lib/collab/op-writer'
 import { createOpRouter, type OpRouter } from '../../lib/collab/op-router'
 import type { OpAck, OpsBroadcast, StoredOp } from '../../lib/collab/protocol'
+import { restoreVersion } from '../../lib/collab/history'
 import { createArtwork } from '../../lib/db/artworks'
-import { closeDatabase, getDatabase } from '../../lib/server/runtime'
+import { createArtworkWithBase } from '../../lib/db/versions'
+import { submitServerOp } from '../../lib/server/runtime'
+import { closeDatabase, getDatabase } from '../../lib/db/process-database'
 import { guestCookie } from '../helpers/auth'
 import { connectClient, eventually, join, startNode, type TestNode } from '../helpers/realtime'
 import { addRect, storedOp } from '../helpers/ops'
@@ -112,6 +115,32 @@ describe('op routing between nodes', () => {
     const { prisma } = await getDatabase()
     expect((await prisma.artwork.findUniqueOrThrow({ where: { id: artworkId } })).seq).toBe(40)
     expect(await prisma.op.count({ where: { artworkId } })).toBe(40)
+  })
+
+  it('a version restore takes the same routed submit and broadcast as a socket op', async () => {
+    const cookie = await guestCookie('Restorer')
+    const owner = (await sessionUser(new Headers({ cookie })))!
+    const { prisma } = await getDatabase()
+    const { id: artworkId } = await createArtworkWithBase(prisma, { ownerId: owner.id, title: 'Restored across nodes' })
+    const a = await connectClient(nodeA.url, cookie)
+    sockets.push(a)
+    expect((await join(a, { artworkId })).ok).toBe(true)
+    const heard: StoredOp[] = []
+    a.on('ops', (m: OpsBroadcast) => heard.push(...m.ops))
+    // the socket's op makes node A the artwork's home
+    const ack = (await a.timeout(10_000).emitWithAck('op', { artworkId, opId: randomUUID(), op: addRect('r1') })) as OpAck
+    expect(ack.ok).toBe(true)
+    expect(await nodeB.realtime.router!.homeOf(artworkId)).toBe(nodeA.realtime.router!.nodeId)
+    // the route handlers' hooks are the last attached node's: B, which is not the home
+    const before = [nodeA.realtime.router!.stats(), nodeB.realtime.router!.stats()]
+    const { ops } = await restoreVersion(prisma, (input) => submitServerOp(prisma, input), { artworkId, number: 1, authorId: owner.id })
+    expect(ops.map((op) => [op.kind, op.objectId])).toEqual([['remove', 'r1']])
+    const after = [nodeA.realtime.router!.stats(), nodeB.realtime.router!.stats()]
+    expect(after[1]!.forwarded - before[1]!.forwarded).toBe(1)
+    expect(after[0]!.served - before[0]!.served).toBe(1)
+    // broadcast by the home to the whole room: the client that sent nothing of it hears it too
+    await eventually(() => heard.map((op) => op.seq), (seqs) => seqs.includes(ops[0]!.seq))
+    expect(heard.filter((op) => op.kind === 'remove').map((op) => op.objectId)).toEqual(['r1'])
   })
 
   it('a home that crashes: the op is stored by the forwarding node once the heartbeat lapses, and the lease moves to it', async () => {

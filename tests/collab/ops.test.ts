@@ -7,12 +7,15 @@ import { createArtwork } from '../../lib/db/artworks'
 import { emptyDocument, hintsOf, withoutHints } from '../../lib/canvas/document'
 import { canvasObjectSchema } from '../../lib/canvas/objects'
 import { foldOps, type CanvasOp } from '../../lib/canvas/ops'
-import { clearDocumentCache, currentDocument, SNAPSHOT_EVERY, toCanvasOp } from '../../lib/collab/op-log'
-import { latestSnapshot } from '../../lib/collab/snapshots'
+import { currentDocument } from '../../lib/collab/document-cache'
+import { toCanvasOp } from '../../lib/collab/op-codec'
+import { SNAPSHOT_EVERY } from '../../lib/collab/snapshot-fold'
+import { latestSnapshot } from '../../lib/db/op-rows'
 import type { OpAck, OpsBroadcast, ProtocolError, StoredOp } from '../../lib/collab/protocol'
-import { closeDatabase, getDatabase } from '../../lib/server/runtime'
+import { closeDatabase, getDatabase } from '../../lib/db/process-database'
 import { guestCookie } from '../helpers/auth'
 import { connectClient, eventually, join, nextEvent, startNode, type TestNode } from '../helpers/realtime'
+import { forgetProcessCaches } from '../helpers/ops'
 
 let node: TestNode
 let ownerCookie: string
@@ -94,7 +97,7 @@ describe('ops over sockets', () => {
     const rows = await prisma.op.findMany({ where: { artworkId }, orderBy: { seq: 'asc' } })
     expect(rows.length).toBe(accepted.length)
     // each client rebuilds the document from its own acks plus the broadcasts: all equal the server's
-    clearDocumentCache()
+    forgetProcessCaches()
     const server = await currentDocument(prisma, artworkId)
     await new Promise((r) => setTimeout(r, 200))
     clients.forEach((_, i) => {
@@ -167,7 +170,7 @@ describe('ops over sockets', () => {
       { kind: 'update', objectId: 'h1', data: { set: { radius: 40 } } },
     ]) expect((await send(a, artworkId, bad)).ok).toBe(false)
     const { prisma } = await getDatabase()
-    clearDocumentCache()
+    forgetProcessCaches()
     const { doc } = await currentDocument(prisma, artworkId)
     expect(doc.order).toEqual(['r', 'h1'])
     expect(doc.objects.h1).toMatchObject({ type: 'hint', left: 310, top: 320, fill: '#0055ff' })
@@ -176,7 +179,7 @@ describe('ops over sockets', () => {
     expect(withoutHints(doc).objects.h1).toBeUndefined()
     // undo of the add is its inverse, a remove: stored like any op
     expect(await send(a, artworkId, { kind: 'remove', objectId: 'h1', data: {} })).toMatchObject({ ok: true, seq: 4 })
-    clearDocumentCache()
+    forgetProcessCaches()
     expect((await currentDocument(prisma, artworkId)).doc.order).toEqual(['r'])
   })
 

@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest'
 import { sessionUser } from '../../lib/auth/auth'
 import { createArtwork } from '../../lib/db/artworks'
-import { getDatabase } from '../../lib/server/runtime'
+import { getDatabase } from '../../lib/db/process-database'
 import type { Member } from '../../lib/collab/protocol'
 import { guestCookie } from '../helpers/auth'
 import { eventually, join, nextEvent, twoRedisNodes } from '../helpers/realtime'

@@ -7,7 +7,7 @@ import { sessionUser } from '../../lib/auth/auth'
 import { createArtwork } from '../../lib/db/artworks'
 import { canvasObjectSchema } from '../../lib/canvas/objects'
 import type { OpAck } from '../../lib/collab/protocol'
-import { closeDatabase, getDatabase } from '../../lib/server/runtime'
+import { closeDatabase, getDatabase } from '../../lib/db/process-database'
 import { guestCookie } from '../helpers/auth'
 import { connectClient, join, nextEvent, startNode, type TestNode } from '../helpers/realtime'
 

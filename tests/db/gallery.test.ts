@@ -13,7 +13,7 @@ import { artworkRole } from '../../lib/auth/permissions'
 import { emptyDocument } from '../../lib/canvas/document'
 import { getLineage, getPublication, LINEAGE_DEPTH, listGallery, publishVersion, setLike, unpublish, type LineageNode } from '../../lib/db/gallery'
 import { createArtworkWithBase, forkVersion } from '../../lib/db/versions'
-import { closeDatabase, getDatabase } from '../../lib/server/runtime'
+import { closeDatabase, getDatabase } from '../../lib/db/process-database'
 import { guestCookie } from '../helpers/auth'
 
 let cookie: string

@@ -8,11 +8,13 @@ import * as artworksRoute from '../../app/api/artworks/route'
 import { sessionUser } from '../../lib/auth/auth'
 import { canvasDocumentSchema } from '../../lib/canvas/document'
 import { canvasObjectSchema } from '../../lib/canvas/objects'
-import { currentDocument, submitOp } from '../../lib/collab/op-log'
+import { currentDocument } from '../../lib/collab/document-cache'
+import { restoreVersion, saveVersion } from '../../lib/collab/history'
+import { submitOp } from '../../lib/collab/op-writer'
 import { blobKey } from '../../lib/db/blobs'
-import { BASE_OBJECT_ID, createArtworkWithBase, forkVersion, listVersions, replayData, restoreVersion, saveVersion } from '../../lib/db/versions'
+import { BASE_OBJECT_ID, createArtworkWithBase, forkVersion, listVersions, replayData } from '../../lib/db/versions'
 import type { GanProvenance } from '../../lib/gan/provenance'
-import { closeDatabase, getDatabase } from '../../lib/server/runtime'
+import { closeDatabase, getDatabase } from '../../lib/db/process-database'
 import { guestCookie } from '../helpers/auth'
 
 // the smallest valid PNG (1x1), plus a variant, to stand for rendered images
@@ -72,7 +74,7 @@ describe('versions', () => {
     const { prisma } = await getDatabase()
     await saveVersion(prisma, { artworkId: id, authorId: userId, message: 'box', png: png('b'), thumb: png('bt') })
     await edit(id, { kind: 'remove', objectId: BASE_OBJECT_ID, data: {} })
-    const { version, ops } = await restoreVersion(prisma, { artworkId: id, number: 1, authorId: userId })
+    const { version, ops } = await restoreVersion(prisma, (input) => submitOp(prisma, input), { artworkId: id, number: 1, authorId: userId })
     expect(version.number).toBe(3)
     expect(ops.map((o) => o.kind).sort()).toEqual(['add', 'remove'])
     const v1 = await prisma.version.findUniqueOrThrow({ where: { artworkId_number: { artworkId: id, number: 1 } } })

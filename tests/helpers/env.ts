@@ -7,6 +7,6 @@ process.env.NEXT_TELEMETRY_DISABLED = '1'
 // what server.ts does at start-up: this process's database, opened (and migrated) on first use
 import { openDatabase } from '../../lib/db/client'
 import { databaseUrl } from '../../lib/db/url'
-import { provideDatabase } from '../../lib/server/runtime'
+import { provideDatabase } from '../../lib/db/process-database'
 
 provideDatabase(() => openDatabase({ url: databaseUrl(), poolSize: 4 }))

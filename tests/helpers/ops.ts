@@ -1,7 +1,15 @@
-// Small ops and answers for the op-log and op-routing tests.
+// Small ops and answers for the op-writer and op-routing tests.
 import { canvasObjectSchema } from '../../lib/canvas/objects'
 import type { CanvasOp } from '../../lib/canvas/ops'
-import type { SubmitResult } from '../../lib/collab/op-log'
+import { clearDocumentCache } from '../../lib/collab/document-cache'
+import type { SubmitResult } from '../../lib/collab/op-writer'
+import { clearFoldBudgets } from '../../lib/collab/snapshot-fold'
+
+/** Forgets this process's cached documents and fold budgets, as a fresh process would. */
+export function forgetProcessCaches(): void {
+  clearDocumentCache()
+  clearFoldBudgets()
+}
 
 /** An op that adds a 10x10 rect with id `id` at x = `left`. */
 export const addRect = (id: string, left = 0): CanvasOp => ({

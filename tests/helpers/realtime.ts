@@ -2,7 +2,7 @@ import { createServer, type Server as HttpServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { io as connect, type Socket } from 'socket.io-client'
 import { afterAll, beforeAll } from 'vitest'
-import { closeDatabase } from '../../lib/server/runtime'
+import { closeDatabase } from '../../lib/db/process-database'
 import { attachRealtime, type Realtime, type RealtimeOptions } from '../../lib/server/realtime'
 import { PROTOCOL_VERSION, type JoinAck, type JoinRequest } from '../../lib/collab/protocol'
 

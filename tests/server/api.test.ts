@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import * as artworks from '../../app/api/artworks/route'
 import * as catchAll from '../../app/api/[...path]/route'
 import * as one from '../../app/api/artworks/[id]/route'
-import { getDatabase, closeDatabase } from '../../lib/server/runtime'
+import { getDatabase, closeDatabase } from '../../lib/db/process-database'
 import { guestCookie } from '../helpers/auth'
 
 let cookie: string

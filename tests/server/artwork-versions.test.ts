@@ -13,10 +13,12 @@ import { sessionUser } from '../../lib/auth/auth'
 import { documentBytes, MAX_DOCUMENT_BYTES, type CanvasDocument } from '../../lib/canvas/document'
 import { canvasObjectSchema, type PathCommand } from '../../lib/canvas/objects'
 import { parseOp, type CanvasOp } from '../../lib/canvas/ops'
-import { clearDocumentCache, currentDocument, submitOp } from '../../lib/collab/op-log'
+import { currentDocument } from '../../lib/collab/document-cache'
+import { submitOp } from '../../lib/collab/op-writer'
 import { blobKey } from '../../lib/db/blobs'
-import { closeDatabase, getDatabase } from '../../lib/server/runtime'
+import { closeDatabase, getDatabase } from '../../lib/db/process-database'
 import { guestCookie } from '../helpers/auth'
+import { forgetProcessCaches } from '../helpers/ops'
 
 const PNG_1X1 = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==', 'base64')
 /** a distinct PNG per call (the magic bytes are all the routes check), so its blob can be looked for */
@@ -141,7 +143,7 @@ describe('documents over 5 MB', () => {
       }),
       prisma.artwork.update({ where: { id }, data: { seq: ops.length } }),
     ])
-    clearDocumentCache()
+    forgetProcessCaches()
     const doc: CanvasDocument = (await currentDocument(prisma, id)).doc
     expect(documentBytes(doc)).toBeGreaterThan(MAX_DOCUMENT_BYTES)
     // such a canvas takes no more growth over the socket

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import * as artworks from '../../app/api/artworks/route'
 import * as artworkBlobs from '../../app/api/artworks/[id]/blobs/route'
 import * as blobs from '../../app/api/blobs/[key]/route'
-import { getDatabase, closeDatabase } from '../../lib/server/runtime'
+import { getDatabase, closeDatabase } from '../../lib/db/process-database'
 import { guestCookie } from '../helpers/auth'
 
 // a 1x1 PNG

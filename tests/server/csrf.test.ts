@@ -7,7 +7,7 @@ import * as artworks from '../../app/api/artworks/route'
 import * as fork from '../../app/api/artworks/[id]/versions/[number]/fork/route'
 import * as restore from '../../app/api/artworks/[id]/versions/[number]/restore/route'
 import { crossSiteRefusal } from '../../lib/auth/origin'
-import { closeDatabase, getDatabase } from '../../lib/server/runtime'
+import { closeDatabase, getDatabase } from '../../lib/db/process-database'
 import { guestCookie } from '../helpers/auth'
 
 let cookie: string

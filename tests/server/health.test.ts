@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import { GET } from '../../app/api/health/route'
-import { closeDatabase } from '../../lib/server/runtime'
+import { closeDatabase } from '../../lib/db/process-database'
 
 interface Health {
   status: string

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import * as ratings from '../../app/api/ratings/route'
 import { latentHash } from '../../lib/db/ratings'
 import { latentToJSON, sampleLatent } from '../../lib/gan/latent'
-import { closeDatabase, getDatabase } from '../../lib/server/runtime'
+import { closeDatabase, getDatabase } from '../../lib/db/process-database'
 import { RATING_CAP, RATING_LIST_LIMIT, type StoredRating } from '../../lib/taste/wire'
 import { guestCookie } from '../helpers/auth'
 

@@ -5,7 +5,7 @@ import { MAX_PNG_BYTES } from '@/lib/db/blobs'
 import { createArtworkWithBase } from '@/lib/db/versions'
 import { provenanceSchema } from '@/lib/gan/provenance'
 import { decodePng, requireUser } from '@/lib/server/access'
-import { getDatabase } from '@/lib/server/runtime'
+import { getDatabase } from '@/lib/db/process-database'
 import { readJson, withErrors } from '@/lib/server/http'
 
 export const dynamic = 'force-dynamic'

@@ -3,7 +3,7 @@ import path from 'node:path'
 import { NextResponse } from 'next/server'
 import { countRatings, forgetRatings, listRatings, RatingCapError, upsertRating } from '@/lib/db/ratings'
 import { requireUser } from '@/lib/server/access'
-import { getDatabase } from '@/lib/server/runtime'
+import { getDatabase } from '@/lib/db/process-database'
 import { HttpError, readJson, withErrors } from '@/lib/server/http'
 import { modelIdSchema, RATING_LIST_LIMIT, ratingInputSchema } from '@/lib/taste/wire'
 

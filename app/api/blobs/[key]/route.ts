@@ -1,5 +1,5 @@
 import { getBlob } from '@/lib/db/blobs'
-import { getDatabase } from '@/lib/server/runtime'
+import { getDatabase } from '@/lib/db/process-database'
 import { jsonError, withErrors } from '@/lib/server/http'
 
 export const dynamic = 'force-dynamic'

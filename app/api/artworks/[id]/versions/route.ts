@@ -1,7 +1,8 @@
 import { NextResponse } from 'next/server'
 import { z } from 'zod'
 import { MAX_PNG_BYTES } from '@/lib/db/blobs'
-import { listVersions, saveVersion } from '@/lib/db/versions'
+import { saveVersion } from '@/lib/collab/history'
+import { listVersions } from '@/lib/db/versions'
 import { decodePng, requireArtwork } from '@/lib/server/access'
 import { readJson, withErrors } from '@/lib/server/http'
 

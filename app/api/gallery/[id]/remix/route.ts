@@ -2,7 +2,7 @@ import { NextResponse } from 'next/server'
 import { getPublication } from '@/lib/db/gallery'
 import { forkVersion } from '@/lib/db/versions'
 import { requireUser } from '@/lib/server/access'
-import { getDatabase } from '@/lib/server/runtime'
+import { getDatabase } from '@/lib/db/process-database'
 import { HttpError, withErrors } from '@/lib/server/http'
 
 export const dynamic = 'force-dynamic'

@@ -1,7 +1,7 @@
 import { NextResponse } from 'next/server'
 import { getPublication } from '@/lib/db/gallery'
 import { replayData } from '@/lib/db/versions'
-import { getDatabase } from '@/lib/server/runtime'
+import { getDatabase } from '@/lib/db/process-database'
 import { HttpError, withErrors } from '@/lib/server/http'
 
 export const dynamic = 'force-dynamic'
