@@ -6,6 +6,7 @@
 import { useCallback, useEffect, useRef, useState } from 'react'
 import type { LayersModel } from '@tensorflow/tfjs'
 import { baseLayerId, hintsOf, type CanvasDocument } from '@/lib/canvas/document'
+import { PAPER_COLOUR } from '@/lib/canvas/migrate'
 import type { CanvasObject } from '@/lib/canvas/objects'
 import type { CanvasOp } from '@/lib/canvas/ops'
 import { darkBox, DOODLE_PAD, DOODLE_SIZE, EmptyDoodleError, inputToPixels, lineWidthFor, outputToPixels, prepareDoodle, toModelGrid, type Bitmap, type PreparedDoodle } from '@/lib/gan/doodle'
@@ -22,6 +23,12 @@ import { isTypingTarget, newObjectId } from './tools'
 const RENDER = 512 // the doodle is rendered this wide before it is prepared
 
 /** A copy of the document with only its drawn objects, all black on white, lines `linePx` wide. */
+/** Whether a stroke is ink to the painter; one in the paper colour (drawn in white, or by the old painting eraser) paints the paper back. */
+function isInk(o: Extract<CanvasObject, { type: 'path' }>): boolean {
+  const c = (o.stroke ?? '#000000').toLowerCase()
+  return c !== PAPER_COLOUR && c !== '#fff'
+}
+
 function doodleDocument(doc: CanvasDocument, linePx: number): { doc: CanvasDocument; ids: string[] } {
   const unit = RENDER / doc.width
   const objects: Record<string, CanvasObject> = {}
@@ -34,8 +41,9 @@ function doodleDocument(doc: CanvasDocument, linePx: number): { doc: CanvasDocum
     let next: CanvasObject
     switch (o.type) {
       case 'path':
-        // the eraser keeps its own width: it paints the paper back
-        next = o.brush === 'eraser' ? { ...o, opacity: 1 } : { ...o, stroke: '#000000', strokeWidth: linePx / unit / s, opacity: 1 }
+        // a stroke in the paper colour (drawn in white, or by the old painting eraser) keeps its
+        // own width: it paints the paper back over lines
+        next = isInk(o) ? { ...o, stroke: '#000000', strokeWidth: linePx / unit / s, opacity: 1 } : { ...o, opacity: 1 }
         break
       case 'line':
         next = { ...o, stroke: '#000000', strokeWidth: linePx / unit / s, opacity: 1 }
@@ -51,7 +59,7 @@ function doodleDocument(doc: CanvasDocument, linePx: number): { doc: CanvasDocum
     }
     objects[id] = next
     order.push(id)
-    if (!(o.type === 'path' && o.brush === 'eraser')) ids.push(id)
+    if (o.type !== 'path' || isInk(o)) ids.push(id)
   }
   return { doc: { ...doc, background: '#ffffff', objects, order }, ids }
 }

@@ -7,7 +7,7 @@ import { withoutHints, type CanvasDocument } from '@/lib/canvas/document'
 import { HINT_MARKER_RADIUS, roundCoord, type CanvasObject, type PathCommand } from '@/lib/canvas/objects'
 import { blobToBase64 } from '@/components/generate/pixels'
 
-export const PAPER = '#ffffff'
+export { PAPER_COLOUR as PAPER } from '@/lib/canvas/migrate'
 const round = roundCoord
 
 function commonOptions(obj: CanvasObject) {
@@ -40,9 +40,7 @@ function fabricOptions(obj: CanvasObject): Record<string, unknown> {
       return {
         ...base,
         fill: null,
-        // strokes of the old painting eraser (before the object eraser) stay as they were drawn:
-        // paper-coloured, so documents and versions that hold them look the same
-        stroke: obj.brush === 'eraser' ? PAPER : (obj.stroke ?? '#000000'),
+        stroke: obj.stroke ?? '#000000',
         strokeWidth: obj.strokeWidth,
         strokeLineCap: obj.brush === 'marker' ? 'square' : 'round',
         strokeLineJoin: 'round',

@@ -2,12 +2,12 @@
 // (snapshots, versions) and the tests. Objects are keyed by stable ids; `order` is the z-order,
 // bottom first. Ops over this model are in ops.ts.
 import { z } from 'zod'
+import { DOCUMENT_SCHEMA_VERSION, migrateDocument } from './migrate'
 import { canvasObjectSchema, isBaseLayer, objectIdSchema, type CanvasObject } from './objects'
 
-export { objectIdSchema }
+export { DOCUMENT_SCHEMA_VERSION, objectIdSchema }
 export type { CanvasObject }
 
-export const DOCUMENT_SCHEMA_VERSION = 1
 export const DEFAULT_CANVAS_SIZE = 1024
 export const MAX_OBJECTS = 5_000
 
@@ -105,13 +105,15 @@ export function objectOf(doc: CanvasDocument, id: string): CanvasObject | undefi
 }
 
 /**
- * A document read from the database (an artwork's snapshot, a version): parsed as it is, or, if
+ * A document read from the database (an artwork's snapshot, a version): brought to today's shape
+ * (migrate.ts: the steps from the version it was stored in), then parsed, or, if
  * it no longer parses (written before a rule existed, e.g. an object under a reserved id),
  * repaired rather than refused, so that an artwork always opens: objects whose id or content is
  * invalid are dropped, the z-order keeps each remaining object once (objects it missed go on top).
- * Throws only when not even the canvas' size can be read.
+ * Throws only when not even the canvas' size can be read, or when a newer server wrote it.
  */
-export function documentFromStore(raw: unknown): CanvasDocument {
+export function documentFromStore(stored: unknown): CanvasDocument {
+  const raw = migrateDocument(stored)
   const parsed = canvasDocumentSchema.safeParse(raw)
   if (parsed.success) return parsed.data
   const r = (raw ?? {}) as Partial<Record<keyof CanvasDocument, unknown>>

@@ -55,11 +55,10 @@ export const pathObjectSchema = z
     ...strokeShape,
     path: z.array(pathCommandSchema).min(1).max(MAX_PATH_COMMANDS),
     /**
-     * which brush drew it: affects caps and blending. 'eraser' strokes come from the old
-     * paper-painting eraser (the studio's eraser now removes objects); documents and versions
-     * that hold them still load and show them as they were.
+     * which brush drew it: affects the caps. (The old paper-painting eraser's strokes, brush
+     * 'eraser', are read as paper-coloured pencil strokes: migrate.ts.)
      */
-    brush: z.enum(['pencil', 'marker', 'eraser']),
+    brush: z.enum(['pencil', 'marker']),
   })
   .strict()
 

@@ -40,9 +40,10 @@ export const shareTokenSchema = z.string().regex(/^[A-Za-z0-9_-]{16,64}$/, 'not 
  * client says which it speaks when it joins; one older than the server's might not read what
  * the server now sends (objects of a kind it does not know) and is told to reload, before it is
  * sent anything. 1: clients from before the version was sent (no `protocol` in their join);
- * 2: colour hints for the doodle painter (objects of type 'hint').
+ * 2: colour hints for the doodle painter (objects of type 'hint'); 3: documents of schema
+ * version 2 (lib/canvas/migrate.ts: no 'eraser' brush; a page of version 2 would refuse them).
  */
-export const PROTOCOL_VERSION = 2
+export const PROTOCOL_VERSION = 3
 
 export const joinRequestSchema = z
   .object({

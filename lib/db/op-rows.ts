@@ -5,6 +5,7 @@
 // document, and when to fold, is not decided here (lib/canvas, lib/collab).
 import { Prisma, type OpKind } from './generated/client'
 import { documentFromStore, type CanvasDocument } from '../canvas/document'
+import { migrateOpPayload } from '../canvas/migrate'
 import type { Db, PrismaClient, Tx } from './client'
 
 /** An op as stored: the shape every reader gets (lib/collab's StoredOp on the wire). */
@@ -32,7 +33,8 @@ export interface NewOpRow {
 /** The one select of an OpRow. */
 export const opRowSelect = { seq: true, opId: true, authorId: true, kind: true, objectId: true, payload: true } as const
 
-const asRow = <T extends OpRow>(r: T): T => ({ ...r, payload: r.payload })
+/** A row as read: its payload in today's shape (ops stored before a document migration step). */
+const asRow = <T extends OpRow>(r: T): T => ({ ...r, payload: migrateOpPayload(r.kind, r.payload) })
 
 // ---------------------------------------------------------------------------------------------
 // artwork head
@@ -80,7 +82,7 @@ export async function headWithOpsAfter(db: Db, artworkId: string, afterSeq: numb
   const head = rows[0]
   if (!head) return null
   const ops = rows.filter((r): r is typeof r & OpRow => r.seq !== null)
-  return { seq: head.artworkSeq, snapshotSeq: head.snapshotSeq, ops: ops.map(({ seq, opId, authorId, kind, objectId, payload }) => ({ seq, opId, authorId, kind, objectId, payload })) }
+  return { seq: head.artworkSeq, snapshotSeq: head.snapshotSeq, ops: ops.map(({ seq, opId, authorId, kind, objectId, payload }) => asRow({ seq, opId, authorId, kind, objectId, payload })) }
 }
 
 /** Stored ops with these opIds, in any artwork (resends, and an opId someone else took). */
