@@ -5,7 +5,7 @@
 import { useCallback, useEffect, useRef, useState, type RefObject } from 'react'
 import type { CanvasDocument } from '@/lib/canvas/document'
 import type { CanvasObject } from '@/lib/canvas/objects'
-import type { CanvasOp } from '@/lib/canvas/ops'
+import { addOp, type CanvasOp } from '@/lib/canvas/ops'
 import { placeImage } from '@/lib/canvas/placement'
 import { postJsonWithAccess } from './artwork-fetch'
 import { IMAGE_TYPES, imageFileToPng } from './image-file'
@@ -45,7 +45,7 @@ export function AddImage({ artworkId, token, doc, canWrite, commit, dropTarget, 
         if (!current) throw new Error('The canvas is not open yet.')
         const id = newObjectId()
         const object: CanvasObject = { id, type: 'image', src, width: image.width, height: image.height, ...placeImage(current, image.width, image.height, { at }), angle: 0, opacity: 1, locked: false, smooth: true }
-        if (!commit([{ kind: 'add', objectId: id, data: { object } }])) throw new Error('The canvas did not take the picture (is the connection live?).')
+        if (!commit([addOp(object)])) throw new Error('The canvas did not take the picture (is the connection live?).')
         setStatus({ kind: 'done', name })
       } catch (e) {
         setStatus({ kind: 'error', message: `Could not add ${name}: ${e instanceof Error ? e.message : String(e)}` })

@@ -4,7 +4,7 @@
 // it is undoable, reaches everyone in the room and is part of versions and the replay.
 import { useState } from 'react'
 import { baseLayerId, type CanvasDocument } from '@/lib/canvas/document'
-import type { CanvasOp } from '@/lib/canvas/ops'
+import { type CanvasOp, updateOp } from '@/lib/canvas/ops'
 
 interface Props {
   doc: CanvasDocument | null
@@ -22,7 +22,7 @@ export function BaseImagePanel({ doc, canWrite, commit }: Props) {
 
   const opacity = dragging ?? stored
   const commitOpacity = () => {
-    if (dragging !== null && dragging !== stored) commit([{ kind: 'update', objectId: id, data: { set: { opacity: dragging / 100 } } }])
+    if (dragging !== null && dragging !== stored) commit([updateOp(id, { opacity: dragging / 100 })])
     setDragging(null)
   }
 
@@ -46,7 +46,7 @@ export function BaseImagePanel({ doc, canWrite, commit }: Props) {
         />
       </label>
       <label className="flex items-center gap-2 text-sm">
-        <input type="checkbox" checked={!base.smooth} onChange={(e) => commit([{ kind: 'update', objectId: id, data: { set: { smooth: !e.target.checked } } }])} /> Sharp pixels
+        <input type="checkbox" checked={!base.smooth} onChange={(e) => commit([updateOp(id, { smooth: !e.target.checked })])} /> Sharp pixels
       </label>
     </fieldset>
   )

@@ -8,7 +8,7 @@ import type { LayersModel } from '@tensorflow/tfjs'
 import { baseLayerId, hintsOf, type CanvasDocument } from '@/lib/canvas/document'
 import { PAPER_COLOUR } from '@/lib/canvas/migrate'
 import type { CanvasObject } from '@/lib/canvas/objects'
-import type { CanvasOp } from '@/lib/canvas/ops'
+import { addOp, type CanvasOp, removeOp, updateOp } from '@/lib/canvas/ops'
 import { darkBox, DOODLE_PAD, DOODLE_SIZE, EmptyDoodleError, inputToPixels, lineWidthFor, outputToPixels, prepareDoodle, toModelGrid, type Bitmap, type PreparedDoodle } from '@/lib/gan/doodle'
 import { hintHex, parseHintColour, type DoodleHint } from '@/lib/gan/doodle-hints'
 import { checkpointUrl, DOODLE_HINT_MODEL_ID, DOODLE_MODEL_ID, modelBaseUrl, pix2pixManifestSchema, type ManifestCheckpoint } from '@/lib/gan/manifest'
@@ -229,8 +229,8 @@ export function DoodlePanel({ doc, canWrite, artworkId, token, commit }: { doc: 
       // one undoable step: the base layer's new picture (or a new base on a blank canvas)
       const newId = current.objects.base ? newObjectId() : 'base'
       const ok = baseId
-        ? commit([{ kind: 'update', objectId: baseId, data: { set: { smooth: true, provenance, ...placement, ...picture } } }])
-        : commit([{ kind: 'add', objectId: newId, data: { index: 0, object: { id: newId, type: 'image', smooth: true, locked: true, provenance, opacity: 1, ...placement, ...picture } } }])
+        ? commit([updateOp(baseId, { smooth: true, provenance, ...placement, ...picture })])
+        : commit([addOp({ id: newId, type: 'image', smooth: true, locked: true, provenance, opacity: 1, ...placement, ...picture }, 0)])
       if (!ok) throw new Error('The canvas did not accept the painting (is the connection live?).')
       setPainted(prepared.ids)
       setPhase({ kind: 'done', step, hints: hints.length, hintsIgnored: hintsOf(start).length - hints.length })
@@ -243,7 +243,7 @@ export function DoodlePanel({ doc, canWrite, artworkId, token, commit }: { doc: 
     const current = docRef.current
     if (!current || !painted) return
     const ids = painted.filter((id) => current.objects[id])
-    if (ids.length && commit(ids.map((id) => ({ kind: 'remove', objectId: id, data: {} })))) setPainted(null)
+    if (ids.length && commit(ids.map(removeOp))) setPainted(null)
   }, [painted, commit])
 
   const addExample = useCallback(
@@ -252,7 +252,7 @@ export function DoodlePanel({ doc, canWrite, artworkId, token, commit }: { doc: 
       const example = EXAMPLE_DOODLES.find((x) => x.id === exampleId)
       if (!current || !example || !canWrite) return
       const id = newObjectId()
-      commit([{ kind: 'add', objectId: id, data: { object: exampleDoodleObject(example, id, current) } }])
+      commit([addOp(exampleDoodleObject(example, id, current))])
     },
     [canWrite, commit],
   )

@@ -5,8 +5,8 @@ import Link from 'next/link'
 import { useCallback, useEffect, useRef, useState } from 'react'
 import { useToolSettings } from './tool-settings'
 import { useMediaQuery } from '@/components/useMediaQuery'
-import { isBaseLayer, roundCoord, type CanvasObject } from '@/lib/canvas/objects'
-import type { CanvasOp } from '@/lib/canvas/ops'
+import { roundCoord } from '@/lib/canvas/objects'
+import { addOp, type CanvasOp } from '@/lib/canvas/ops'
 import { nudgeOps } from '@/lib/canvas/placement'
 import { AddImage } from './AddImage'
 import { BaseImagePanel } from './BaseImagePanel'
@@ -22,6 +22,7 @@ import { ReplayDialog } from './ReplayDialog'
 import { eraserCursor, eraserRadius } from './eraser'
 import { EraserTool } from './eraser-tool'
 import { ShapeTool } from './shape-tool'
+import { hintObject, movedOps, removeSelectionOps, restackOps, textEditedOps, textObject, type MovedObject } from './canvas-edits'
 import { FabricScene, PAPER, pathFromBrush, placementOf, renderDocumentPng, renderDocumentSvg } from './fabric-scene'
 import { BRUSH_TOOLS, isShapeTool, newObjectId, SHORTCUTS, TOOLS, type ToolId } from './tools'
 import { useCollab } from './useCollab'
@@ -67,6 +68,10 @@ export default function Editor({ artworkId, token }: { artworkId: string; token:
     live.current = { tool, color, size, opacity, fillShapes, canWrite, engine, doc, emitVolatile }
   })
 
+  // the one document every handler reads: the sync engine's (local edits applied at once), or
+  // the last one React rendered before the engine is ready
+  const currentDoc = useCallback(() => live.current.engine?.document ?? live.current.doc, [])
+
   const commit = useCallback((ops: CanvasOp[]) => {
     const { engine: e, canWrite: w } = live.current
     return !!e && w && ops.length > 0 && e.commit(ops)
@@ -82,7 +87,7 @@ export default function Editor({ artworkId, token }: { artworkId: string; token:
     canvas.setZoom(VIEW / 1024)
 
     // the object eraser: drag over objects to mark them, release to remove them in one action
-    const er = new EraserTool({ canvas, scene: sc, document: () => live.current.engine?.document ?? live.current.doc, commit })
+    const er = new EraserTool({ canvas, scene: sc, document: currentDoc, commit })
     eraser.current = er
 
     canvas.on('path:created', ({ path }) => {
@@ -91,33 +96,27 @@ export default function Editor({ artworkId, token }: { artworkId: string; token:
       const id = newObjectId()
       const obj = pathFromBrush(path as Path, id, brush, brush === 'marker' ? Math.min(o, 0.6) : o)
       sc.adopt(id, path)
-      if (!commit([{ kind: 'add', objectId: id, data: { object: obj } }])) canvas.remove(path)
+      if (!commit([addOp(obj)])) canvas.remove(path)
     })
 
     canvas.on('object:modified', () => {
-      const current = live.current.doc
+      const current = currentDoc()
       const targets = canvas.getActiveObjects()
-      const ops: CanvasOp[] = []
+      const moved: MovedObject[] = []
       for (const fo of targets) {
         const id = sc.idOf(fo)
-        const before = id ? current?.objects[id] : undefined
-        if (!id || !before) continue
-        const next: Record<string, number | string> = { ...placementOf(fo) }
-        if (fo instanceof Textbox) next.width = round(fo.width)
-        const set = Object.fromEntries(Object.entries(next).filter(([k, v]) => (before as unknown as Record<string, unknown>)[k] !== v))
-        if (Object.keys(set).length) ops.push({ kind: 'update', objectId: id, data: { set } })
+        // read before the selection is let go: a multi-selection's objects are group-relative until then
+        if (id) moved.push({ id, placement: placementOf(fo), ...(fo instanceof Textbox ? { width: fo.width } : {}) })
       }
       // objects in a multi-selection have group-relative coordinates: let go of the group first
       if (targets.length > 1) canvas.discardActiveObject()
-      commit(ops)
+      if (current) commit(movedOps(current, moved))
     })
 
     canvas.on('text:editing:exited', ({ target }) => {
       const id = sc.idOf(target)
-      const before = id ? live.current.doc?.objects[id] : undefined
-      if (!id || before?.type !== 'text') return
-      if (!target.text.trim()) return void commit([{ kind: 'remove', objectId: id, data: {} }])
-      if (target.text !== before.text) commit([{ kind: 'update', objectId: id, data: { set: { text: target.text, width: round(target.width) } } }])
+      const current = currentDoc()
+      if (id && current) commit(textEditedOps(current, id, target.text, target.width))
     })
 
     const updateSelection = () => setSelected(canvas.getActiveObjects().map((o) => sc.idOf(o)).filter((x): x is string => !!x))
@@ -180,12 +179,10 @@ export default function Editor({ artworkId, token }: { artworkId: string; token:
       if (isShapeTool(t)) shapes.down(t, p, shapeStyle())
       else if (t === 'hint') {
         // a colour hint for the doodle painter, in the current colour; it stays under the pointer
-        const id = newObjectId()
-        commit([{ kind: 'add', objectId: id, data: { object: { id, type: 'hint', left: round(p.x), top: round(p.y), fill: c, angle: 0, scaleX: 1, scaleY: 1, opacity: 1 } } }])
+        commit([addOp(hintObject(newObjectId(), p, c))])
       } else if (t === 'text') {
         const id = newObjectId()
-        const obj: CanvasObject = { id, type: 'text', text: 'Text', left: round(p.x), top: round(p.y), fontSize: Math.max(24, s * 4), fontFamily: 'sans-serif', fill: c, width: 320, angle: 0, scaleX: 1, scaleY: 1, opacity: live.current.opacity }
-        if (commit([{ kind: 'add', objectId: id, data: { object: obj } }])) {
+        if (commit([addOp(textObject(id, p, { colour: c, size: s, opacity: live.current.opacity }))])) {
           const e = live.current.engine
           void sc.sync(e!.document).then(() => {
             const fo = sc.objectOf(id)
@@ -214,7 +211,7 @@ export default function Editor({ artworkId, token }: { artworkId: string; token:
       er.up()
       const id = newObjectId()
       const obj = shapes.up(opt.scenePoint, shapeStyle(), id)
-      if (obj) commit([{ kind: 'add', objectId: id, data: { object: obj } }])
+      if (obj) commit([addOp(obj)])
     })
     canvas.on('mouse:wheel', (opt) => {
       const ev = opt.e as WheelEvent
@@ -233,7 +230,7 @@ export default function Editor({ artworkId, token }: { artworkId: string; token:
       scene.current = null
       void canvas.dispose()
     }
-  }, [commit, setTool])
+  }, [commit, currentDoc, setTool])
 
   // ---- the document drives the canvas
   useEffect(() => {
@@ -277,21 +274,17 @@ export default function Editor({ artworkId, token }: { artworkId: string; token:
   const redo = useCallback(() => engine?.redo(), [engine])
   const removeSelected = useCallback(() => {
     const canvas = fabric.current
-    if (!canvas || !doc) return
-    const ids = selected.filter((id) => doc.objects[id] && !isBaseLayer(doc.objects[id]))
+    const current = currentDoc()
+    if (!canvas || !current) return
     canvas.discardActiveObject()
-    commit(ids.map((id) => ({ kind: 'remove', objectId: id, data: {} })))
-  }, [selected, doc, commit])
+    commit(removeSelectionOps(current, selected))
+  }, [selected, currentDoc, commit])
   const restack = useCallback(
     (delta: 1 | -1) => {
-      if (!doc || selected.length !== 1) return
-      const id = selected[0]!
-      const from = doc.order.indexOf(id)
-      const bottom = doc.order.findIndex((oid) => !isBaseLayer(doc.objects[oid]))
-      const to = Math.min(doc.order.length - 1, Math.max(Math.max(0, bottom), from + delta))
-      if (to !== from) commit([{ kind: 'reorder', objectId: id, data: { index: to } }])
+      const current = currentDoc()
+      if (current && selected.length === 1) commit(restackOps(current, selected[0]!, delta))
     },
-    [doc, selected, commit],
+    [currentDoc, selected, commit],
   )
   const setViewZoom = useCallback((z: number) => {
     const canvas = fabric.current
@@ -363,14 +356,14 @@ export default function Editor({ artworkId, token }: { artworkId: string; token:
   /** Arrow keys move the selection by 1 canvas px (10 with Shift), one undo step each. */
   const nudge = useCallback(
     (dx: number, dy: number) => {
-      const current = engine?.document ?? doc
+      const current = currentDoc()
       if (!current || !canWrite || !selected.length) return false
       const ops = nudgeOps(current, selected, dx, dy)
       if (!ops.length || !commit(ops)) return false
       if (selected.length > 1) selectIds(selected) // a multi-selection is let go when its objects change
       return true
     },
-    [engine, doc, canWrite, selected, commit, selectIds],
+    [currentDoc, canWrite, selected, commit, selectIds],
   )
 
   // ---- keyboard
@@ -521,7 +514,7 @@ export default function Editor({ artworkId, token }: { artworkId: string; token:
           </div>
           <div ref={canvasWrap} className="relative inline-block overflow-hidden rounded-xl border border-black/10 bg-white shadow-sm" style={{ width: shown, height: shown }}>
             <canvas ref={canvasEl} width={VIEW} height={VIEW} aria-label="Artwork canvas" data-testid="artwork-canvas" />
-            <PresenceOverlay cursors={session.cursors} strokes={session.strokes} vpt={vpt} size={VIEW} shown={shown} />
+            <PresenceOverlay presence={session.presence} vpt={vpt} size={VIEW} shown={shown} />
             {!doc && <div className="absolute inset-0 flex items-center justify-center bg-white/80 text-sm text-black/60">Opening the canvas…</div>}
           </div>
           {canWrite && (

@@ -1,9 +1,16 @@
 'use client'
 
-import type { PeerCursor, PeerStroke } from './useCollab'
+import { useSyncExternalStore } from 'react'
+import type { PresenceSnapshot, PresenceStore } from './presence-store'
 
-/** Collaborators' cursors (with names) and their strokes while being drawn, over the canvas. */
-export function PresenceOverlay({ cursors, strokes, vpt, size, shown = size }: { cursors: Record<string, PeerCursor>; strokes: Record<string, PeerStroke>; vpt: number[]; size: number; shown?: number }) {
+const NOBODY: PresenceSnapshot = { cursors: {}, strokes: {} }
+
+/**
+ * Collaborators' cursors (with names) and their strokes while being drawn, over the canvas. It
+ * subscribes to the presence store itself: a peer's cursor re-renders this overlay only.
+ */
+export function PresenceOverlay({ presence, vpt, size, shown = size }: { presence: PresenceStore; vpt: number[]; size: number; shown?: number }) {
+  const { cursors, strokes } = useSyncExternalStore(presence.subscribe, presence.getSnapshot, () => NOBODY)
   const [a = 1, b = 0, c = 0, d = 1, e = 0, f = 0] = vpt
   return (
     <svg className="pointer-events-none absolute inset-0" width={shown} height={shown} viewBox={`0 0 ${size} ${size}`} aria-hidden data-testid="presence">

@@ -4,7 +4,7 @@
 // Fabric wiring (eraser-tool.ts) builds the shapes from Fabric's own transforms.
 import type { CanvasDocument } from '@/lib/canvas/document'
 import { isBaseLayer } from '@/lib/canvas/objects'
-import type { CanvasOp } from '@/lib/canvas/ops'
+import { type CanvasOp, removeOp } from '@/lib/canvas/ops'
 
 export interface Pt {
   x: number
@@ -235,7 +235,7 @@ export function erasable(doc: CanvasDocument, id: string): boolean {
  * one meanwhile, and a remove of a missing object would fail the whole action).
  */
 export function eraseOps(doc: CanvasDocument, ids: Iterable<string>): CanvasOp[] {
-  return [...new Set(ids)].filter((id) => erasable(doc, id)).map((id) => ({ kind: 'remove', objectId: id, data: {} }))
+  return [...new Set(ids)].filter((id) => erasable(doc, id)).map(removeOp)
 }
 
 /** A CSS cursor: a circle as wide as the eraser on screen (browsers cap cursors at 128 px). */

@@ -9,6 +9,7 @@ import { ArtworkConnection } from '@/lib/collab/client'
 import { EVENTS, socketUserSchema, type CursorUpdate, type Member, type PeerInfo, type StrokePreview } from '@/lib/collab/protocol'
 import type { SyncEngine } from '@/lib/collab/sync'
 import { fetchWithAccess } from './artwork-fetch'
+import { PresenceStore } from './presence-store'
 
 export type ConnectionState = 'connecting' | 'live' | 'offline'
 
@@ -18,21 +19,6 @@ export interface ArtworkInfo {
   owner: { id: string; name: string }
   headVersion: { number: number } | null
   forkedFrom: { number: number; artwork: { id: string; title: string } } | null
-}
-
-export interface PeerCursor {
-  x: number
-  y: number
-  name: string
-  color: string
-  at: number
-}
-
-export interface PeerStroke {
-  points: Array<[number, number]>
-  color: string
-  width: number
-  at: number
 }
 
 export interface CollabSession {
@@ -47,20 +33,19 @@ export interface CollabSession {
   /** the page is older than the server (client_too_old): only a reload helps */
   reloadNeeded: boolean
   notice: string | null
-  cursors: Record<string, PeerCursor>
-  strokes: Record<string, PeerStroke>
+  /** peers' cursors and strokes in progress: subscribe to it (the overlay does), not to the session */
+  presence: PresenceStore
   /** sends a volatile presence event (cursor, stroke preview); dropped when offline */
   emitVolatile: (event: 'cursor' | 'stroke', payload: object) => void
   /** an HTTP answer said the artwork reached this seq: make sure its ops arrive */
   catchUpTo: (seq: number) => void
 }
 
-/** Peers' cursors and strokes are forgotten after this long without news. */
-const PRESENCE_TTL_MS = 5_000
-
 export function useCollab(artworkId: string, token: string | null): CollabSession {
   const socketRef = useRef<Socket | null>(null)
   const connectionRef = useRef<ArtworkConnection | null>(null)
+  // one store for the page's life: its listeners (the overlay) subscribe once
+  const [presence] = useState(() => new PresenceStore())
   const [state, setState] = useState<CollabSession>(() => ({
     engine: null,
     doc: null,
@@ -72,8 +57,7 @@ export function useCollab(artworkId: string, token: string | null): CollabSessio
     error: null,
     reloadNeeded: false,
     notice: null,
-    cursors: {},
-    strokes: {},
+    presence,
     emitVolatile: (event, payload) => {
       const socket = socketRef.current
       if (socket?.connected) socket.volatile.emit(event, { artworkId, ...payload })
@@ -114,27 +98,14 @@ export function useCollab(artworkId: string, token: string | null): CollabSessio
         connectionRef.current = connection
         socket.on(EVENTS.presence, (p: { artworkId: string; members: Member[] }) => {
           if (p.artworkId !== artworkId) return
-          const here = new Set(p.members.map((m) => m.socketId))
-          setState((s) => ({ ...s, members: p.members, cursors: Object.fromEntries(Object.entries(s.cursors).filter(([id]) => here.has(id))) }))
+          presence.keepOnly(new Set(p.members.map((m) => m.socketId)))
+          update({ members: p.members })
         })
         socket.on(EVENTS.cursor, (c: CursorUpdate & { from: PeerInfo }) => {
-          if (c.artworkId !== artworkId || closed) return
-          setState((s) => ({ ...s, cursors: { ...s.cursors, [c.from.socketId]: { x: c.x, y: c.y, name: c.from.name, color: c.from.color, at: Date.now() } } }))
+          if (c.artworkId === artworkId && !closed) presence.cursor(c)
         })
         socket.on(EVENTS.stroke, (p: StrokePreview & { from: PeerInfo }) => {
-          if (p.artworkId !== artworkId || closed) return
-          setState((s) => {
-            const strokes = { ...s.strokes }
-            const key = `${p.from.socketId}:${p.strokeId}`
-            if (p.done) delete strokes[key]
-            else strokes[key] = { points: [...(strokes[key]?.points ?? []), ...p.points], color: p.color, width: p.width, at: Date.now() }
-            // the pen is where the stroke is: a drawing peer sends no cursor moves, and their
-            // cursor would otherwise stay where the stroke began
-            const pen = p.points.at(-1)
-            if (!pen) return { ...s, strokes }
-            const cursor = { x: pen[0], y: pen[1], name: p.from.name, color: p.from.color, at: Date.now() }
-            return { ...s, strokes, cursors: { ...s.cursors, [p.from.socketId]: cursor } }
-          })
+          if (p.artworkId === artworkId && !closed) presence.stroke(p)
         })
         // this browser's guest signed up or signed in (in another tab): the guest's work is the
         // account's now, and so is this socket; rejoin so the room sees the new name
@@ -154,14 +125,7 @@ export function useCollab(artworkId: string, token: string | null): CollabSessio
     })()
 
     // forget stale cursors and strokes of peers that went quiet
-    const sweep = setInterval(() => {
-      const cutoff = Date.now() - PRESENCE_TTL_MS
-      setState((s) => {
-        const cursors = Object.fromEntries(Object.entries(s.cursors).filter(([, c]) => c.at > cutoff))
-        const strokes = Object.fromEntries(Object.entries(s.strokes).filter(([, c]) => c.at > cutoff))
-        return Object.keys(cursors).length === Object.keys(s.cursors).length && Object.keys(strokes).length === Object.keys(s.strokes).length ? s : { ...s, cursors, strokes }
-      })
-    }, 1_000)
+    const sweep = setInterval(() => presence.sweep(), 1_000)
 
     return () => {
       closed = true
@@ -172,7 +136,7 @@ export function useCollab(artworkId: string, token: string | null): CollabSessio
       socket?.close()
       engineRef.current = null
     }
-  }, [artworkId, token])
+  }, [artworkId, token, presence])
 
   return state
 }

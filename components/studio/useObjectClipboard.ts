@@ -5,7 +5,7 @@
 import { useEffect, useRef } from 'react'
 import { copyText, objectsToCopy, parseClipboard, pasteOps } from '@/lib/canvas/clipboard'
 import type { CanvasDocument } from '@/lib/canvas/document'
-import type { CanvasOp } from '@/lib/canvas/ops'
+import { type CanvasOp, removeOp } from '@/lib/canvas/ops'
 import { isTypingTarget, newObjectId } from './tools'
 
 interface Options {
@@ -40,7 +40,7 @@ export function useObjectClipboard(options: Options) {
       e.clipboardData.setData('text/plain', text)
       if (!cut || !canWrite) return
       deselect()
-      commit(objectsToCopy(doc, selected).map((o) => ({ kind: 'remove', objectId: o.id, data: {} })))
+      commit(objectsToCopy(doc, selected).map((o) => removeOp(o.id)))
     }
     const onPaste = (e: ClipboardEvent) => {
       if (isTypingTarget(e.target)) return

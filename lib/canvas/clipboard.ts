@@ -4,7 +4,7 @@
 import { z } from 'zod'
 import type { CanvasDocument } from './document'
 import { canvasObjectSchema, isBaseLayer, roundCoord, type CanvasObject } from './objects'
-import type { CanvasOp } from './ops'
+import { addOp, type CanvasOp } from './ops'
 
 export const CLIPBOARD_PREFIX = 'ganvas-objects:'
 /** the most objects one paste adds, and the most text it reads */
@@ -52,6 +52,6 @@ export function pasteOps(objects: readonly CanvasObject[], newId: () => string, 
         : moved.type === 'image'
           ? { ...moved, locked: false }
           : moved
-    return { kind: 'add', objectId: id, data: { object } }
+    return addOp(object)
   })
 }

@@ -2,7 +2,7 @@
 // collaborators converge and history is never rewritten).
 import { isDeepStrictEqual } from './equal'
 import type { CanvasDocument } from './document'
-import { applyOpInPlace, cloneDocument, type CanvasOp } from './ops'
+import { addOp, applyOpInPlace, type CanvasOp, cloneDocument, removeOp, reorderOp, updateOp } from './ops'
 
 export function diffDocuments(from: CanvasDocument, to: CanvasDocument): CanvasOp[] {
   const ops: CanvasOp[] = []
@@ -12,24 +12,24 @@ export function diffDocuments(from: CanvasDocument, to: CanvasDocument): CanvasO
     if (!r.ok) throw new Error(`diff produced an inapplicable op: ${r.message}`)
     ops.push(op)
   }
-  for (const id of from.order) if (!(id in to.objects)) push({ kind: 'remove', objectId: id, data: {} })
+  for (const id of from.order) if (!(id in to.objects)) push(removeOp(id))
   to.order.forEach((id, index) => {
     const target = to.objects[id]
     const current = work.objects[id]
     if (!target) return
     if (!current || current.type !== target.type) {
-      if (current) push({ kind: 'remove', objectId: id, data: {} })
-      push({ kind: 'add', objectId: id, data: { object: target, index } })
+      if (current) push(removeOp(id))
+      push(addOp(target, index))
       return
     }
     const set: Record<string, unknown> = {}
     const a = current as unknown as Record<string, unknown>
     const b = target as unknown as Record<string, unknown>
     for (const key of Object.keys(b)) if (key !== 'id' && key !== 'type' && !isDeepStrictEqual(a[key], b[key])) set[key] = b[key]
-    if (Object.keys(set).length) push({ kind: 'update', objectId: id, data: { set: set as Record<string, never> } })
+    if (Object.keys(set).length) push(updateOp(id, set))
   })
   to.order.forEach((id, index) => {
-    if (work.order[index] !== id) push({ kind: 'reorder', objectId: id, data: { index } })
+    if (work.order[index] !== id) push(reorderOp(id, index))
   })
   return ops
 }

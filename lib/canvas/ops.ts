@@ -33,6 +33,16 @@ export const canvasOpSchema = z.discriminatedUnion('kind', [addOpSchema, updateO
 export type CanvasOp = z.infer<typeof canvasOpSchema>
 export type OpKind = CanvasOp['kind']
 
+type UpdateSet = Extract<CanvasOp, { kind: 'update' }>['data']['set']
+
+/** Adds `object` (under its own id), on top or at z-index `index`. */
+export const addOp = (object: CanvasObject, index?: number): CanvasOp => ({ kind: 'add', objectId: object.id, data: index === undefined ? { object } : { object, index } })
+/** Sets these properties of object `id` (only what changed; null or undefined takes a property away). */
+export const updateOp = (id: string, set: Record<string, unknown>): CanvasOp => ({ kind: 'update', objectId: id, data: { set: set as UpdateSet } })
+export const removeOp = (id: string): CanvasOp => ({ kind: 'remove', objectId: id, data: {} })
+/** Moves object `id` to z-index `index` (0: bottom). */
+export const reorderOp = (id: string, index: number): CanvasOp => ({ kind: 'reorder', objectId: id, data: { index } })
+
 export type ApplyFailure = { ok: false; reason: 'missing' | 'exists' | 'invalid' | 'full'; message: string }
 export type ApplyResult = { ok: true; inverse: CanvasOp } | ApplyFailure
 
@@ -101,7 +111,7 @@ export function applyOpInPlace(doc: CanvasDocument, op: CanvasOp): ApplyResult {
       const at = clampIndex(op.data.index ?? doc.order.length, doc.order.length)
       doc.objects[op.objectId] = op.data.object
       doc.order.splice(at, 0, op.objectId)
-      return { ok: true, inverse: { kind: 'remove', objectId: op.objectId, data: {} } }
+      return { ok: true, inverse: removeOp(op.objectId) }
     }
     case 'update': {
       if (!current) return fail('missing', `object ${op.objectId} does not exist (removed?)`)
@@ -119,14 +129,14 @@ export function applyOpInPlace(doc: CanvasDocument, op: CanvasOp): ApplyResult {
       const currentProps = current as unknown as Record<string, z.core.util.JSONType>
       for (const key of Object.keys(op.data.set)) previous[key] = currentProps[key] ?? null
       doc.objects[op.objectId] = merged as CanvasObject
-      return { ok: true, inverse: { kind: 'update', objectId: op.objectId, data: { set: previous } } }
+      return { ok: true, inverse: updateOp(op.objectId, previous) }
     }
     case 'remove': {
       if (!current) return fail('missing', `object ${op.objectId} does not exist`)
       const at = doc.order.indexOf(op.objectId)
       delete doc.objects[op.objectId]
       if (at >= 0) doc.order.splice(at, 1)
-      return { ok: true, inverse: { kind: 'add', objectId: op.objectId, data: { object: current, index: at >= 0 ? at : doc.order.length } } }
+      return { ok: true, inverse: addOp(current, at >= 0 ? at : doc.order.length) }
     }
     case 'reorder': {
       if (!current) return fail('missing', `object ${op.objectId} does not exist (removed?)`)
@@ -134,7 +144,7 @@ export function applyOpInPlace(doc: CanvasDocument, op: CanvasOp): ApplyResult {
       if (from >= 0) doc.order.splice(from, 1)
       const to = clampIndex(op.data.index, doc.order.length)
       doc.order.splice(to, 0, op.objectId)
-      return { ok: true, inverse: { kind: 'reorder', objectId: op.objectId, data: { index: from >= 0 ? from : doc.order.length } } }
+      return { ok: true, inverse: reorderOp(op.objectId, from >= 0 ? from : doc.order.length) }
     }
   }
 }

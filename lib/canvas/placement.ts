@@ -2,7 +2,7 @@
 // (never up) to cover at most a share of the canvas and kept inside it; arrow-key nudges. Pure.
 import type { CanvasDocument } from './document'
 import { isBaseLayer, roundCoord as round } from './objects'
-import type { CanvasOp } from './ops'
+import { type CanvasOp, updateOp } from './ops'
 
 export interface ImagePlacement {
   /** centre, as every document object stores its position */
@@ -37,6 +37,6 @@ export function nudgeOps(doc: CanvasDocument, ids: readonly string[], dx: number
   return ids.flatMap((id) => {
     const o = doc.objects[id]
     if (!o || isBaseLayer(o)) return []
-    return [{ kind: 'update' as const, objectId: id, data: { set: { left: round(o.left + dx), top: round(o.top + dy) } } }]
+    return [updateOp(id, { left: round(o.left + dx), top: round(o.top + dy) })]
   })
 }
