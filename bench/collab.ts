@@ -30,7 +30,11 @@
  *
  * Flags: --clients 200 --rooms 20 --rate 5 (ops/s per client) --duration 20 (s) --warmup 3 (s)
  *        --only one,two-unrouted,two (a comma-separated subset; default all), --separate,
- *        --profile DIR (with --separate: a V8 CPU profile of each node process, for DevTools). Env: DATABASE_URL (else a fresh database ganvas_bench_<pid> is created
+ *        --profile DIR (with --separate: a V8 CPU profile of each node process, for DevTools),
+ *        --baseline DIR [--repeat K] (with --separate: the same scenarios also on the nodes of
+ *        another checkout, e.g. `git worktree add /tmp/before <commit>` with node_modules linked and
+ *        lib/db/generated copied; interleaved ABBA, K runs each, default 3; then a table of
+ *        medians and ratios this tree / baseline: delivery p50/p95/p99, node CPU per op). Env: DATABASE_URL (else a fresh database ganvas_bench_<pid> is created
  *        on PG_ADMIN_URL, default postgresql://postgres@127.0.0.1:5432/postgres, and dropped at
  *        the end), REDIS_URL (else a private redis-server on a free port when the binary is on
  *        PATH, because every socket.io server on a shared Redis hears the others' broadcasts and
@@ -41,7 +45,8 @@
 import { randomBytes, randomUUID } from 'node:crypto'
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
 import type { Server as HttpServer } from 'node:http'
-import { readFileSync } from 'node:fs'
+import { existsSync, readFileSync } from 'node:fs'
+import path from 'node:path'
 import { createServer as createTcpServer, type AddressInfo } from 'node:net'
 import os from 'node:os'
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks'
@@ -76,6 +81,13 @@ const { values: flags } = parseArgs({
     profile: { type: 'string' },
     /** internal: run one node for a --separate parent */
     'serve-node': { type: 'boolean', default: false },
+    /**
+     * with --separate: a checkout of the code to compare with (e.g. a git worktree of an earlier
+     * commit, with node_modules and lib/db/generated): each scenario runs on its nodes and on this
+     * tree's, alternating, --repeat times, and a table of ratios (this tree / baseline) follows
+     */
+    baseline: { type: 'string' },
+    repeat: { type: 'string' },
   },
   strict: true,
 })
@@ -99,6 +111,27 @@ const ONLY = (flags.only ?? SCENARIO_KEYS.join(',')).split(',') as ScenarioKey[]
 if (ONLY.some((k) => !SCENARIO_KEYS.includes(k))) throw new Error(`--only takes a comma-separated list of ${SCENARIO_KEYS.join(', ')}`)
 if (CLIENTS < ROOMS * 2) throw new Error('need at least 2 clients per room (someone must receive the ops)')
 const SEPARATE = flags.separate === true
+const BASELINE_DIR = flags.baseline ? path.resolve(flags.baseline) : null
+if (BASELINE_DIR && !SEPARATE) throw new Error('--baseline needs --separate (the baseline code runs in the node processes)')
+const REPEAT = flags.repeat === undefined ? (BASELINE_DIR ? 3 : 1) : positive('repeat', flags.repeat, true)
+
+/** Which server code a scenario's nodes run: this tree's, or the baseline's (--baseline). */
+interface Variant {
+  label: string
+  /** the bench script the node processes run (--serve-node) */
+  script: string
+  /** the protocol version its clients must speak */
+  protocol: number
+}
+const OURS: Variant = { label: 'this tree', script: process.argv[1] as string, protocol: PROTOCOL_VERSION }
+
+/** The baseline checkout's bench script and protocol version (read from its lib/collab/protocol.ts). */
+function baselineVariant(dir: string): Variant {
+  const script = path.join(dir, 'bench', 'collab.ts')
+  if (!existsSync(script)) throw new Error(`--baseline: no bench/collab.ts in ${dir}`)
+  const m = /export const PROTOCOL_VERSION = (\d+)/.exec(readFileSync(path.join(dir, 'lib', 'collab', 'protocol.ts'), 'utf8'))
+  return { label: `baseline (${path.basename(dir)})`, script, protocol: m ? Number(m[1]) : 1 }
+}
 
 const PG_ADMIN_URL = process.env.PG_ADMIN_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres'
 process.env.BETTER_AUTH_SECRET ||= 'bench-collab-secret-' + randomBytes(24).toString('hex')
@@ -246,11 +279,12 @@ interface Node {
  * op-log cache and queue and its own database pool. It prints READY <url> once it listens (and,
  * with Redis, once the adapter sees every node) and stops when its stdin closes.
  */
-async function startChildNode(db: BenchDatabase, redisUrl: string | undefined, servers: number, routeOps: boolean): Promise<Node> {
-  const script = process.argv[1] as string
+async function startChildNode(db: BenchDatabase, redisUrl: string | undefined, servers: number, routeOps: boolean, script: string): Promise<Node> {
   const profile = flags.profile ? ['--cpu-prof', `--cpu-prof-dir=${flags.profile}`] : []
   const child = spawn(process.execPath, [...process.execArgv, ...profile, script, '--serve-node'], {
     stdio: ['pipe', 'pipe', 'inherit'],
+    // the script's own tree (a --baseline checkout resolves its own modules)
+    cwd: path.resolve(path.dirname(script), '..'),
     env: { ...process.env, BENCH_DATABASE_URL: db.url, BENCH_REDIS_URL: redisUrl ?? '', BENCH_SERVERS: String(servers), BENCH_ROUTE_OPS: routeOps ? '1' : '0' },
   })
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()))
@@ -423,6 +457,8 @@ export interface ScenarioResult {
   cpuPercent: number
   /** --separate: the node processes' CPU, summed */
   nodeCpuPercent: number
+  /** --separate: the node processes' CPU time per op acked in the window (ms) */
+  nodeCpuMsPerOp: number
   setupS: number
   drainS: number
   pass: boolean
@@ -557,7 +593,7 @@ async function prepareRedis(): Promise<BenchRedis> {
   }
 }
 
-async function runScenario(name: string, nodeCount: 1 | 2, routeOps: boolean, guests: Guest[], db: BenchDatabase, redisUrl: string | undefined): Promise<ScenarioResult> {
+async function runScenario(name: string, nodeCount: 1 | 2, routeOps: boolean, guests: Guest[], db: BenchDatabase, redisUrl: string | undefined, variant: Variant = OURS): Promise<ScenarioResult> {
   const setupStart = performance.now()
   const { prisma } = await getDatabase()
   const nodes: Node[] = []
@@ -585,7 +621,7 @@ async function runScenario(name: string, nodeCount: 1 | 2, routeOps: boolean, gu
       nodes.push(await startNode(nodeCount === 2 && redisUrl ? { redisUrl, routeOps } : {}))
     }
     if (SEPARATE) {
-      nodes.push(...(await Promise.all(Array.from({ length: nodeCount }, () => startChildNode(db, nodeCount === 2 ? redisUrl : undefined, nodeCount, routeOps)))))
+      nodes.push(...(await Promise.all(Array.from({ length: nodeCount }, () => startChildNode(db, nodeCount === 2 ? redisUrl : undefined, nodeCount, routeOps, variant.script)))))
     } else if (nodeCount === 2) {
       // the adapters subscribe asynchronously: wait until node 1 hears node 0 through Redis
       const first = nodes[0]?.realtime
@@ -654,7 +690,7 @@ async function runScenario(name: string, nodeCount: 1 | 2, routeOps: boolean, gu
       })
       const ack = (await socket
         .timeout(30_000)
-        .emitWithAck('join', c.member === 0 ? { artworkId: room.artworkId, protocol: PROTOCOL_VERSION } : { artworkId: room.artworkId, token: room.token, protocol: PROTOCOL_VERSION })) as JoinAck
+        .emitWithAck('join', c.member === 0 ? { artworkId: room.artworkId, protocol: variant.protocol } : { artworkId: room.artworkId, token: room.token, protocol: variant.protocol })) as JoinAck
       if (!ack.ok) throw new Error(`join failed: ${ack.error.code} ${ack.error.message}`)
       if (ack.role !== (c.member === 0 ? 'owner' : 'edit')) throw new Error(`joined as ${ack.role}`)
     })
@@ -847,6 +883,7 @@ async function runScenario(name: string, nodeCount: 1 | 2, routeOps: boolean, gu
       loopDelayP99: loopDelay.percentile(99) / 1e6,
       cpuPercent: cpu ? ((cpu.user + cpu.system) / 1000 / (DURATION_S * 1000)) * 100 : NaN,
       nodeCpuPercent: SEPARATE ? (nodeCpuUsed / (DURATION_S * 1000)) * 100 : NaN,
+      nodeCpuMsPerOp: SEPARATE && ackedInWindow > 0 ? nodeCpuUsed / ackedInWindow : NaN,
       setupS,
       drainS,
       pass: false,
@@ -917,6 +954,37 @@ function printTable(results: ScenarioResult[]) {
   }
 }
 
+const median = (xs: number[]): number => {
+  const v = xs.filter(Number.isFinite).sort((a, b) => a - b)
+  if (!v.length) return NaN
+  const m = Math.floor(v.length / 2)
+  return v.length % 2 ? (v[m] as number) : ((v[m - 1] as number) + (v[m] as number)) / 2
+}
+
+/** Per scenario: medians over the repeats of the baseline's and this tree's figures, and their ratio. */
+function printComparison(scenarios: string[], results: ScenarioResult[], runOf: (r: ScenarioResult) => { scenario: string; variant: Variant } | undefined) {
+  const figures: Array<[string, (r: ScenarioResult) => number, (v: number) => string]> = [
+    ['delivery p50 ms', (r) => r.delivery[0], fmtMs],
+    ['delivery p95 ms', (r) => r.delivery[1], fmtMs],
+    ['delivery p99 ms', (r) => r.delivery[2], fmtMs],
+    ['node CPU ms per op', (r) => r.nodeCpuMsPerOp, (v) => (Number.isFinite(v) ? v.toFixed(3) : '-')],
+    ['lost + duplicated', (r) => r.lost + r.duplicated, (v) => String(v)],
+  ]
+  console.log('this tree vs the baseline, medians of the runs (ratio < 1: this tree is faster or cheaper)')
+  const rows: string[][] = [['scenario', 'figure', 'baseline', 'this tree', 'ratio']]
+  for (const scenario of scenarios) {
+    const of = (ours: boolean) => results.filter((r) => runOf(r)?.scenario === scenario && (runOf(r)?.variant === OURS) === ours)
+    for (const [label, get, fmt] of figures) {
+      const b = median(of(false).map(get))
+      const o = median(of(true).map(get))
+      rows.push([scenario, label, fmt(b), fmt(o), b > 0 && Number.isFinite(o) ? (o / b).toFixed(2) : '-'])
+    }
+  }
+  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => (r[i] as string).length)))
+  for (const r of rows) console.log(r.map((c, i) => (i < 2 ? c.padEnd(widths[i] as number) : c.padStart(widths[i] as number))).join('  '))
+  console.log()
+}
+
 // ---------------------------------------------------------------------------------------------
 // main
 
@@ -958,7 +1026,19 @@ async function main() {
     const guests = await inBatches(Array.from({ length: CLIENTS }), SETUP_CONCURRENCY, () => signInGuest())
     const results: ScenarioResult[] = []
     const crashed: string[] = []
-    for (const [name, nodes, routeOps] of scenarios) {
+    // with --baseline: each scenario on the baseline's nodes and on ours, in alternating order
+    // (ABBA...) so that a drift of the machine's load over the run weighs on both alike
+    const baseline = BASELINE_DIR ? baselineVariant(BASELINE_DIR) : null
+    const runs: Array<{ name: string; scenario: string; nodes: 1 | 2; routeOps: boolean; variant: Variant }> = []
+    for (let k = 0; k < REPEAT; k++) {
+      for (const [name, nodes, routeOps] of scenarios) {
+        const variants = baseline ? (k % 2 === 0 ? [baseline, OURS] : [OURS, baseline]) : [OURS]
+        for (const v of variants) runs.push({ name: `${name}${baseline ? ` [${v === OURS ? 'ours' : 'baseline'}]` : ''}${REPEAT > 1 ? ` #${k + 1}` : ''}`, scenario: name, nodes, routeOps, variant: v })
+      }
+    }
+    if (baseline) console.log(`comparing with ${baseline.label}: ${BASELINE_DIR} (protocol ${baseline.protocol}), ${REPEAT} runs of each`)
+    const byRun = new Map<ScenarioResult, (typeof runs)[number]>()
+    for (const { name, nodes, routeOps, variant, ...run } of runs) {
       let redisUrl: string | undefined
       if (nodes === 2) {
         redis = await prepareRedis()
@@ -968,9 +1048,10 @@ async function main() {
         console.log(`running ${name}...`)
       }
       try {
-        const r = await runScenario(name, nodes, routeOps, guests, db, redisUrl)
+        const r = await runScenario(name, nodes, routeOps, guests, db, redisUrl, variant)
         console.log(`  ${r.pass ? 'ok' : 'missed'}: delivery p99 ${fmtMs(r.delivery[2])} ms, ${r.ackedRate.toFixed(0)} ops/s acked, ${r.lost} lost, ${r.errors} errors`)
         results.push(r)
+        byRun.set(r, { name, nodes, routeOps, variant, ...run })
       } catch (e) {
         console.error(`  ${name} could not run:`, e)
         crashed.push(`${name}: could not run (${e instanceof Error ? e.message : String(e)})`)
@@ -983,6 +1064,7 @@ async function main() {
     console.log()
     if (results.length) printTable(results)
     console.log()
+    if (baseline) printComparison(scenarios.map(([name]) => name), results, (r) => byRun.get(r))
     const pass = crashed.length === 0 && results.every((r) => r.pass)
     console.log(
       `${pass ? 'PASS' : 'FAIL'}: target delivery p99 <= ${TARGET_P99_MS} ms, 0 lost, 0 duplicated (and consistent seqs and database, no errors)` +
