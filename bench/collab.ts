@@ -34,7 +34,12 @@
  *        --baseline DIR [--repeat K] (with --separate: the same scenarios also on the nodes of
  *        another checkout, e.g. `git worktree add /tmp/before <commit>` with node_modules linked and
  *        lib/db/generated copied; interleaved ABBA, K runs each, default 3; then a table of
- *        medians and ratios this tree / baseline: delivery p50/p95/p99, node CPU per op). Env: DATABASE_URL (else a fresh database ganvas_bench_<pid> is created
+ *        medians and ratios this tree / baseline: delivery p50/p95/p99, node CPU per op),
+ *        --relay (with --separate: the same scenarios also on bench/relay.ts, a bare socket.io
+ *        relay with no validation and no database: the transport's floor, issue 19; the ratios
+ *        table then also has ours / relay, with server CPU and engine.io bytes on the wire per op),
+ *        --no-pin (by default, with --separate and 2+ CPUs, this process, i.e. the clients, runs
+ *        on CPU 0 and the server processes on the others, through taskset). Env: DATABASE_URL (else a fresh database ganvas_bench_<pid> is created
  *        on PG_ADMIN_URL, default postgresql://postgres@127.0.0.1:5432/postgres, and dropped at
  *        the end), REDIS_URL (else a private redis-server on a free port when the binary is on
  *        PATH, because every socket.io server on a shared Redis hears the others' broadcasts and
@@ -87,6 +92,10 @@ const { values: flags } = parseArgs({
      * tree's, alternating, --repeat times, and a table of ratios (this tree / baseline) follows
      */
     baseline: { type: 'string' },
+    /** with --separate: also run each scenario on the bare relay (bench/relay.ts), the transport's floor */
+    relay: { type: 'boolean', default: false },
+    /** with --separate and 2+ CPUs the clients (this process) run on CPU 0 and the server processes on the others (taskset); this turns that off */
+    'no-pin': { type: 'boolean', default: false },
     repeat: { type: 'string' },
   },
   strict: true,
@@ -113,24 +122,29 @@ if (CLIENTS < ROOMS * 2) throw new Error('need at least 2 clients per room (some
 const SEPARATE = flags.separate === true
 const BASELINE_DIR = flags.baseline ? path.resolve(flags.baseline) : null
 if (BASELINE_DIR && !SEPARATE) throw new Error('--baseline needs --separate (the baseline code runs in the node processes)')
-const REPEAT = flags.repeat === undefined ? (BASELINE_DIR ? 3 : 1) : positive('repeat', flags.repeat, true)
+const RELAY = flags.relay === true
+if (RELAY && !SEPARATE) throw new Error('--relay needs --separate (the relay runs in its own processes)')
+const REPEAT = flags.repeat === undefined ? (BASELINE_DIR || RELAY ? 3 : 1) : positive('repeat', flags.repeat, true)
+const PIN = !flags['no-pin'] && os.cpus().length >= 2 && SEPARATE && spawnSync('taskset', ['-V']).status === 0
 
 /** Which server code a scenario's nodes run: this tree's, or the baseline's (--baseline). */
 interface Variant {
   label: string
-  /** the bench script the node processes run (--serve-node) */
+  /** GANvas' server code (a bench script run with --serve-node), or the bare relay */
+  kind: 'ganvas' | 'relay'
   script: string
   /** the protocol version its clients must speak */
   protocol: number
 }
-const OURS: Variant = { label: 'this tree', script: process.argv[1] as string, protocol: PROTOCOL_VERSION }
+const OURS: Variant = { label: 'ours', kind: 'ganvas', script: process.argv[1] as string, protocol: PROTOCOL_VERSION }
+const RELAY_VARIANT: Variant = { label: 'relay', kind: 'relay', script: path.join(path.dirname(process.argv[1] as string), 'relay.ts'), protocol: PROTOCOL_VERSION }
 
 /** The baseline checkout's bench script and protocol version (read from its lib/collab/protocol.ts). */
 function baselineVariant(dir: string): Variant {
   const script = path.join(dir, 'bench', 'collab.ts')
   if (!existsSync(script)) throw new Error(`--baseline: no bench/collab.ts in ${dir}`)
   const m = /export const PROTOCOL_VERSION = (\d+)/.exec(readFileSync(path.join(dir, 'lib', 'collab', 'protocol.ts'), 'utf8'))
-  return { label: `baseline (${path.basename(dir)})`, script, protocol: m ? Number(m[1]) : 1 }
+  return { label: 'baseline', kind: 'ganvas', script, protocol: m ? Number(m[1]) : 1 }
 }
 
 const PG_ADMIN_URL = process.env.PG_ADMIN_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres'
@@ -279,13 +293,25 @@ interface Node {
  * op-log cache and queue and its own database pool. It prints READY <url> once it listens (and,
  * with Redis, once the adapter sees every node) and stops when its stdin closes.
  */
-async function startChildNode(db: BenchDatabase, redisUrl: string | undefined, servers: number, routeOps: boolean, script: string): Promise<Node> {
+async function startChildNode(db: BenchDatabase, redisUrl: string | undefined, servers: number, routeOps: boolean, variant: Variant): Promise<Node> {
+  const script = variant.script
   const profile = flags.profile ? ['--cpu-prof', `--cpu-prof-dir=${flags.profile}`] : []
-  const child = spawn(process.execPath, [...process.execArgv, ...profile, script, '--serve-node'], {
+  const args = [...process.execArgv, ...profile, script, ...(variant.kind === 'ganvas' ? ['--serve-node'] : [])]
+  // pinned: the node processes on every CPU but the first, which the clients (this process) have
+  const [command, argv] = PIN ? ['taskset', ['-c', `1-${os.cpus().length - 1}`, process.execPath, ...args]] : [process.execPath, args]
+  const child = spawn(command, argv, {
     stdio: ['pipe', 'pipe', 'inherit'],
     // the script's own tree (a --baseline checkout resolves its own modules)
     cwd: path.resolve(path.dirname(script), '..'),
-    env: { ...process.env, BENCH_DATABASE_URL: db.url, BENCH_REDIS_URL: redisUrl ?? '', BENCH_SERVERS: String(servers), BENCH_ROUTE_OPS: routeOps ? '1' : '0' },
+    env: {
+      ...process.env,
+      BENCH_DATABASE_URL: db.url,
+      BENCH_REDIS_URL: redisUrl ?? '',
+      BENCH_SERVERS: String(servers),
+      BENCH_ROUTE_OPS: routeOps ? '1' : '0',
+      RELAY_REDIS_URL: redisUrl ?? '',
+      RELAY_SERVERS: String(servers),
+    },
   })
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()))
   const url = await new Promise<string>((resolve, reject) => {
@@ -459,6 +485,8 @@ export interface ScenarioResult {
   nodeCpuPercent: number
   /** --separate: the node processes' CPU time per op acked in the window (ms) */
   nodeCpuMsPerOp: number
+  /** engine.io bytes all clients sent and received per op acked in the window */
+  wireBytesPerOp: number
   setupS: number
   drainS: number
   pass: boolean
@@ -610,6 +638,8 @@ async function runScenario(name: string, nodeCount: 1 | 2, routeOps: boolean, gu
   let opDeliveries = 0
   let measureStart = Infinity
   let measureEnd = Infinity
+  /** engine.io packet bytes the clients sent and received in the measured window */
+  let wireBytes = 0
   let sentInWindow = 0
   let ackedInWindow = 0
   let running = false
@@ -621,7 +651,7 @@ async function runScenario(name: string, nodeCount: 1 | 2, routeOps: boolean, gu
       nodes.push(await startNode(nodeCount === 2 && redisUrl ? { redisUrl, routeOps } : {}))
     }
     if (SEPARATE) {
-      nodes.push(...(await Promise.all(Array.from({ length: nodeCount }, () => startChildNode(db, nodeCount === 2 ? redisUrl : undefined, nodeCount, routeOps, variant.script)))))
+      nodes.push(...(await Promise.all(Array.from({ length: nodeCount }, () => startChildNode(db, nodeCount === 2 ? redisUrl : undefined, nodeCount, routeOps, variant)))))
     } else if (nodeCount === 2) {
       // the adapters subscribe asynchronously: wait until node 1 hears node 0 through Redis
       const first = nodes[0]?.realtime
@@ -659,6 +689,14 @@ async function runScenario(name: string, nodeCount: 1 | 2, routeOps: boolean, gu
     await inBatches(clients, SETUP_CONCURRENCY, async (c) => {
       const socket = await connectClient((nodes[c.node] as Node).url, c.guest.cookie)
       c.socket = socket
+      const count = (packet: { data?: unknown }) => {
+        const now = performance.now()
+        if (now < measureStart || now >= measureEnd) return
+        const d = packet.data
+        wireBytes += typeof d === 'string' ? Buffer.byteLength(d) : d instanceof ArrayBuffer ? d.byteLength : ArrayBuffer.isView(d) ? d.byteLength : 0
+      }
+      socket.io.engine.on('packetCreate', count)
+      socket.io.engine.on('packet', count)
       const room = rooms[c.room] as Room
       const heard = (op: StoredOp, artworkId: string, now: number) => {
         const rec = ops.get(op.opId)
@@ -851,7 +889,8 @@ async function runScenario(name: string, nodeCount: 1 | 2, routeOps: boolean, gu
     const countOf = new Map(counts.map((c) => [c.artworkId, c._count._all]))
     const seqs = await prisma.artwork.findMany({ where: { id: { in: artworkIds } }, select: { id: true, seq: true } })
     const seqOf = new Map(seqs.map((a) => [a.id, a.seq]))
-    for (const r of rooms) {
+    // the relay stores nothing
+    for (const r of variant.kind === 'relay' ? [] : rooms) {
       if ((countOf.get(r.artworkId) ?? 0) !== r.acked) dbFaults++
       if ((seqOf.get(r.artworkId) ?? -1) !== r.acked) dbFaults++
     }
@@ -884,6 +923,7 @@ async function runScenario(name: string, nodeCount: 1 | 2, routeOps: boolean, gu
       cpuPercent: cpu ? ((cpu.user + cpu.system) / 1000 / (DURATION_S * 1000)) * 100 : NaN,
       nodeCpuPercent: SEPARATE ? (nodeCpuUsed / (DURATION_S * 1000)) * 100 : NaN,
       nodeCpuMsPerOp: SEPARATE && ackedInWindow > 0 ? nodeCpuUsed / ackedInWindow : NaN,
+      wireBytesPerOp: ackedInWindow > 0 ? wireBytes / ackedInWindow : NaN,
       setupS,
       drainS,
       pass: false,
@@ -961,23 +1001,27 @@ const median = (xs: number[]): number => {
   return v.length % 2 ? (v[m] as number) : ((v[m - 1] as number) + (v[m] as number)) / 2
 }
 
-/** Per scenario: medians over the repeats of the baseline's and this tree's figures, and their ratio. */
-function printComparison(scenarios: string[], results: ScenarioResult[], runOf: (r: ScenarioResult) => { scenario: string; variant: Variant } | undefined) {
+/** Per scenario: medians over the repeats of each variant's figures, and ours as a ratio of each other's. */
+function printComparison(scenarios: string[], variants: Variant[], results: ScenarioResult[], runOf: (r: ScenarioResult) => { scenario: string; variant: Variant } | undefined) {
   const figures: Array<[string, (r: ScenarioResult) => number, (v: number) => string]> = [
     ['delivery p50 ms', (r) => r.delivery[0], fmtMs],
     ['delivery p95 ms', (r) => r.delivery[1], fmtMs],
     ['delivery p99 ms', (r) => r.delivery[2], fmtMs],
-    ['node CPU ms per op', (r) => r.nodeCpuMsPerOp, (v) => (Number.isFinite(v) ? v.toFixed(3) : '-')],
-    ['lost + duplicated', (r) => r.lost + r.duplicated, (v) => String(v)],
+    ['server CPU ms per op', (r) => r.nodeCpuMsPerOp, (v) => (Number.isFinite(v) ? v.toFixed(3) : '-')],
+    ['bytes on the wire per op', (r) => r.wireBytesPerOp, (v) => (Number.isFinite(v) ? v.toFixed(0) : '-')],
+    ['lost', (r) => r.lost, (v) => String(v)],
+    ['duplicated', (r) => r.duplicated, (v) => String(v)],
   ]
-  console.log('this tree vs the baseline, medians of the runs (ratio < 1: this tree is faster or cheaper)')
-  const rows: string[][] = [['scenario', 'figure', 'baseline', 'this tree', 'ratio']]
+  const others = variants.filter((v) => v !== OURS)
+  console.log(`medians of the runs; ours / ${others.map((v) => v.label).join(', ours / ')} as ratios (< 1: ours is faster or cheaper)`)
+  const rows: string[][] = [['scenario', 'figure', ...variants.map((v) => v.label), ...others.map((v) => `ours / ${v.label}`)]]
   for (const scenario of scenarios) {
-    const of = (ours: boolean) => results.filter((r) => runOf(r)?.scenario === scenario && (runOf(r)?.variant === OURS) === ours)
+    const of = (v: Variant) => results.filter((r) => runOf(r)?.scenario === scenario && runOf(r)?.variant === v)
     for (const [label, get, fmt] of figures) {
-      const b = median(of(false).map(get))
-      const o = median(of(true).map(get))
-      rows.push([scenario, label, fmt(b), fmt(o), b > 0 && Number.isFinite(o) ? (o / b).toFixed(2) : '-'])
+      const m = variants.map((v) => median(of(v).map(get)))
+      const ours = m[0] as number
+      const ratios = m.slice(1).map((x) => (x > 0 && Number.isFinite(ours) ? (ours / x).toFixed(2) : '-'))
+      rows.push([scenario, label, ...m.map(fmt), ...ratios])
     }
   }
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => (r[i] as string).length)))
@@ -997,6 +1041,12 @@ async function main() {
     `bench:collab: ${CLIENTS} clients in ${ROOMS} rooms, ${RATE} ops/s each, ${WARMUP_S} s warm-up + ${DURATION_S} s measured; ` +
       `${os.cpus().length} CPUs, load ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}, node ${process.version}`,
   )
+  if (PIN) {
+    spawnSync('taskset', ['-cp', '0', String(process.pid)])
+    console.log(`pinned (taskset): the clients (this process) on CPU 0, the server processes on CPUs 1-${os.cpus().length - 1}; PostgreSQL and Redis are not pinned`)
+  } else if (SEPARATE) {
+    console.log('not pinned (no taskset, one CPU, or --no-pin)')
+  }
   let db: BenchDatabase | null = null
   let redis: BenchRedis | null = null
   let interrupted = false
@@ -1029,14 +1079,20 @@ async function main() {
     // with --baseline: each scenario on the baseline's nodes and on ours, in alternating order
     // (ABBA...) so that a drift of the machine's load over the run weighs on both alike
     const baseline = BASELINE_DIR ? baselineVariant(BASELINE_DIR) : null
+    const others = [...(baseline ? [baseline] : []), ...(RELAY ? [RELAY_VARIANT] : [])]
+    const all = [OURS, ...others]
     const runs: Array<{ name: string; scenario: string; nodes: 1 | 2; routeOps: boolean; variant: Variant }> = []
     for (let k = 0; k < REPEAT; k++) {
       for (const [name, nodes, routeOps] of scenarios) {
-        const variants = baseline ? (k % 2 === 0 ? [baseline, OURS] : [OURS, baseline]) : [OURS]
-        for (const v of variants) runs.push({ name: `${name}${baseline ? ` [${v === OURS ? 'ours' : 'baseline'}]` : ''}${REPEAT > 1 ? ` #${k + 1}` : ''}`, scenario: name, nodes, routeOps, variant: v })
+        // the unrouted case is GANvas' own baseline: no relay or older tree for it
+        const here = routeOps ? all : [OURS]
+        const order = k % 2 === 0 ? here : [...here].reverse()
+        for (const v of order) runs.push({ name: `${name}${others.length ? ` [${v.label}]` : ''}${REPEAT > 1 ? ` #${k + 1}` : ''}`, scenario: name, nodes, routeOps, variant: v })
       }
     }
-    if (baseline) console.log(`comparing with ${baseline.label}: ${BASELINE_DIR} (protocol ${baseline.protocol}), ${REPEAT} runs of each`)
+    if (baseline) console.log(`baseline: ${BASELINE_DIR} (protocol ${baseline.protocol})`)
+    if (RELAY) console.log('relay: bench/relay.ts, socket.io with the same settings, no validation, no database')
+    if (others.length) console.log(`${REPEAT} runs of each, in alternating order`)
     const byRun = new Map<ScenarioResult, (typeof runs)[number]>()
     for (const { name, nodes, routeOps, variant, ...run } of runs) {
       let redisUrl: string | undefined
@@ -1064,7 +1120,7 @@ async function main() {
     console.log()
     if (results.length) printTable(results)
     console.log()
-    if (baseline) printComparison(scenarios.map(([name]) => name), results, (r) => byRun.get(r))
+    if (others.length) printComparison(scenarios.filter(([, , routeOps]) => routeOps).map(([name]) => name), all, results, (r) => byRun.get(r))
     const pass = crashed.length === 0 && results.every((r) => r.pass)
     console.log(
       `${pass ? 'PASS' : 'FAIL'}: target delivery p99 <= ${TARGET_P99_MS} ms, 0 lost, 0 duplicated (and consistent seqs and database, no errors)` +
