@@ -95,15 +95,19 @@ export default function Editor({ artworkId, token }: { artworkId: string; token:
     }
   }, [commit, currentDoc, setTool])
 
-  // ---- the document drives the canvas
-  useEffect(() => {
-    if (!doc || !scene.current || !fabric.current) return
-    const canvas = fabric.current
-    const active = canvas.getActiveObjects()
-    // a remote change to an object inside a multi-selection would land in group coordinates
-    if (active.length > 1) canvas.discardActiveObject()
-    void scene.current.sync(doc)
-  }, [doc])
+  // ---- the sync engine's document drives the canvas (directly, not through a React render)
+  const { subscribeDocument } = session
+  useEffect(
+    () =>
+      subscribeDocument((next) => {
+        const canvas = fabric.current
+        if (!canvas || !scene.current) return
+        // a remote change to an object inside a multi-selection would land in group coordinates
+        if (canvas.getActiveObjects().length > 1) canvas.discardActiveObject()
+        void scene.current.sync(next)
+      }),
+    [subscribeDocument],
+  )
 
   // ---- tool and brush settings
   useEffect(() => {

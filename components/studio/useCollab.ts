@@ -39,6 +39,11 @@ export interface CollabSession {
   emitVolatile: (event: 'cursor' | 'stroke', payload: object) => void
   /** an HTTP answer said the artwork reached this seq: make sure its ops arrive */
   catchUpTo: (seq: number) => void
+  /**
+   * Calls `listener` with the sync engine's document at once (when there is one) and after every
+   * change, outside React's rendering: the canvas follows the engine directly. Returns the unsubscribe.
+   */
+  subscribeDocument: (listener: (doc: CanvasDocument) => void) => () => void
 }
 
 export function useCollab(artworkId: string, token: string | null): CollabSession {
@@ -46,6 +51,7 @@ export function useCollab(artworkId: string, token: string | null): CollabSessio
   const connectionRef = useRef<ArtworkConnection | null>(null)
   // one store for the page's life: its listeners (the overlay) subscribe once
   const [presence] = useState(() => new PresenceStore())
+  const [documentListeners] = useState(() => new Set<(doc: CanvasDocument) => void>())
   const [state, setState] = useState<CollabSession>(() => ({
     engine: null,
     doc: null,
@@ -63,6 +69,12 @@ export function useCollab(artworkId: string, token: string | null): CollabSessio
       if (socket?.connected) socket.volatile.emit(event, { artworkId, ...payload })
     },
     catchUpTo: (seq) => connectionRef.current?.catchUpTo(seq),
+    subscribeDocument: (listener) => {
+      documentListeners.add(listener)
+      const engine = engineRef.current
+      if (engine) listener(engine.document)
+      return () => documentListeners.delete(listener)
+    },
   }))
   const engineRef = useRef<SyncEngine | null>(null)
 
@@ -86,9 +98,13 @@ export function useCollab(artworkId: string, token: string | null): CollabSessio
         connection = new ArtworkConnection(socket, artworkId, token, {
           onReady: (engine) => {
             engineRef.current = engine
+            for (const l of documentListeners) l(engine.document)
             update({ engine, doc: engine.document })
           },
-          onDocument: (doc) => update({ doc }),
+          onDocument: (doc) => {
+            for (const l of documentListeners) l(doc)
+            update({ doc })
+          },
           onMembers: (members, role) => update({ members, role }),
           onConnection: (connection) => update({ connection }),
           onError: (error, code) => update({ error, reloadNeeded: code === 'client_too_old' }),
@@ -136,7 +152,7 @@ export function useCollab(artworkId: string, token: string | null): CollabSessio
       socket?.close()
       engineRef.current = null
     }
-  }, [artworkId, token, presence])
+  }, [artworkId, token, presence, documentListeners])
 
   return state
 }
