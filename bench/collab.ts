@@ -59,7 +59,7 @@ import { parseArgs } from 'node:util'
 import { Redis } from 'ioredis'
 import pg from 'pg'
 import type { Socket } from 'socket.io-client'
-import type { CanvasOp } from '../lib/canvas/ops'
+import { addOp, removeOp, updateOp, type CanvasOp } from '../lib/canvas/ops'
 import { PROTOCOL_VERSION, type JoinAck, type OpAck, type OpsBroadcast, type ProtocolError, type StoredOp } from '../lib/collab/protocol'
 import { getAuth, sessionUser } from '../lib/auth/auth'
 import { createArtwork } from '../lib/db/artworks'
@@ -506,7 +506,7 @@ function makeOp(client: Client, rec: { objectId: string; kind: CanvasOp['kind'] 
       victim.removed = true
       rec.objectId = victim.id
       rec.kind = 'remove'
-      return { kind: 'remove', objectId: victim.id, data: {} }
+      return removeOp(victim.id)
     }
   }
   if (movable.length > 0 && (!addRoom || roll < 0.45)) {
@@ -514,7 +514,7 @@ function makeOp(client: Client, rec: { objectId: string; kind: CanvasOp['kind'] 
     target.inFlight++
     rec.objectId = target.id
     rec.kind = 'update'
-    return { kind: 'update', objectId: target.id, data: { set: { left: round1(rand(0, 1024)), top: round1(rand(0, 1024)) } } }
+    return updateOp(target.id, { left: round1(rand(0, 1024)), top: round1(rand(0, 1024)) })
   }
   if (!addRoom) return null
   const id = `c${client.index}-o${client.nextObject++}`
@@ -525,16 +525,10 @@ function makeOp(client: Client, rec: { objectId: string; kind: CanvasOp['kind'] 
   const left = round1(rand(50, 970))
   const top = round1(rand(50, 970))
   if (own.type === 'rect') {
-    return {
-      kind: 'add',
-      objectId: id,
-      data: {
-        object: {
-          id, type: 'rect', left, top, angle: 0, scaleX: 1, scaleY: 1, opacity: 1,
-          stroke: null, strokeWidth: 1, width: randInt(10, 200), height: randInt(10, 200), fill: COLORS[randInt(0, COLORS.length - 1)] as string,
-        },
-      },
-    }
+    return addOp({
+      id, type: 'rect', left, top, angle: 0, scaleX: 1, scaleY: 1, opacity: 1,
+      stroke: null, strokeWidth: 1, width: randInt(10, 200), height: randInt(10, 200), fill: COLORS[randInt(0, COLORS.length - 1)] as string,
+    })
   }
   // a short freehand stroke: M then quadratic segments, as the studio's pencil produces
   let x = left
@@ -547,16 +541,10 @@ function makeOp(client: Client, rec: { objectId: string; kind: CanvasOp['kind'] 
     y = round1(y + rand(-12, 12))
     path.push(['Q', cx, cy, x, y])
   }
-  return {
-    kind: 'add',
-    objectId: id,
-    data: {
-      object: {
-        id, type: 'path', left, top, angle: 0, scaleX: 1, scaleY: 1, opacity: 1,
-        stroke: COLORS[randInt(0, COLORS.length - 1)] as string, strokeWidth: randInt(1, 8), path, brush: 'pencil',
-      },
-    },
-  }
+  return addOp({
+    id, type: 'path', left, top, angle: 0, scaleX: 1, scaleY: 1, opacity: 1,
+    stroke: COLORS[randInt(0, COLORS.length - 1)] as string, strokeWidth: randInt(1, 8), path, brush: 'pencil',
+  })
 }
 
 // ---------------------------------------------------------------------------------------------
