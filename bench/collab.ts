@@ -309,8 +309,6 @@ async function startChildNode(db: BenchDatabase, redisUrl: string | undefined, s
       BENCH_REDIS_URL: redisUrl ?? '',
       BENCH_SERVERS: String(servers),
       BENCH_ROUTE_OPS: routeOps ? '1' : '0',
-      RELAY_REDIS_URL: redisUrl ?? '',
-      RELAY_SERVERS: String(servers),
     },
   })
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()))

@@ -7,8 +7,8 @@
  * it too. It is the floor of this transport on this box: what socket.io, the loopback network and
  * (for two nodes) the Redis adapter cost for the same traffic.
  *
- * Run by bench/collab.ts as a child process: `tsx bench/relay.ts` with RELAY_REDIS_URL (optional)
- * and RELAY_SERVERS; prints READY <url> once it listens (and sees the other nodes), stops when
+ * Run by bench/collab.ts as a child process: `tsx bench/relay.ts` with the environment its
+ * GANvas nodes get (BENCH_REDIS_URL, optional, and BENCH_SERVERS); prints READY <url> once it listens (and sees the other nodes), stops when
  * its stdin closes.
  */
 import { createServer } from 'node:http'
@@ -21,8 +21,8 @@ import { MAX_MESSAGE_BYTES } from '../lib/collab/protocol'
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
 
 async function main() {
-  const redisUrl = process.env.RELAY_REDIS_URL || undefined
-  const servers = Number(process.env.RELAY_SERVERS ?? '1')
+  const redisUrl = process.env.BENCH_REDIS_URL || undefined
+  const servers = Number(process.env.BENCH_SERVERS ?? '1')
   const http = createServer()
   // the app's settings (lib/server/realtime.ts), so that only what GANvas adds differs
   const io = new Server(http, { path: '/socket.io', maxHttpBufferSize: MAX_MESSAGE_BYTES, pingInterval: 10_000, pingTimeout: 5_000, cors: { origin: false } })

@@ -22,6 +22,17 @@ export interface SubmitInput {
   op: CanvasOp
 }
 
+/** The row that stores `input` as the artwork's op number `seq`. */
+const rowOf = (artworkId: string, seq: number, input: SubmitInput): NewOpRow => ({
+  artworkId,
+  seq,
+  opId: input.opId,
+  authorId: input.authorId,
+  kind: input.op.kind,
+  objectId: input.op.objectId,
+  payload: input.op.data,
+})
+
 /** At most this many queued ops of one artwork go into one round. */
 const MAX_BATCH = 32
 
@@ -203,7 +214,7 @@ function prepareFast(artworkId: string, inputs: SubmitInput[]): PreparedBatch | 
     bytes = applied.bytes
     opIds.add(key)
     seq++
-    rows.push({ artworkId, seq, opId: input.opId, authorId: input.authorId, kind: input.op.kind, objectId: input.op.objectId, payload: input.op.data })
+    rows.push(rowOf(artworkId, seq, input))
   }
   entry.pending = true
   const keep = () => {
@@ -312,7 +323,7 @@ async function submitBatch(prisma: PrismaClient, artworkId: string, inputs: Subm
         bytes = applied.bytes
         seq++
         inBatch.add(key)
-        rows.push({ artworkId, seq, opId: input.opId, authorId: input.authorId, kind: input.op.kind, objectId: input.op.objectId, payload: input.op.data })
+        rows.push(rowOf(artworkId, seq, input))
         results.push({ pending: key })
       }
       if (rows.length > 0) {

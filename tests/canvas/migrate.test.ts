@@ -1,16 +1,15 @@
 // Stored documents and ops of every past shape read as today's: the migration steps alone (pure),
 // and through the real read paths (snapshot, Snapshot table, version, op rows, replay) on PGlite.
 import { randomUUID } from 'node:crypto'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { canvasDocumentSchema, documentFromStore, DOCUMENT_SCHEMA_VERSION } from '../../lib/canvas/document'
 import { DocumentFromNewerServerError, migrateDocument, migrateOpPayload, PAPER_COLOUR } from '../../lib/canvas/migrate'
 import { parseOp } from '../../lib/canvas/ops'
 import { currentDocument } from '../../lib/collab/document-cache'
 import { createArtwork } from '../../lib/db/artworks'
-import { openDatabase, type Database } from '../../lib/db/client'
 import { latestSnapshot, opsAfter } from '../../lib/db/op-rows'
 import { replayData } from '../../lib/db/versions'
-import { createTestUser } from '../helpers/db'
+import { createTestUser, privatePglite } from '../helpers/db'
 import { forgetProcessCaches } from '../helpers/ops'
 
 const stroke = (id: string, brush: string, colour = '#ff0000') => ({
@@ -72,15 +71,10 @@ describe('document migrations', () => {
 })
 
 describe('stored data of the old shape, read through the database', () => {
-  let db: Database
-  beforeAll(async () => {
-    db = await openDatabase({ url: 'pglite:memory' })
-  })
-  afterAll(async () => {
-    await db.close()
-  })
+  const database = privatePglite()
 
   it('artwork snapshot, folded snapshot, version and op rows all read as today’s shape', async () => {
+    const db = database()
     const user = await createTestUser(db)
     const art = await createArtwork(db.prisma, user.id, 'Drawn before the object eraser')
     await db.prisma.artwork.update({ where: { id: art.id }, data: { snapshot: version1(), seq: 2 } })

@@ -4,15 +4,14 @@
 // are refused everywhere, lookups see own properties only, and a document stored with one before
 // still opens, repaired.
 import { randomUUID } from 'node:crypto'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { canvasDocumentSchema, documentFromStore, emptyDocument, objectOf, type CanvasDocument } from '../../lib/canvas/document'
 import { canvasObjectSchema, type CanvasObject } from '../../lib/canvas/objects'
 import { applyOpInPlace, cloneDocument, parseOp, type CanvasOp } from '../../lib/canvas/ops'
 import { currentDocument } from '../../lib/collab/document-cache'
 import { latestSnapshot } from '../../lib/db/op-rows'
 import { createArtwork } from '../../lib/db/artworks'
-import { openDatabase, type Database } from '../../lib/db/client'
-import { createTestUser } from '../helpers/db'
+import { createTestUser, privatePglite } from '../helpers/db'
 import { forgetProcessCaches } from '../helpers/ops'
 
 const PROTOTYPE_NAMES = Object.getOwnPropertyNames(Object.prototype)
@@ -89,15 +88,10 @@ describe('a stored document that no longer parses', () => {
 })
 
 describe('an artwork that stored a reserved id before it was refused', () => {
-  let db: Database
-  beforeAll(async () => {
-    db = await openDatabase({ url: 'pglite:memory' })
-  })
-  afterAll(async () => {
-    await db.close()
-  })
+  const database = privatePglite()
 
   it('still opens, and an old op under the name folds to nothing', async () => {
+    const db = database()
     const user = await createTestUser(db)
     const art = await createArtwork(db.prisma, user.id, 'Broken once')
     const stored = { ...docWith('a', 'b'), objects: { ...docWith('a', 'b').objects } } as CanvasDocument
