@@ -137,9 +137,10 @@ export function TimelinePanel({ series, seed, onReroll, index, onIndex }: Props)
           ))}
         </div>
 
-        <div className="space-y-3">
+        {/* min-w-0: a grid column otherwise grows to its content and the strip runs out of the card */}
+        <div className="min-w-0 space-y-3">
           <h3 className="text-sm font-semibold">Sample {picked + 1} as it learned</h3>
-          <ol className="flex gap-1 overflow-x-auto pb-1" aria-label="The chosen sample at every checkpoint">
+          <ol className="flex flex-wrap gap-1 pb-1" aria-label="The chosen sample at every checkpoint">
             {checkpoints.map((c, i) => (
               <li key={c.step}>
                 <button type="button" onClick={() => onIndex(i)} aria-current={i === index ? 'step' : undefined} className={`flex flex-col items-center rounded p-0.5 text-[10px] tabular-nums focus-visible:outline focus-visible:outline-2 focus-visible:outline-violet-700 ${i === index ? 'bg-violet-100 ring-2 ring-violet-600' : 'hover:bg-black/5'}`}>
