@@ -3,7 +3,9 @@
  * all held-out pairs, with 0, 1 and 3 simulated hints in every enclosed region (seeded; each with
  * the truth's colour around its point: lib/gan/offline/hint-simulation.ts). Per hint count:
  *
- *  - the model's painting (paintDoodles with the hints, as the studio paints), the plain fill (one
+ *  - the model's painting (paintDoodles with the hints, as the studio paints: each hinted region
+ *    held to its hint's colour by anchorHintColours; the network's own painting is reported beside
+ *    it as `hints<n>Net...`), the plain fill (one
  *    mean colour: training/doodle-fill.ts plainFill) and the hint fill (each hinted region in its
  *    hint's colour, the rest the mean colour: hintFill): L1 ([0, 1] units) and SWD x1e3 against
  *    the truths, as `npm run eval:doodles` scores them;
@@ -161,8 +163,12 @@ export async function evaluateHints(opt: Options): Promise<Record<string, number
     const t = performance.now();
     const hints = evaluationHints(held, n, opt.seed);
     const out = predictColour(g, held.line, held.count, R, 32, hints);
+    // the network's own painting, before anchorHintColours holds each hinted region to its hint
+    const net = n === 0 ? out : predictColour(g, held.line, held.count, R, 32, hints, false);
     const hf = quantise8(hintFill(held.line, held.count, R, hints, fill));
     const model = scoreOutputs(ctx, out);
+    const netScore = n === 0 ? model : scoreOutputs(ctx, net);
+    const netVsHint = compare(net, perImageL1(hf, held.colour, held.count), 0x3c6ef372 + n);
     const hfScore = scoreOutputs(ctx, hf);
     const vsHint = compare(out, perImageL1(hf, held.colour, held.count), 0x3c6ef372 + n);
     const vsPlain = compare(out, plainPerPair, 0x6a09e667 + n);
@@ -178,11 +184,22 @@ export async function evaluateHints(opt: Options): Promise<Record<string, number
       [`hints${n}VsHintFillLo`]: r4(vsHint.lo),
       [`hints${n}VsHintFillHi`]: r4(vsHint.hi),
       [`hints${n}VsHintFillWins`]: vsHint.wins,
+      [`hints${n}NetL1`]: r4(netScore.l1Heldout as number),
+      [`hints${n}NetSwd`]: r4(netScore.swdHeldoutMean as number),
+      [`hints${n}NetVsPlainFillRatio`]: r4((netScore.l1Heldout as number) / (plainScore.l1Heldout as number)),
+      [`hints${n}NetVsHintFillDiff`]: r4(netVsHint.meanDiff),
+      [`hints${n}NetVsHintFillLo`]: r4(netVsHint.lo),
+      [`hints${n}NetVsHintFillHi`]: r4(netVsHint.hi),
     });
     log(
       `${n} per region (${metrics[`hints${n}Count`]} hints): model L1 ${fmt(model.l1Heldout)} SWD ${fmt(model.swdHeldoutMean, 1)} | hint fill ${fmt(hfScore.l1Heldout)} / ${fmt(hfScore.swdHeldoutMean, 1)} | plain fill ${fmt(plainScore.l1Heldout)} / ${fmt(plainScore.swdHeldoutMean, 1)}; ` +
         `model vs hint fill ${fmt(vsHint.meanDiff)} [${fmt(vsHint.lo)}, ${fmt(vsHint.hi)}], wins ${vsHint.wins}/${held.count}; L1 / plain fill ${fmt((model.l1Heldout as number) / (plainScore.l1Heldout as number), 3)}  (${((performance.now() - t) / 1000).toFixed(1)} s)`,
     );
+    if (n > 0) {
+      log(
+        `  the network alone (hinted regions not anchored): L1 ${fmt(netScore.l1Heldout)} SWD ${fmt(netScore.swdHeldoutMean, 1)}; vs hint fill ${fmt(netVsHint.meanDiff)} [${fmt(netVsHint.lo)}, ${fmt(netVsHint.hi)}], wins ${netVsHint.wins}/${held.count}; L1 / plain fill ${fmt((netScore.l1Heldout as number) / (plainScore.l1Heldout as number), 3)}`,
+      );
+    }
     if (n === 1) {
       sheetCols.hints = doodleWithHints(held, hints);
       sheetCols.hintFill = hf;

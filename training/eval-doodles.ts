@@ -180,13 +180,17 @@ export function scoreOutputs(ctx: DoodleEvalContext, outputs: Float32Array): Rec
   return { l1Heldout: r4(meanL1(outputs, ctx.truth.colour)), ...swdAgainstTruth(ctx, outputs) };
 }
 
-/** The generator's paintings (paintDoodles, as the studio shows them) of `line` ([count, S, S, 1]) with `hints[k]` for pair k, in batches, quantised to 8 bits. */
-export function predictColour(g: tf.LayersModel, line: Float32Array, count: number, size: number, batch = 32, hints: ReadonlyArray<readonly DoodleHint[]> = []): Float32Array {
+/**
+ * The generator's paintings (paintDoodles, as the studio shows them) of `line` ([count, S, S, 1])
+ * with `hints[k]` for pair k, in batches, quantised to 8 bits; `anchor: false` leaves hinted
+ * regions as the network painted them (paintDoodles).
+ */
+export function predictColour(g: tf.LayersModel, line: Float32Array, count: number, size: number, batch = 32, hints: ReadonlyArray<readonly DoodleHint[]> = [], anchor = true): Float32Array {
   const per = size * size;
   const out = new Float32Array(count * per * 3);
   for (let i = 0; i < count; i += batch) {
     const b = Math.min(batch, count - i);
-    const y = paintDoodles(g, line.subarray(i * per, (i + b) * per), b, size, hints.slice(i, i + b));
+    const y = paintDoodles(g, line.subarray(i * per, (i + b) * per), b, size, hints.slice(i, i + b), { anchor });
     const v = y.dataSync();
     y.dispose();
     out.set(v, i * per * 3);

@@ -31,7 +31,7 @@ import {
   type Pix2PixConfig,
 } from '../lib/gan/pix2pix';
 import { doodleModelInput } from '../lib/gan/doodle-input';
-import { rotateHues, simulateTrainingHints } from '../lib/gan/offline/hint-simulation';
+import { TRAINING_HINTS, rotateHues, simulateTrainingHints } from '../lib/gan/offline/hint-simulation';
 import { Rng } from '../lib/gan/rng';
 import { SyntheticPairLoader, syntheticPairs } from '../lib/gan/offline/pix2pix-synthetic';
 import { DEFAULT_PIX2PIX_HYPER, Pix2PixTrainer, pix2pixHyperSchema, type PairBatch, type Pix2PixHyper } from '../lib/gan/offline/pix2pix-trainer';
@@ -62,7 +62,8 @@ export interface TrainDoodlesOptions extends RunOptions {
   hyper: Pix2PixHyper;
   /**
    * Hyperparameters given on the command line that may change when a run resumes (a schedule for
-   * the rest of it, or a fine-tune): --lr-decay, --lambda-adv, --extra-pairs, --jitter-*.
+   * the rest of it, or a fine-tune): --lr-decay, --lambda-adv, --extra-pairs, --jitter-*,
+   * --hint-hue-jitter, --hint-none, --hint-l1-weight.
    * Everything else resumes as the checkpoint has it.
    */
   resumeOverrides: Partial<Pix2PixHyper>;
@@ -90,6 +91,8 @@ function parseOptions(argv: string[]): TrainDoodlesOptions {
       'region-channel': { type: 'boolean' },
       'hint-channels': { type: 'boolean' },
       'hint-hue-jitter': { type: 'string' },
+      'hint-none': { type: 'string' },
+      'hint-l1-weight': { type: 'string' },
       'ema-decay': { type: 'string' },
       data: { type: 'string' },
       'data-dir': { type: 'string' },
@@ -124,6 +127,8 @@ function parseOptions(argv: string[]): TrainDoodlesOptions {
     lrDecay: parseLrDecay(values['lr-decay']),
     extraPairs: values['extra-pairs'] === true,
     hintHueJitter: num(values['hint-hue-jitter'], DEFAULT_PIX2PIX_HYPER.hintHueJitter, 'hint-hue-jitter'),
+    hintNone: num(values['hint-none'], DEFAULT_PIX2PIX_HYPER.hintNone, 'hint-none'),
+    hintL1Weight: num(values['hint-l1-weight'], DEFAULT_PIX2PIX_HYPER.hintL1Weight, 'hint-l1-weight'),
   });
   const resumeOverrides: Partial<Pix2PixHyper> = {
     ...(values['lr-decay'] === undefined ? {} : { lrDecay: hyper.lrDecay }),
@@ -132,6 +137,9 @@ function parseOptions(argv: string[]): TrainDoodlesOptions {
     ...(values['extra-pairs'] === undefined ? {} : { extraPairs: true }),
     // a fine-tune that teaches hints may turn the hue jitter on (or off)
     ...(values['hint-hue-jitter'] === undefined ? {} : { hintHueJitter: hyper.hintHueJitter }),
+    // or show more hint-less drawings, or weigh the hinted pixels more
+    ...(values['hint-none'] === undefined ? {} : { hintNone: hyper.hintNone }),
+    ...(values['hint-l1-weight'] === undefined ? {} : { hintL1Weight: hyper.hintL1Weight }),
     // or jitter: each pair's scale and shift hash from (seed, epoch, position), so it can start mid-run
     ...(values['jitter-shift'] === undefined && values['jitter-min-scale'] === undefined ? {} : { jitter: hyper.jitter }),
   };
@@ -179,7 +187,7 @@ async function openData(opt: TrainDoodlesOptions, cfg: Pix2PixConfig, hyper: Pix
     if (!cfg.hintChannels || !colour || !at) return doodleModelInput(line, n, R, cfg);
     const rng = new Rng((Math.imul(seed ^ 0x5bd1e995, 31) + Math.imul(at.epoch + 1, 0x9e3779b1) + Math.imul(at.position + 1, 0x85ebca77)) >>> 0);
     const hints = Array.from({ length: n }, (_, k) => {
-      const drawn = simulateTrainingHints(line, colour, R, k, rng);
+      const drawn = simulateTrainingHints(line, colour, R, k, rng, { ...TRAINING_HINTS, pNone: hyper.hintNone });
       // half the hinted drawings in other colours (the target too): only the hints can tell them
       return drawn.length > 0 && rng.uniform() < hyper.hintHueJitter ? rotateHues(colour, k, R, drawn, 2 * Math.PI * rng.uniform()) : drawn;
     });
@@ -314,7 +322,7 @@ export async function trainDoodles(opt: TrainDoodlesOptions): Promise<RunResult>
     inChannels: config.inChannels,
     outChannels: 3,
     architecture: config,
-    training: { ...hyper, steps: opt.steps, seed, loss: 'lambdaAdv * non-saturating BCE on PatchGAN logits + lambdaL1 * L1', ema: 'min(decay, (1+t)/(10+t))', backend: 'wasm' },
+    training: { ...hyper, steps: opt.steps, seed, loss: 'lambdaAdv * non-saturating BCE on PatchGAN logits + lambdaL1 * L1 (hinted pixels weighted 1 + hintL1Weight)', ema: 'min(decay, (1+t)/(10+t))', backend: 'wasm' },
     quantization: 'kernels uint8 affine (tfjs weightsManifest quantization), BatchNorm and biases float32',
     dataset: data.dataset,
   };

@@ -25,7 +25,7 @@ import {
   type Pix2PixConfig,
 } from './pix2pix-config';
 import { doodleInputChannels, doodleModelInput, layoutForChannels } from './doodle-input';
-import type { DoodleHint } from './doodle-hints';
+import { anchorHintColours, type DoodleHint } from './doodle-hints';
 import { ResizeConv2D, setExportWeights } from './resize-conv';
 
 export {
@@ -174,11 +174,24 @@ export function paintLines(g: tf.LayersModel, line: tf.Tensor4D): tf.Tensor4D {
  * Paints `count` line images ([count, S, S, 1] in [-1, 1], as prepared: lib/gan/doodle.ts) with a
  * generator, loaded or built: its input layer says what it reads besides the lines (the region
  * mask, the colour hints: lib/gan/doodle-input.ts layoutForChannels), the input is built to match
- * (doodleModelInput, with `hints[k]` for image k), then painted with paintLines. Returns
- * [count, S, S, 3]; the caller disposes it.
+ * (doodleModelInput, with `hints[k]` for image k), then painted with paintLines; where hints
+ * were given, each hinted region keeps its hint's colour (anchorHintColours in
+ * lib/gan/doodle-hints.ts; `anchor: false` for the network's painting as it is, which the
+ * evaluation reports beside it). Returns [count, S, S, 3]; the caller disposes it.
  */
-export function paintDoodles(g: tf.LayersModel, line: Float32Array, count: number, size: number, hints: ReadonlyArray<readonly DoodleHint[] | undefined> = []): tf.Tensor4D {
+export function paintDoodles(
+  g: tf.LayersModel,
+  line: Float32Array,
+  count: number,
+  size: number,
+  hints: ReadonlyArray<readonly DoodleHint[] | undefined> = [],
+  { anchor = true }: { anchor?: boolean } = {},
+): tf.Tensor4D {
   const layout = layoutForChannels(g.inputs[0]?.shape[3]);
   const input = doodleModelInput(line, count, size, layout, hints);
-  return tf.tidy(() => paintLines(g, tf.tensor4d(input, [count, size, size, doodleInputChannels(layout)])));
+  const painted = tf.tidy(() => paintLines(g, tf.tensor4d(input, [count, size, size, doodleInputChannels(layout)])));
+  if (!anchor || !hints.some((h) => (h?.length ?? 0) > 0)) return painted;
+  const anchored = anchorHintColours(Float32Array.from(painted.dataSync()), line, count, size, hints);
+  painted.dispose();
+  return tf.tensor4d(anchored, [count, size, size, 3]);
 }

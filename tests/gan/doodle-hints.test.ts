@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { HINTED, enclosedComponents, hintChannels, hintHex, hintLayer, hintPixel, parseHintColour, type DoodleHint } from '../../lib/gan/doodle-hints';
+import { HINTED, anchorHintColours, enclosedComponents, hintChannels, hintHex, hintLayer, hintPixel, parseHintColour, type DoodleHint } from '../../lib/gan/doodle-hints';
 import { prepareDoodle, toModelGrid } from '../../lib/gan/doodle';
 import { hintFill, plainFill } from '../../training/doodle-fill';
 import { doodleInputChannels, doodleModelInput, layoutForChannels } from '../../lib/gan/doodle-input';
@@ -71,6 +71,54 @@ describe('hint layer', () => {
     expect(ch[4 * (2 * S + 2) + 3]).toBe(HINTED);
     expect(ch[4 * (2 * S + 2) + 2]).toBe(1);
     expect(ch[4 * (2 * S + 2)]).toBe(-1);
+  });
+});
+
+describe('hint anchoring', () => {
+  const S = 12;
+  const line = squares(S, [1, 4], [6, 10]);
+  const { labels } = enclosedComponents(line, S);
+  const first = labels[2 * S + 2];
+  const second = labels[8 * S + 8];
+  /** A painting: a pinkish wash with a lighter diagonal (the model's shading) and grey elsewhere. */
+  const painting = (): Float32Array => {
+    const out = new Float32Array(S * S * 3);
+    for (let p = 0; p < S * S; p++) {
+      const shade = (p % S) === Math.floor(p / S) ? 0.2 : 0;
+      out.set(labels[p] === second ? [0.6 + shade, -0.2 + shade, -0.2 + shade] : [0.1, 0.1, 0.1], 3 * p);
+    }
+    return out;
+  };
+
+  it("moves a hinted region so that its mean is the hint's colour, keeping the painted shading", () => {
+    const before = painting();
+    const hint = { r: 64, g: 128, b: 191 };
+    const after = anchorHintColours(painting(), line, 1, S, [[{ x: 8.5, y: 8.5, ...hint }]]);
+    const pixels = [...labels.keys()].filter((p) => labels[p] === second);
+    for (let c = 0; c < 3; c++) {
+      const mean = pixels.reduce((a, p) => a + (after[3 * p + c] as number), 0) / pixels.length;
+      expect(mean).toBeCloseTo([hint.r, hint.g, hint.b][c]! / 127.5 - 1, 5);
+      // the diagonal stays 0.2 lighter than the rest of the region
+      expect((after[3 * (8 * S + 8) + c] as number) - (after[3 * (8 * S + 9) + c] as number)).toBeCloseTo(0.2, 5);
+    }
+    // everything else as painted: the other square, the ink, the background
+    for (let p = 0; p < S * S; p++) if (labels[p] !== second) expect(Array.from(after.subarray(3 * p, 3 * p + 3))).toEqual(Array.from(before.subarray(3 * p, 3 * p + 3)));
+  });
+
+  it('anchors each of two hints in one region on its own part, and leaves background dots and hint-less images alone', () => {
+    const after = anchorHintColours(painting(), line, 1, S, [[{ x: 7, y: 7, ...red }, { x: 9, y: 9, ...blue }, { x: 0.5, y: 11.5, ...blue }]]);
+    expect(after[3 * (7 * S + 7)]).toBeGreaterThan(0.9);
+    expect(after[3 * (9 * S + 9) + 2]).toBeGreaterThan(0.9);
+    expect(Array.from(after.subarray(3 * (11 * S), 3 * (11 * S) + 3))).toEqual([0.1, 0.1, 0.1].map(Math.fround));
+    expect(first).not.toBe(second);
+    const two = new Float32Array(2 * S * S * 3).fill(0.3);
+    const lines = new Float32Array(2 * S * S);
+    lines.set(line, 0);
+    lines.set(line, S * S);
+    anchorHintColours(two, lines, 2, S, [[], [{ x: 2.5, y: 2.5, ...red }]]);
+    expect(two.subarray(0, S * S * 3).every((v) => v === Math.fround(0.3))).toBe(true);
+    expect(two[3 * (S * S + 2 * S + 2)]).toBe(1);
+    expect(two[3 * (S * S + 2 * S + 2) + 1]).toBe(-1);
   });
 });
 

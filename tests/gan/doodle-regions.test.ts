@@ -6,6 +6,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { setupBackend } from '../../lib/gan/offline/backend';
 import { ENCLOSED, doodleRegions } from '../../lib/gan/doodle-regions';
 import { doodleModelInput } from '../../lib/gan/doodle-input';
+import { anchorHintColours } from '../../lib/gan/doodle-hints';
 import { PIX2PIX_SMOKE_CONFIG, buildPix2PixGenerator, paintDoodles, paintLines, pix2pixInputChannels } from '../../lib/gan/pix2pix';
 import { syntheticPairs } from '../../lib/gan/offline/pix2pix-synthetic';
 import { DEFAULT_PIX2PIX_HYPER, Pix2PixTrainer } from '../../lib/gan/offline/pix2pix-trainer';
@@ -174,8 +175,9 @@ describe('hint channels: widening a trained checkpoint and training with hints',
     const emaOld = old.emaGenerator();
     const emaWide = wide.emaGenerator();
     const plain = [paintDoodles(emaOld, pairs.line, 2, R), paintDoodles(emaWide, pairs.line, 2, R)];
-    // zero kernels for the hint channels: the same function, hints or not, until it trains
-    const hinted = paintDoodles(emaWide, pairs.line, 2, R, [[{ x: 30, y: 30, r: 255, g: 0, b: 0 }]]);
+    // zero kernels for the hint channels: the same function, hints or not, until it trains (the
+    // network's own painting: anchoring would hold a hinted region to its hint whatever it painted)
+    const hinted = paintDoodles(emaWide, pairs.line, 2, R, [[{ x: 30, y: 30, r: 255, g: 0, b: 0 }]], { anchor: false });
     expect(maxAbs(plain[0] as tf.Tensor, plain[1] as tf.Tensor)).toBeLessThan(1e-5);
     expect(maxAbs(plain[1] as tf.Tensor, hinted)).toBeLessThan(1e-5);
     const HINTS = { regionChannel: false, hintChannels: true };
@@ -185,7 +187,7 @@ describe('hint channels: widening a trained checkpoint and training with hints',
     const hintKernel = tf.tidy(() => tf.max(tf.abs(tf.slice(wide.G.weights[0]?.read() as tf.Tensor4D, [0, 0, 1, 0], [-1, -1, 4, -1]))).dataSync()[0] ?? NaN);
     expect(hintKernel).toBeGreaterThan(0);
     const gNow = wide.G;
-    const withHint = paintDoodles(gNow, pairs.line, 2, R, [[{ x: 30, y: 30, r: 255, g: 0, b: 0 }]]);
+    const withHint = paintDoodles(gNow, pairs.line, 2, R, [[{ x: 30, y: 30, r: 255, g: 0, b: 0 }]], { anchor: false });
     const without = paintDoodles(gNow, pairs.line, 2, R);
     expect(maxAbs(withHint, without)).toBeGreaterThan(0);
     tf.dispose([...plain, hinted, withHint, without]);
@@ -201,9 +203,15 @@ describe('hint channels: widening a trained checkpoint and training with hints',
     const g = await tf.loadLayersModel(fileLoadHandler(path.join(run.modelDir, 'ckpt-000002')));
     expect(g.inputs[0]?.shape).toEqual([null, 64, 64, 5]);
     const { line } = syntheticPairs(9, 0, 1, 64);
-    const painted = paintDoodles(g, line, 1, 64, [[{ x: 20, y: 20, r: 0, g: 0, b: 255 }]]);
+    const hints = [[{ x: 20, y: 20, r: 0, g: 0, b: 255 }]];
+    const painted = paintDoodles(g, line, 1, 64, hints);
     expect(painted.shape).toEqual([1, 64, 64, 3]);
-    painted.dispose();
+    // what the studio shows: the network's painting with each hinted region held to its hint
+    const raw = paintDoodles(g, line, 1, 64, hints, { anchor: false });
+    const anchored = anchorHintColours(Float32Array.from(raw.dataSync()), line, 1, 64, hints);
+    expect(Array.from(painted.dataSync())).toEqual(Array.from(anchored));
+    expect(maxAbs(painted, raw)).toBeGreaterThan(0);
+    tf.dispose([painted, raw]);
     g.dispose();
   });
 });

@@ -16,9 +16,11 @@ import {
   PAINT_SHIFTS,
   shiftImages,
   patchReceptiveField,
+  pix2pixInputChannels,
   toExportPix2PixGenerator,
   type Pix2PixConfig,
 } from '../../lib/gan/pix2pix';
+import { doodleModelInput } from '../../lib/gan/doodle-input';
 import { syntheticPairs } from '../../lib/gan/offline/pix2pix-synthetic';
 import { DEFAULT_PIX2PIX_HYPER, Pix2PixTrainer, lrFactor } from '../../lib/gan/offline/pix2pix-trainer';
 import { exportModel, fileLoadHandler } from '../../training/export';
@@ -174,6 +176,50 @@ describe('pix2pix model', () => {
     expect(t.gOpt.rate).toBe(0);
     trainable().forEach((w, i) => expect(w).toEqual(before[i]));
     t.dispose();
+  });
+
+  it('weighs the L1 term 1 + hintL1Weight on hinted pixels, and with weight so learns the hinted regions faster', () => {
+    const cfg: Pix2PixConfig = { ...PIX2PIX_SMOKE_CONFIG, hintChannels: true };
+    const R = cfg.resolution;
+    const pairs = syntheticPairs(11, 0, 4, R);
+    // one hint in the middle of each image, in the truth's colour there
+    const hints = Array.from({ length: 4 }, (_, k) => {
+      const o = (k * R * R + 32 * R + 32) * 3;
+      const c = (v: number) => Math.round((v + 1) * 127.5);
+      return [{ x: 32.5, y: 32.5, r: c(pairs.color[o] as number), g: c(pairs.color[o + 1] as number), b: c(pairs.color[o + 2] as number) }];
+    });
+    const line = doodleModelInput(pairs.line, 4, R, cfg, hints);
+    const batch = { line, colour: pairs.color };
+    const x = tf.tensor4d(line, [4, R, R, pix2pixInputChannels(cfg)]);
+    const hyper = { ...DEFAULT_PIX2PIX_HYPER, batch: 4, lrG: 2e-3, emaDecay: 0 };
+    const plain = new Pix2PixTrainer(cfg, hyper, 7);
+    const weighted = new Pix2PixTrainer(cfg, { ...hyper, hintL1Weight: 8 }, 7);
+    expect(plain.hintWeights(x)).toBeNull();
+    const w = weighted.hintWeights(x) as tf.Tensor4D;
+    const maskChannel = pix2pixInputChannels(cfg) - 1;
+    const wv = w.dataSync();
+    for (let p = 0; p < 4 * R * R; p++) expect(wv[p]).toBe((line[p * (maskChannel + 1) + maskChannel] as number) < 0 ? 9 : 1);
+    expect(Array.from(wv).filter((v) => v === 9).length).toBeGreaterThan(0);
+    w.dispose();
+    // the error on the hinted pixels after a few steps from the same start
+    const hintedL1 = (t: Pix2PixTrainer): number => {
+      for (let i = 0; i < 10; i++) t.trainStep(batch);
+      const out = t.translate(x);
+      const y = out.dataSync();
+      out.dispose();
+      let sum = 0;
+      let n = 0;
+      for (let p = 0; p < 4 * R * R; p++) {
+        if ((line[p * (maskChannel + 1) + maskChannel] as number) >= 0) continue;
+        for (let c = 0; c < 3; c++) sum += Math.abs((y[3 * p + c] as number) - (pairs.color[3 * p + c] as number));
+        n += 3;
+      }
+      t.dispose();
+      return sum / n;
+    };
+    // seeded: 0.36 against 0.43 on the hinted pixels
+    expect(hintedL1(weighted)).toBeLessThan(hintedL1(plain));
+    x.dispose();
   });
 
   it('training steps reduce L1 on a fixed synthetic pair set, deterministically and without leaking tensors', () => {

@@ -59,6 +59,19 @@ export const pix2pixHyperSchema = z.object({
    * written before the field existed trained without.
    */
   hintHueJitter: z.number().min(0).max(1).default(0),
+  /**
+   * For a model that reads colour hints: the chance that a training drawing gets no hints at all
+   * (lib/gan/offline/hint-simulation.ts TRAINING_HINTS.pNone, the default), which keeps it painting
+   * hint-less doodles as well as a painter that never saw hints.
+   */
+  hintNone: z.number().min(0).max(1).default(0.2),
+  /**
+   * For a model that reads colour hints: extra weight of the L1 term on the pixels a hint speaks
+   * for (the hint mask channel), 1 + hintL1Weight there and 1 elsewhere. A hint is the artist's
+   * instruction for its region; at 0 (checkpoints written before the field existed) a hinted
+   * region's pixels count no more than any other's and the painter follows hints only loosely.
+   */
+  hintL1Weight: z.number().min(0).max(20).default(0),
 });
 
 export type Pix2PixHyper = z.infer<typeof pix2pixHyperSchema>;
@@ -76,6 +89,8 @@ export const DEFAULT_PIX2PIX_HYPER: Pix2PixHyper = {
   lrDecay: null,
   extraPairs: false,
   hintHueJitter: 0,
+  hintNone: 0.2,
+  hintL1Weight: 0,
 };
 
 /** The learning-rate factor at `step` under `decay` (1 before it, 0 after it). */
@@ -89,7 +104,10 @@ export interface Pix2PixStats {
   lossD: number;
   /** G's non-saturating adversarial loss BCE(D(line, G(line)), 1). */
   lossGAdv: number;
-  /** mean |G(line) - colour| (the G loss is lambdaAdv * lossGAdv + lambdaL1 * lossL1). */
+  /**
+   * mean |G(line) - colour| (the G loss is lambdaAdv * lossGAdv + lambdaL1 * lossL1, with hinted
+   * pixels weighted 1 + hintL1Weight in that L1 term; this figure is the plain mean).
+   */
   lossL1: number;
   /** mean sigmoid of D's patch logits on real and fake pairs. */
   dReal: number;
@@ -177,10 +195,13 @@ export class Pix2PixTrainer {
             const f = this.G.apply(x, { training: true }) as tf.Tensor4D;
             fake = keep(f);
             const a = bce(this.D.apply(tf.concat([x, f], 3), { training: true }) as tf.Tensor, 1);
-            const l = tf.mean(tf.abs(tf.sub(f, y))) as tf.Scalar;
+            const err = tf.abs(tf.sub(f, y));
+            const l = tf.mean(err) as tf.Scalar;
             adv = keep(a);
             l1 = keep(l);
-            return tf.add(tf.mul(a, this.hyper.lambdaAdv), tf.mul(l, this.hyper.lambdaL1)) as tf.Scalar;
+            const weighted = this.hintWeights(x);
+            const lossL1 = weighted ? (tf.mean(tf.mul(err, weighted)) as tf.Scalar) : l;
+            return tf.add(tf.mul(a, this.hyper.lambdaAdv), tf.mul(lossL1, this.hyper.lambdaL1)) as tf.Scalar;
           },
           true,
           this.gVars,
@@ -216,6 +237,20 @@ export class Pix2PixTrainer {
       Math.random = savedRandom;
       tf.dispose(kept);
     }
+  }
+
+  /**
+   * Per-pixel weights of the L1 term, [B, R, R, 1]: 1 + hintL1Weight where the input's hint mask
+   * (its last channel: lib/gan/doodle-input.ts, HINTED = -1) speaks, 1 elsewhere; null when every
+   * pixel weighs 1 (no hint channels, or weight 0).
+   */
+  hintWeights(x: tf.Tensor4D): tf.Tensor4D | null {
+    if (!this.config.hintChannels || this.hyper.hintL1Weight === 0) return null;
+    const C = x.shape[3];
+    return tf.tidy(() => {
+      const mask = tf.slice(x, [0, 0, 0, C - 1], [-1, -1, -1, 1]);
+      return tf.add(1, tf.mul(tf.cast(tf.less(mask, 0), 'float32'), this.hyper.hintL1Weight)) as tf.Tensor4D;
+    });
   }
 
   /** G(line) in inference mode (no dropout, BatchNorm moving statistics); `ema` uses the EMA copy. Caller disposes. */
