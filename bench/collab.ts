@@ -50,7 +50,7 @@
 import { randomBytes, randomUUID } from 'node:crypto'
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
 import type { Server as HttpServer } from 'node:http'
-import { existsSync, readFileSync } from 'node:fs'
+import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { createServer as createTcpServer, type AddressInfo } from 'node:net'
 import os from 'node:os'
@@ -97,6 +97,14 @@ const { values: flags } = parseArgs({
     /** with --separate and 2+ CPUs the clients (this process) run on CPU 0 and the server processes on the others (taskset); this turns that off */
     'no-pin': { type: 'boolean', default: false },
     repeat: { type: 'string' },
+    /**
+     * a capacity curve (issue 19): one node, the given client counts (comma-separated) in rooms of
+     * --room-size, each once on ours (and on the relay with --relay), then a table and, with
+     * --chart FILE, an SVG chart of delivery p99 and server CPU per op against clients
+     */
+    curve: { type: 'string' },
+    'room-size': { type: 'string', default: '10' },
+    chart: { type: 'string' },
   },
   strict: true,
 })
@@ -109,8 +117,16 @@ function positive(name: string, raw: string | undefined, integer: boolean): numb
   return n
 }
 
-const CLIENTS = positive('clients', flags.clients, true)
+/** How many clients in how many rooms a scenario runs with. */
+interface Load {
+  clients: number
+  rooms: number
+}
+const ROOM_SIZE = positive('room-size', flags['room-size'], true)
+const CURVE: number[] | null = flags.curve ? flags.curve.split(',').map((c) => positive('curve', c, true)) : null
+const CLIENTS = CURVE ? Math.max(...CURVE) : positive('clients', flags.clients, true)
 const ROOMS = positive('rooms', flags.rooms, true)
+const LOAD: Load = { clients: CLIENTS, rooms: ROOMS }
 const RATE = positive('rate', flags.rate, false)
 const DURATION_S = positive('duration', flags.duration, false)
 const WARMUP_S = flags.warmup === '0' ? 0 : positive('warmup', flags.warmup, false)
@@ -118,8 +134,12 @@ const SCENARIO_KEYS = ['one', 'two', 'two-unrouted'] as const
 type ScenarioKey = (typeof SCENARIO_KEYS)[number]
 const ONLY = (flags.only ?? SCENARIO_KEYS.join(',')).split(',') as ScenarioKey[]
 if (ONLY.some((k) => !SCENARIO_KEYS.includes(k))) throw new Error(`--only takes a comma-separated list of ${SCENARIO_KEYS.join(', ')}`)
-if (CLIENTS < ROOMS * 2) throw new Error('need at least 2 clients per room (someone must receive the ops)')
-const SEPARATE = flags.separate === true
+if (!CURVE && CLIENTS < ROOMS * 2) throw new Error('need at least 2 clients per room (someone must receive the ops)')
+if (CURVE && (ROOM_SIZE < 2 || CURVE.some((c) => c % ROOM_SIZE !== 0))) throw new Error('--curve takes client counts that are multiples of --room-size (2 or more)')
+if (CURVE && (flags.only || flags.baseline)) throw new Error('--curve runs one node on ours (and the relay): no --only or --baseline')
+if (flags.chart && !CURVE) throw new Error('--chart draws the --curve')
+// the curve measures the server's own CPU, so its nodes run in their own processes
+const SEPARATE = flags.separate === true || CURVE !== null
 const BASELINE_DIR = flags.baseline ? path.resolve(flags.baseline) : null
 if (BASELINE_DIR && !SEPARATE) throw new Error('--baseline needs --separate (the baseline code runs in the node processes)')
 const RELAY = flags.relay === true
@@ -607,7 +627,8 @@ async function prepareRedis(): Promise<BenchRedis> {
   }
 }
 
-async function runScenario(name: string, nodeCount: 1 | 2, routeOps: boolean, guests: Guest[], db: BenchDatabase, redisUrl: string | undefined, variant: Variant = OURS): Promise<ScenarioResult> {
+async function runScenario(name: string, nodeCount: 1 | 2, routeOps: boolean, guests: Guest[], db: BenchDatabase, redisUrl: string | undefined, variant: Variant = OURS, load: Load = LOAD): Promise<ScenarioResult> {
+  const { clients: CLIENTS, rooms: ROOMS } = load
   const setupStart = performance.now()
   const { prisma } = await getDatabase()
   const nodes: Node[] = []
@@ -1016,10 +1037,163 @@ function printComparison(scenarios: string[], variants: Variant[], results: Scen
 }
 
 // ---------------------------------------------------------------------------------------------
+// capacity curve (--curve)
+
+interface CurvePoint {
+  clients: number
+  rooms: number
+  ours: ScenarioResult | null
+  relay: ScenarioResult | null
+}
+
+function printCurve(points: CurvePoint[]) {
+  const f3 = (v: number | undefined) => (v !== undefined && Number.isFinite(v) ? v.toFixed(3) : '-')
+  const rows: string[][] = [
+    ['clients', 'rooms', 'offered ops/s', 'acked ops/s', 'p50 ms', 'p99 ms', 'server CPU ms/op', 'server CPU %', 'clients CPU %', ...(RELAY ? ['relay p99 ms', 'relay CPU ms/op', 'p99 ours/relay', 'CPU ours/relay'] : []), 'lost', 'dup', 'met'],
+  ]
+  for (const p of points) {
+    const o = p.ours
+    const r = p.relay
+    rows.push([
+      String(p.clients),
+      String(p.rooms),
+      String(p.clients * RATE),
+      o ? o.ackedRate.toFixed(0) : '-',
+      o ? fmtMs(o.delivery[0]) : '-',
+      o ? fmtMs(o.delivery[2]) : '-',
+      f3(o?.nodeCpuMsPerOp),
+      o ? o.nodeCpuPercent.toFixed(0) : '-',
+      o ? o.cpuPercent.toFixed(0) : '-',
+      ...(RELAY
+        ? [r ? fmtMs(r.delivery[2]) : '-', f3(r?.nodeCpuMsPerOp), o && r ? (o.delivery[2] / r.delivery[2]).toFixed(1) : '-', o && r ? (o.nodeCpuMsPerOp / r.nodeCpuMsPerOp).toFixed(2) : '-']
+        : []),
+      o ? String(o.lost) : '-',
+      o ? String(o.duplicated) : '-',
+      o ? (o.pass ? 'yes' : 'NO') : 'crashed',
+    ])
+  }
+  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => (r[i] as string).length)))
+  for (const r of rows) console.log(r.map((c, i) => c.padStart(widths[i] as number)).join('  '))
+}
+
+/**
+ * The curve as an SVG: delivery p99 (log scale, left) and server CPU per op (right) against
+ * clients (log scale), ours solid, the relay dashed; the 100 ms line of issue 5's target.
+ */
+export function curveSvg(points: ReadonlyArray<{ clients: number; p99: number; cpuMsPerOp: number; relayP99?: number; relayCpuMsPerOp?: number }>, title: string): string {
+  const W = 640
+  const H = 300
+  const m = { l: 56, r: 60, t: 48, b: 44 }
+  const xs = points.map((p) => p.clients)
+  const lx = (v: number) => Math.log10(v)
+  const x0 = lx(Math.min(...xs))
+  const x1 = lx(Math.max(...xs))
+  const X = (v: number) => m.l + ((lx(v) - x0) / Math.max(1e-9, x1 - x0)) * (W - m.l - m.r)
+  const lat = points.flatMap((p) => [p.p99, p.relayP99 ?? NaN]).filter((v) => Number.isFinite(v) && v > 0)
+  const y0 = Math.floor(Math.log10(Math.min(1, ...lat)))
+  const y1 = Math.ceil(Math.log10(Math.max(1000, ...lat)))
+  const Y = (v: number) => H - m.b - ((Math.log10(Math.max(v, 10 ** y0)) - y0) / (y1 - y0)) * (H - m.t - m.b)
+  const cpus = points.flatMap((p) => [p.cpuMsPerOp, p.relayCpuMsPerOp ?? NaN]).filter(Number.isFinite)
+  const cMax = Math.max(0.1, ...cpus) * 1.15
+  const C = (v: number) => H - m.b - (v / cMax) * (H - m.t - m.b)
+  const path = (pts: Array<[number, number]>) => pts.filter(([, y]) => Number.isFinite(y)).map(([x, y], i) => `${i ? 'L' : 'M'}${x.toFixed(1)},${y.toFixed(1)}`).join(' ')
+  const series = (get: (p: (typeof points)[number]) => number | undefined, scale: (v: number) => number) =>
+    path(points.map((p) => [X(p.clients), Number.isFinite(get(p) ?? NaN) ? scale(get(p) as number) : NaN]))
+  const dots = (get: (p: (typeof points)[number]) => number | undefined, scale: (v: number) => number, colour: string) =>
+    points
+      .filter((p) => Number.isFinite(get(p) ?? NaN))
+      .map((p) => `<circle cx="${X(p.clients).toFixed(1)}" cy="${scale(get(p) as number).toFixed(1)}" r="3" fill="${colour}"/>`)
+      .join('')
+  const out: string[] = [
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" font-family="system-ui, sans-serif" font-size="11">`,
+    `<rect width="${W}" height="${H}" fill="#fff"/>`,
+    `<text x="${m.l}" y="18" font-size="13" font-weight="600" fill="#111">${title}</text>`,
+  ]
+  for (let e = y0; e <= y1; e++) {
+    const y = Y(10 ** e)
+    out.push(`<line x1="${m.l}" x2="${W - m.r}" y1="${y}" y2="${y}" stroke="#e5e7eb"/><text x="${m.l - 6}" y="${y + 4}" text-anchor="end" fill="#2563eb">${10 ** e >= 1 ? 10 ** e : (10 ** e).toFixed(-e)} ms</text>`)
+  }
+  for (const c of xs) out.push(`<line x1="${X(c)}" x2="${X(c)}" y1="${m.t}" y2="${H - m.b}" stroke="#f3f4f6"/><text x="${X(c)}" y="${H - m.b + 16}" text-anchor="middle" fill="#374151">${c}</text>`)
+  for (let k = 0; k <= 4; k++) {
+    const v = (cMax / 4) * k
+    out.push(`<text x="${W - m.r + 6}" y="${C(v) + 4}" fill="#d97706">${v.toFixed(2)}</text>`)
+  }
+  out.push(
+    `<line x1="${m.l}" x2="${W - m.r}" y1="${Y(100)}" y2="${Y(100)}" stroke="#9ca3af" stroke-dasharray="2 3"/><text x="${W - m.r - 4}" y="${Y(100) - 4}" text-anchor="end" fill="#6b7280">100 ms</text>`,
+    `<text x="${(m.l + W - m.r) / 2}" y="${H - 8}" text-anchor="middle" fill="#374151">clients (rooms of ${ROOM_SIZE}, ${RATE} ops/s each)</text>`,
+    `<path d="${series((p) => p.p99, Y)}" fill="none" stroke="#2563eb" stroke-width="2"/>${dots((p) => p.p99, Y, '#2563eb')}`,
+    `<path d="${series((p) => p.cpuMsPerOp, C)}" fill="none" stroke="#d97706" stroke-width="2"/>${dots((p) => p.cpuMsPerOp, C, '#d97706')}`,
+    `<path d="${series((p) => p.relayP99, Y)}" fill="none" stroke="#2563eb" stroke-width="1.5" stroke-dasharray="5 4"/>`,
+    `<path d="${series((p) => p.relayCpuMsPerOp, C)}" fill="none" stroke="#d97706" stroke-width="1.5" stroke-dasharray="5 4"/>`,
+    `<text x="${m.l}" y="36" fill="#2563eb">delivery p99 (left, log)</text>`,
+    `<text x="${m.l + 150}" y="36" fill="#d97706">server CPU ms per op (right)</text>`,
+    `<text x="${m.l + 320}" y="36" fill="#6b7280">solid: GANvas, dashed: bare relay</text>`,
+    '</svg>',
+  )
+  return out.join('\n')
+}
+
+/** --curve: one node at each client count, ours (and the relay), then the table and the chart. */
+async function runCurve(counts: number[]) {
+  console.log(
+    `bench:collab --curve: ${counts.join(' / ')} clients in rooms of ${ROOM_SIZE}, ${RATE} ops/s each, one node, ${WARMUP_S} s warm-up + ${DURATION_S} s measured; ` +
+      `${os.cpus().length} CPUs, load ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}, node ${process.version}`,
+  )
+  if (PIN) {
+    spawnSync('taskset', ['-cp', '0', String(process.pid)])
+    console.log(`pinned (taskset): the clients (this process) on CPU 0, the server processes on CPUs 1-${os.cpus().length - 1}; PostgreSQL is not pinned`)
+  }
+  let db: BenchDatabase | null = null
+  process.on('unhandledRejection', (reason: unknown) => {
+    unhandled.push(reason instanceof Error ? reason.message : String(reason))
+  })
+  try {
+    db = await prepareDatabase()
+    console.log(`database: ${db.created ? `${db.created} (fresh, dropped at the end)` : 'DATABASE_URL'}; signing in ${CLIENTS} guests...`)
+    const guests = await inBatches(Array.from({ length: CLIENTS }), SETUP_CONCURRENCY, () => signInGuest())
+    const points: CurvePoint[] = []
+    for (const [k, clients] of counts.entries()) {
+      const load = { clients, rooms: clients / ROOM_SIZE }
+      const point: CurvePoint = { ...load, ours: null, relay: null }
+      const variants = RELAY ? (k % 2 === 0 ? [OURS, RELAY_VARIANT] : [RELAY_VARIANT, OURS]) : [OURS]
+      for (const v of variants) {
+        const name = `${clients} clients [${v.label}]`
+        console.log(`running ${name}...`)
+        try {
+          const r = await runScenario(name, 1, true, guests, db, undefined, v, load)
+          console.log(`  delivery p50 ${fmtMs(r.delivery[0])} p99 ${fmtMs(r.delivery[2])} ms, ${r.ackedRate.toFixed(0)} ops/s acked, server CPU ${r.nodeCpuMsPerOp.toFixed(3)} ms/op (${r.nodeCpuPercent.toFixed(0)}%), clients ${r.cpuPercent.toFixed(0)}%`)
+          if (v === OURS) point.ours = r
+          else point.relay = r
+        } catch (e) {
+          console.error(`  ${name} could not run:`, e)
+        }
+        await sleep(1_000)
+      }
+      points.push(point)
+    }
+    console.log()
+    printCurve(points)
+    if (flags.chart) {
+      const svg = curveSvg(
+        points.map((p) => ({ clients: p.clients, p99: p.ours?.delivery[2] ?? NaN, cpuMsPerOp: p.ours?.nodeCpuMsPerOp ?? NaN, relayP99: p.relay?.delivery[2], relayCpuMsPerOp: p.relay?.nodeCpuMsPerOp })),
+        `One node: delivery p99 and server CPU per op against clients (${new Date().toISOString().slice(0, 10)})`,
+      )
+      writeFileSync(flags.chart, svg)
+      console.log(`wrote ${flags.chart}`)
+    }
+    if (unhandled.length) console.log(`unhandled rejections: ${unhandled.length} (first: ${unhandled[0]})`)
+  } finally {
+    await closeDatabase()
+    if (db) await dropDatabase(db)
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
 // main
 
 async function main() {
   const scenarios: Array<[string, 1 | 2, boolean]> = []
+  if (CURVE) return runCurve(CURVE)
   if (ONLY.includes('one')) scenarios.push(['A: one node', 1, true])
   if (ONLY.includes('two-unrouted')) scenarios.push(['B0: two nodes + Redis, both write every room', 2, false])
   if (ONLY.includes('two')) scenarios.push(['B: two nodes + Redis, ops routed to a home node', 2, true])
