@@ -29,7 +29,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import * as tf from '@tensorflow/tfjs';
 import { setupBackend } from '../lib/gan/offline/backend';
-import { HINT_DOT_RADIUS, type DoodleHint } from '../lib/gan/doodle-hints';
+import { HINT_DOT_RADIUS, enclosedComponents, hintLayer, type DoodleHint } from '../lib/gan/doodle-hints';
 import { DOODLE_MODEL_ID } from '../lib/gan/manifest';
 import { simulateRegionHints } from '../lib/gan/offline/hint-simulation';
 import { Rng } from '../lib/gan/rng';
@@ -81,6 +81,36 @@ export function doodleWithHints(truth: PairSet, hints: ReadonlyArray<readonly Do
     }
   }
   return out;
+}
+
+/** The pixel classes the evaluation splits L1 by: where a painting gains or loses against the hint fill. */
+export const PIXEL_CLASSES = ['ink', 'hinted', 'white paper', 'coloured paper'] as const;
+
+/**
+ * Each painting's L1 split by pixel class, as its share of the whole mean ([0, 1] units; the four
+ * add up to the L1): ink (the outline), hinted (paper a hint speaks for), white paper (the rest,
+ * white in the truth) and coloured paper (the rest, coloured in the truth: colour the outlines
+ * leave open, or a region no hint speaks for).
+ */
+export function l1ByPixelClass(truth: PairSet, hints: ReadonlyArray<readonly DoodleHint[]>, paintings: readonly Float32Array[]): number[][] {
+  const S2 = truth.size * truth.size;
+  const sums = paintings.map(() => PIXEL_CLASSES.map(() => 0));
+  for (let k = 0; k < truth.count; k++) {
+    const { labels } = enclosedComponents(truth.line, truth.size, undefined, k * S2);
+    const { mask } = hintLayer(truth.line, truth.size, hints[k] ?? [], k * S2);
+    for (let p = 0; p < S2; p++) {
+      const o = (k * S2 + p) * 3;
+      const white = (truth.colour[o] as number) > 0.92 && (truth.colour[o + 1] as number) > 0.92 && (truth.colour[o + 2] as number) > 0.92;
+      const cls = labels[p] === 0 ? 0 : mask[p] ? 1 : white ? 2 : 3;
+      paintings.forEach((img, i) => {
+        let e = 0;
+        for (let c = 0; c < 3; c++) e += Math.abs((img[o + c] as number) - (truth.colour[o + c] as number));
+        const row = sums[i] as number[];
+        row[cls] = (row[cls] as number) + e / 6; // mean over channels, [-1, 1] -> [0, 1] units
+      });
+    }
+  }
+  return sums.map((row) => row.map((v) => v / (truth.count * S2)));
 }
 
 interface Options {
@@ -196,6 +226,8 @@ export async function evaluateHints(opt: Options): Promise<Record<string, number
         `model vs hint fill ${fmt(vsHint.meanDiff)} [${fmt(vsHint.lo)}, ${fmt(vsHint.hi)}], wins ${vsHint.wins}/${held.count}; L1 / plain fill ${fmt((model.l1Heldout as number) / (plainScore.l1Heldout as number), 3)}  (${((performance.now() - t) / 1000).toFixed(1)} s)`,
     );
     if (n > 0) {
+      const split = l1ByPixelClass(held, hints, [out, net, hf]);
+      log(`  L1 by pixel class (share of the mean), painting / network / hint fill: ${PIXEL_CLASSES.map((c, i) => `${c} ${split.map((row) => fmt(row[i])).join(' / ')}`).join('; ')}`);
       log(
         `  the network alone (hinted regions not anchored): L1 ${fmt(netScore.l1Heldout)} SWD ${fmt(netScore.swdHeldoutMean, 1)}; vs hint fill ${fmt(netVsHint.meanDiff)} [${fmt(netVsHint.lo)}, ${fmt(netVsHint.hi)}], wins ${netVsHint.wins}/${held.count}; L1 / plain fill ${fmt((netScore.l1Heldout as number) / (plainScore.l1Heldout as number), 3)}`,
       );

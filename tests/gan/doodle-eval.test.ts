@@ -9,6 +9,9 @@ import { syntheticPairs } from '../../lib/gan/offline/pix2pix-synthetic';
 import { doodleRegions } from '../../lib/gan/doodle-regions';
 import { meanFillColour, meanL1, pairedComparison, perImageL1, plainFill, type Rgb } from '../../training/doodle-fill';
 import { Rng } from '../../lib/gan/rng';
+import { enclosedComponents } from '../../lib/gan/doodle-hints';
+import { PIXEL_CLASSES, l1ByPixelClass } from '../../training/eval-doodle-hints';
+import { squareOutlines } from '../helpers/line-art';
 import { evaluateGenerator, mergeManifestMetrics, prepareDoodleEval, quantise8, scoreOutputs, type PairSet } from '../../training/eval-doodles';
 
 const S = 32;
@@ -98,6 +101,39 @@ describe('L1 helper', () => {
     expect(Array.from(perImageL1(a, b, 3))).toEqual([0.5, 0, 1])
     expect(meanL1(a, b)).toBeCloseTo(0.5, 12)
     expect(() => perImageL1([1, 2, 3], [1, 2, 3], 2)).toThrow()
+  });
+
+  it('split by pixel class (ink, hinted, white paper, coloured paper): the parts add up to the L1, each where its pixels are', () => {
+    const S = 12;
+    const line = squareOutlines(S, [1, 4], [6, 10]);
+    // truth: the first square's inside red, the second's blue, a green corner outside, white elsewhere; ink black
+    const { labels } = enclosedComponents(line, S);
+    const colour = new Float32Array(S * S * 3).fill(1);
+    for (let p = 0; p < S * S; p++) {
+      if (labels[p] === 0) colour.set([-1, -1, -1], 3 * p);
+      else if (labels[p] === labels[2 * S + 2]) colour.set([1, -1, -1], 3 * p);
+      else if (labels[p] === labels[8 * S + 8]) colour.set([-1, -1, 1], 3 * p);
+    }
+    colour.set([-1, 1, -1], 3 * (11 * S + 0));
+    const truth: PairSet = { line, colour, count: 1, size: S };
+    const hints = [[{ x: 8.5, y: 8.5, r: 0, g: 0, b: 255 }]];
+    const grey = new Float32Array(S * S * 3).fill(0);
+    const [split] = l1ByPixelClass(truth, hints, [grey]);
+    expect(split!.reduce((a, b) => a + b, 0)).toBeCloseTo(meanL1(grey, colour), 10);
+    // a painting right everywhere but the hinted square: all its error is 'hinted'
+    const wrongInHinted = Float32Array.from(colour);
+    for (let p = 0; p < S * S; p++) if (labels[p] === labels[8 * S + 8]) wrongInHinted.set([1, 1, 1], 3 * p);
+    const [h] = l1ByPixelClass(truth, hints, [wrongInHinted]);
+    expect(h![0]).toBe(0);
+    expect(h![1]).toBeGreaterThan(0);
+    expect(h![2]).toBe(0);
+    expect(h![3]).toBe(0);
+    // the unhinted red square and the green corner are 'coloured paper'
+    const white = new Float32Array(S * S * 3).fill(1);
+    for (let p = 0; p < S * S; p++) if (labels[p] === 0 || labels[p] === labels[8 * S + 8]) white.set(colour.subarray(3 * p, 3 * p + 3), 3 * p);
+    const [c] = l1ByPixelClass(truth, hints, [white]);
+    expect(c![3]).toBeCloseTo(meanL1(white, colour), 10);
+    expect(PIXEL_CLASSES).toEqual(['ink', 'hinted', 'white paper', 'coloured paper']);
   });
 
   it('paired comparison: a model better on every pair is clearly better; noise around zero is not', () => {
