@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { HINTED, anchorHintColours, enclosedComponents, hintChannels, hintHex, hintLayer, hintPixel, parseHintColour, type DoodleHint } from '../../lib/gan/doodle-hints';
+import { HINTED, HINT_FLAT_TOLERANCE, anchorHintColours, enclosedComponents, hintChannels, hintHex, hintLayer, hintPixel, parseHintColour, type DoodleHint } from '../../lib/gan/doodle-hints';
 import { prepareDoodle, toModelGrid } from '../../lib/gan/doodle';
 import { hintFill, plainFill } from '../../training/doodle-fill';
 import { doodleInputChannels, doodleModelInput, layoutForChannels } from '../../lib/gan/doodle-input';
@@ -90,17 +90,25 @@ describe('hint anchoring', () => {
     return out;
   };
 
-  it("moves a hinted region so that its mean is the hint's colour, keeping the painted shading", () => {
+  it("moves a hinted region to the hint's colour, keeping the painted shading less the tolerance, flattening faint noise", () => {
     const before = painting();
     const hint = { r: 64, g: 128, b: 191 };
     const after = anchorHintColours(painting(), line, 1, S, [[{ x: 8.5, y: 8.5, ...hint }]]);
     const pixels = [...labels.keys()].filter((p) => labels[p] === second);
+    const T = HINT_FLAT_TOLERANCE;
     for (let c = 0; c < 3; c++) {
+      const want = [hint.r, hint.g, hint.b][c]! / 127.5 - 1;
+      // 3 of the 9 pixels 0.2 lighter: after the mean shift +0.133 and -0.067 from the hint, each shortened by T
+      expect(after[3 * (8 * S + 8) + c]).toBeCloseTo(want + 0.2 * (2 / 3) - T, 5);
+      expect(after[3 * (8 * S + 9) + c]).toBeCloseTo(want - 0.2 / 3 + T, 5);
       const mean = pixels.reduce((a, p) => a + (after[3 * p + c] as number), 0) / pixels.length;
-      expect(mean).toBeCloseTo([hint.r, hint.g, hint.b][c]! / 127.5 - 1, 5);
-      // the diagonal stays 0.2 lighter than the rest of the region
-      expect((after[3 * (8 * S + 8) + c] as number) - (after[3 * (8 * S + 9) + c] as number)).toBeCloseTo(0.2, 5);
+      expect(Math.abs(mean - want)).toBeLessThan(T);
     }
+    // mottling fainter than the tolerance becomes the flat hint colour
+    const faint = painting();
+    pixels.forEach((p, i) => faint.set([0.6 + (i % 2 ? 0.03 : -0.03), -0.2, -0.2], 3 * p));
+    const flat = anchorHintColours(faint, line, 1, S, [[{ x: 8.5, y: 8.5, ...hint }]]);
+    for (const p of pixels) expect(Array.from(flat.subarray(3 * p, 3 * p + 3)).map((v) => Math.round((v + 1) * 127.5))).toEqual([hint.r, hint.g, hint.b]);
     // everything else as painted: the other square, the ink, the background
     for (let p = 0; p < S * S; p++) if (labels[p] !== second) expect(Array.from(after.subarray(3 * p, 3 * p + 3))).toEqual(Array.from(before.subarray(3 * p, 3 * p + 3)));
   });
