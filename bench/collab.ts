@@ -1083,7 +1083,7 @@ function printCurve(points: CurvePoint[]) {
 export function curveSvg(points: ReadonlyArray<{ clients: number; p99: number; cpuMsPerOp: number; relayP99?: number; relayCpuMsPerOp?: number }>, title: string): string {
   const W = 640
   const H = 300
-  const m = { l: 56, r: 60, t: 48, b: 44 }
+  const m = { l: 68, r: 60, t: 48, b: 44 }
   const xs = points.map((p) => p.clients)
   const lx = (v: number) => Math.log10(v)
   const x0 = lx(Math.min(...xs))
