@@ -491,6 +491,8 @@ export interface ScenarioResult {
   /** ops per broadcast message received (every message of the run) */
   opsPerMessage: number
   lost: number
+  /** ops refused with rate_limited and sent again (admission control, or a connection's budget) */
+  refusals: number
   duplicated: number
   seqFaults: number
   dbFaults: number
@@ -649,6 +651,8 @@ async function runScenario(name: string, nodeCount: 1 | 2, routeOps: boolean, gu
   let wireBytes = 0
   let sentInWindow = 0
   let ackedInWindow = 0
+  /** ops refused with rate_limited (admission control or a connection's budget) and sent again */
+  let refusals = 0
   let running = false
   const timers = new Set<NodeJS.Timeout>()
 
@@ -758,8 +762,15 @@ async function runScenario(name: string, nodeCount: 1 | 2, routeOps: boolean, gu
       rec.sentAt = performance.now()
       rec.measured = rec.sentAt >= measureStart && rec.sentAt < measureEnd
       if (rec.measured) sentInWindow++
-      socket.timeout(ACK_TIMEOUT_MS).emit('op', { artworkId: room.artworkId, opId, op }, (err: Error | null, ack: OpAck) => {
+      const emit = () => socket.timeout(ACK_TIMEOUT_MS).emit('op', { artworkId: room.artworkId, opId, op }, (err: Error | null, ack: OpAck) => {
         const now = performance.now()
+        // a busy node (or a connection past its budget) stored nothing: sent again after the
+        // wait, as the studio's connection does; its latency counts from the first send
+        if (!err && !ack.ok && ack.error.code === 'rate_limited' && running) {
+          refusals++
+          timers.add(setTimeout(emit, ack.error.retryAfterMs ?? 1_000))
+          return
+        }
         const own = c.objects.find((o) => o.id === rec.objectId)
         if (own && rec.kind !== 'remove') own.inFlight--
         if (err || !ack.ok) {
@@ -778,6 +789,7 @@ async function runScenario(name: string, nodeCount: 1 | 2, routeOps: boolean, gu
         if (rec.measured) ackSamples.push(now - rec.sentAt)
         if (now >= measureStart && now < measureEnd) ackedInWindow++
       })
+      emit()
     }
 
     const t0 = performance.now() + 50
@@ -921,6 +933,7 @@ async function runScenario(name: string, nodeCount: 1 | 2, routeOps: boolean, gu
       opsPerMessage: messages ? opDeliveries / messages : NaN,
       lost,
       duplicated,
+      refusals,
       seqFaults,
       dbFaults,
       errors,
@@ -978,6 +991,7 @@ function printTable(results: ScenarioResult[]) {
     ['ops per broadcast message', (r) => r.opsPerMessage.toFixed(2)],
     ['lost', (r) => String(r.lost)],
     ['duplicated', (r) => String(r.duplicated)],
+    ['refused (busy) and sent again', (r) => String(r.refusals)],
     ['seq faults (gaps/repeats)', (r) => String(r.seqFaults)],
     ['database mismatches', (r) => String(r.dbFaults)],
     ['errors', (r) => String(r.errors)],
@@ -1049,7 +1063,7 @@ interface CurvePoint {
 function printCurve(points: CurvePoint[]) {
   const f3 = (v: number | undefined) => (v !== undefined && Number.isFinite(v) ? v.toFixed(3) : '-')
   const rows: string[][] = [
-    ['clients', 'rooms', 'offered ops/s', 'acked ops/s', 'p50 ms', 'p99 ms', 'server CPU ms/op', 'server CPU %', 'clients CPU %', ...(RELAY ? ['relay p99 ms', 'relay CPU ms/op', 'p99 ours/relay', 'CPU ours/relay'] : []), 'lost', 'dup', 'met'],
+    ['clients', 'rooms', 'offered ops/s', 'acked ops/s', 'p50 ms', 'p99 ms', 'server CPU ms/op', 'server CPU %', 'clients CPU %', ...(RELAY ? ['relay p99 ms', 'relay CPU ms/op', 'p99 ours/relay', 'CPU ours/relay'] : []), 'refused', 'lost', 'dup', 'met'],
   ]
   for (const p of points) {
     const o = p.ours
@@ -1067,6 +1081,7 @@ function printCurve(points: CurvePoint[]) {
       ...(RELAY
         ? [r ? fmtMs(r.delivery[2]) : '-', f3(r?.nodeCpuMsPerOp), o && r ? (o.delivery[2] / r.delivery[2]).toFixed(1) : '-', o && r ? (o.nodeCpuMsPerOp / r.nodeCpuMsPerOp).toFixed(2) : '-']
         : []),
+      o ? String(o.refusals) : '-',
       o ? String(o.lost) : '-',
       o ? String(o.duplicated) : '-',
       o ? (o.pass ? 'yes' : 'NO') : 'crashed',
