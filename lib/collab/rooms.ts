@@ -14,7 +14,6 @@ import type { RoutedResult } from './op-router'
 import { artworkSeq, latestSnapshot, opsAfter } from '../db/op-rows'
 import { colorFor } from './presence-colors'
 import { createSocketLimiter, type SocketLimits } from './socket-limits'
-import { createAdmission, type AdmissionLimits } from './admission'
 
 /** Per-socket state; plain JSON so that other nodes can read it through the Redis adapter. */
 export interface SocketData {
@@ -34,8 +33,6 @@ export interface RoomDeps {
   submit?: (input: SubmitInput, socketId: string) => Promise<RoutedResult>
   /** per-connection budgets for ops and relayed messages (default DEFAULT_SOCKET_LIMITS) */
   limits?: SocketLimits
-  /** this node's bound on ops accepted and not yet answered (default DEFAULT_ADMISSION) */
-  admission?: AdmissionLimits
 }
 
 /** At most this many ops are sent on join; a client further behind gets the snapshot instead. */
@@ -101,7 +98,6 @@ export function registerRooms(io: Server, deps: RoomDeps): Rooms {
     return result
   }
   const limiter = createSocketLimiter(deps.limits)
-  const admission = createAdmission(deps.admission)
   io.use(async (socket, next) => {
     try {
       const headers = new Headers()
@@ -180,9 +176,6 @@ export function registerRooms(io: Server, deps: RoomDeps): Rooms {
       // past this connection's budget: nothing is stored; the client resends after retryAfterMs
       const verdict = await limiter.op(socket.id, op.bytes)
       if (!verdict.ok) return reject(EVENTS.op, { code: 'rate_limited', message: verdict.message, retryAfterMs: verdict.retryAfterMs }, ack)
-      // this node already holds as many unanswered ops as it may: nothing is stored, it comes again
-      const admitted = admission.enter()
-      if (!admitted.ok) return reject(EVENTS.op, { code: 'rate_limited', message: admitted.message, retryAfterMs: admitted.retryAfterMs }, ack)
       try {
         const result = await submit({ artworkId, authorId: data.user.id, opId, op: op.op }, socket.id)
         if (!result.ok) return reject(EVENTS.op, { code: result.code, message: result.message }, ack)
@@ -190,8 +183,6 @@ export function registerRooms(io: Server, deps: RoomDeps): Rooms {
       } catch (e) {
         console.error('[collab] op failed', e)
         reject(EVENTS.op, { code: 'unavailable', message: 'Could not store the op; it will be resent.' }, ack)
-      } finally {
-        admission.leave()
       }
     })
 
