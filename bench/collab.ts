@@ -630,7 +630,7 @@ async function prepareRedis(): Promise<BenchRedis> {
 }
 
 async function runScenario(name: string, nodeCount: 1 | 2, routeOps: boolean, guests: Guest[], db: BenchDatabase, redisUrl: string | undefined, variant: Variant = OURS, load: Load = LOAD): Promise<ScenarioResult> {
-  const { clients: CLIENTS, rooms: ROOMS } = load
+  const { clients: clientCount, rooms: roomCount } = load
   const setupStart = performance.now()
   const { prisma } = await getDatabase()
   const nodes: Node[] = []
@@ -680,15 +680,15 @@ async function runScenario(name: string, nodeCount: 1 | 2, routeOps: boolean, gu
     }
 
     // clients: client i is member floor(i / R) of room i % R; in B members alternate nodes
-    for (let i = 0; i < CLIENTS; i++) {
-      const room = i % ROOMS
-      const member = Math.floor(i / ROOMS)
+    for (let i = 0; i < clientCount; i++) {
+      const room = i % roomCount
+      const member = Math.floor(i / roomCount)
       clients.push({
         index: i, room, member, node: nodeCount === 2 ? member % 2 : 0, guest: guests[i] as Guest, socket: null,
         objects: [], nextObject: 0, seqs: [], maxSeqSeen: 0, outOfOrder: 0,
       })
     }
-    await inBatches(Array.from({ length: ROOMS }, (_, r) => r), SETUP_CONCURRENCY, async (r) => {
+    await inBatches(Array.from({ length: roomCount }, (_, r) => r), SETUP_CONCURRENCY, async (r) => {
       const members = clients.filter((c) => c.room === r)
       const owner = members[0] as Client
       const { id: artworkId } = await createArtwork(prisma, owner.guest.userId, `bench ${name} room ${r}`)
@@ -921,9 +921,9 @@ async function runScenario(name: string, nodeCount: 1 | 2, routeOps: boolean, gu
     const result: ScenarioResult = {
       name,
       nodes: nodeCount,
-      clients: CLIENTS,
-      rooms: ROOMS,
-      targetRate: CLIENTS * RATE,
+      clients: clientCount,
+      rooms: roomCount,
+      targetRate: clientCount * RATE,
       sentRate: sentInWindow / DURATION_S,
       ackedRate: ackedInWindow / DURATION_S,
       ack: [percentile(ack, 50), percentile(ack, 95), percentile(ack, 99)],
@@ -1095,7 +1095,7 @@ function printCurve(points: CurvePoint[]) {
  * The curve as an SVG: delivery p99 (log scale, left) and server CPU per op (right) against
  * clients (log scale), ours solid, the relay dashed; the 100 ms line of issue 5's target.
  */
-export function curveSvg(points: ReadonlyArray<{ clients: number; p99: number; cpuMsPerOp: number; relayP99?: number; relayCpuMsPerOp?: number }>, title: string): string {
+function curveSvg(points: ReadonlyArray<{ clients: number; p99: number; cpuMsPerOp: number; relayP99?: number; relayCpuMsPerOp?: number }>, title: string): string {
   const W = 640
   const H = 300
   const m = { l: 68, r: 60, t: 48, b: 44 }
@@ -1150,22 +1150,7 @@ export function curveSvg(points: ReadonlyArray<{ clients: number; p99: number; c
 
 /** --curve: one node at each client count, ours (and the relay), then the table and the chart. */
 async function runCurve(counts: number[]) {
-  console.log(
-    `bench:collab --curve: ${counts.join(' / ')} clients in rooms of ${ROOM_SIZE}, ${RATE} ops/s each, one node, ${WARMUP_S} s warm-up + ${DURATION_S} s measured; ` +
-      `${os.cpus().length} CPUs, load ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}, node ${process.version}`,
-  )
-  if (PIN) {
-    spawnSync('taskset', ['-cp', '0', String(process.pid)])
-    console.log(`pinned (taskset): the clients (this process) on CPU 0, the server processes on CPUs 1-${os.cpus().length - 1}; PostgreSQL is not pinned`)
-  }
-  let db: BenchDatabase | null = null
-  process.on('unhandledRejection', (reason: unknown) => {
-    unhandled.push(reason instanceof Error ? reason.message : String(reason))
-  })
-  try {
-    db = await prepareDatabase()
-    console.log(`database: ${db.created ? `${db.created} (fresh, dropped at the end)` : 'DATABASE_URL'}; signing in ${CLIENTS} guests...`)
-    const guests = await inBatches(Array.from({ length: CLIENTS }), SETUP_CONCURRENCY, () => signInGuest())
+  await benchSession(`bench:collab --curve: ${counts.join(' / ')} clients in rooms of ${ROOM_SIZE}, ${RATE} ops/s each, one node`, async (db, guests) => {
     const points: CurvePoint[] = []
     for (const [k, clients] of counts.entries()) {
       const load = { clients, rooms: clients / ROOM_SIZE }
@@ -1197,25 +1182,22 @@ async function runCurve(counts: number[]) {
       console.log(`wrote ${flags.chart}`)
     }
     if (unhandled.length) console.log(`unhandled rejections: ${unhandled.length} (first: ${unhandled[0]})`)
-  } finally {
-    await closeDatabase()
-    if (db) await dropDatabase(db)
-  }
+  })
 }
 
 // ---------------------------------------------------------------------------------------------
 // main
 
-async function main() {
-  const scenarios: Array<[string, 1 | 2, boolean]> = []
-  if (CURVE) return runCurve(CURVE)
-  if (ONLY.includes('one')) scenarios.push(['A: one node', 1, true])
-  if (ONLY.includes('two-unrouted')) scenarios.push(['B0: two nodes + Redis, both write every room', 2, false])
-  if (ONLY.includes('two')) scenarios.push(['B: two nodes + Redis, ops routed to a home node', 2, true])
-  console.log(
-    `bench:collab: ${CLIENTS} clients in ${ROOMS} rooms, ${RATE} ops/s each, ${WARMUP_S} s warm-up + ${DURATION_S} s measured; ` +
-      `${os.cpus().length} CPUs, load ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}, node ${process.version}`,
-  )
+/** The Redis of the scenario running now, if any: closed on an interrupt or at the end. */
+let openRedis: BenchRedis | null = null
+
+/**
+ * What every run of the bench shares: the header line, pinning, clean-up on SIGINT/SIGTERM (the
+ * scratch database dropped, the scenario's Redis closed), unhandled rejections counted instead of
+ * crashing, a fresh database with the guests signed in, and the clean-up at the end.
+ */
+async function benchSession(header: string, body: (db: BenchDatabase, guests: Guest[]) => Promise<void>) {
+  console.log(`${header}, ${WARMUP_S} s warm-up + ${DURATION_S} s measured; ${os.cpus().length} CPUs, load ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}, node ${process.version}`)
   if (PIN) {
     spawnSync('taskset', ['-cp', '0', String(process.pid)])
     console.log(`pinned (taskset): the clients (this process) on CPU 0, the server processes on CPUs 1-${os.cpus().length - 1}; PostgreSQL and Redis are not pinned`)
@@ -1223,7 +1205,6 @@ async function main() {
     console.log('not pinned (no taskset, one CPU, or --no-pin)')
   }
   let db: BenchDatabase | null = null
-  let redis: BenchRedis | null = null
   let interrupted = false
   const onSignal = () => {
     if (interrupted) process.exit(130)
@@ -1232,7 +1213,7 @@ async function main() {
     void (async () => {
       await closeDatabase().catch(() => {})
       if (db) await dropDatabase(db).catch(() => {})
-      await redis?.close().catch(() => {})
+      await openRedis?.close().catch(() => {})
       process.exit(130)
     })()
   }
@@ -1249,6 +1230,22 @@ async function main() {
     db = await prepareDatabase()
     console.log(`database: ${db.created ? `${db.created} (fresh, dropped at the end)` : 'DATABASE_URL'}; signing in ${CLIENTS} guests...`)
     const guests = await inBatches(Array.from({ length: CLIENTS }), SETUP_CONCURRENCY, () => signInGuest())
+    await body(db, guests)
+  } finally {
+    await closeDatabase()
+    if (db) await dropDatabase(db)
+    await openRedis?.close()
+    openRedis = null
+  }
+}
+
+async function main() {
+  const scenarios: Array<[string, 1 | 2, boolean]> = []
+  if (CURVE) return runCurve(CURVE)
+  if (ONLY.includes('one')) scenarios.push(['A: one node', 1, true])
+  if (ONLY.includes('two-unrouted')) scenarios.push(['B0: two nodes + Redis, both write every room', 2, false])
+  if (ONLY.includes('two')) scenarios.push(['B: two nodes + Redis, ops routed to a home node', 2, true])
+  await benchSession(`bench:collab: ${CLIENTS} clients in ${ROOMS} rooms, ${RATE} ops/s each`, async (db, guests) => {
     const results: ScenarioResult[] = []
     const crashed: string[] = []
     // with --baseline: each scenario on the baseline's nodes and on ours, in alternating order
@@ -1272,7 +1269,7 @@ async function main() {
     for (const { name, nodes, routeOps, variant, ...run } of runs) {
       let redisUrl: string | undefined
       if (nodes === 2) {
-        redis = await prepareRedis()
+        const redis = (openRedis = await prepareRedis())
         redisUrl = redis.url
         console.log(`running ${name} (Redis: ${redis.label})...`)
       } else {
@@ -1287,8 +1284,8 @@ async function main() {
         console.error(`  ${name} could not run:`, e)
         crashed.push(`${name}: could not run (${e instanceof Error ? e.message : String(e)})`)
       } finally {
-        await redis?.close()
-        redis = null
+        await openRedis?.close()
+        openRedis = null
       }
       await sleep(1_000) // what the server still had in flight settles before the next scenario
     }
@@ -1303,11 +1300,7 @@ async function main() {
         crashed.map((c) => `\n  ${c}`).join(''),
     )
     if (!pass) process.exitCode = 1
-  } finally {
-    await closeDatabase()
-    if (db) await dropDatabase(db)
-    await redis?.close()
-  }
+  })
 }
 
 ;(flags['serve-node'] ? serveNode() : main()).catch((e: unknown) => {

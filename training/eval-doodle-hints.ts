@@ -192,7 +192,7 @@ export async function tuneTolerance(opt: Options): Promise<Record<string, number
   const S2 = R * R;
   const pairs: PairSet = { line: all.line.slice(0, n * S2), colour: all.colour.slice(0, n * S2 * 3), count: n, size: R };
   const hints = evaluationHints(pairs, 1, opt.seed + 6);
-  const net = predictColour(g, pairs.line, n, R, 32, hints, false);
+  const net = predictColour(g, pairs.line, n, R, 32, hints, { anchor: false, quantise: false });
   g.dispose();
   const out: Record<string, number> = {};
   for (const t of TOLERANCES) {
@@ -232,15 +232,18 @@ export async function evaluateHints(opt: Options): Promise<Record<string, number
   for (const n of HINT_COUNTS) {
     const t = performance.now();
     const hints = evaluationHints(held, n, opt.seed);
-    const out = predictColour(g, held.line, held.count, R, 32, hints);
-    // the network's own painting, before anchorHintColours holds each hinted region to its hint
-    const net = n === 0 ? out : predictColour(g, held.line, held.count, R, 32, hints, false);
+    // one pass of the network: its own painting, and the painting as the studio shows it (each
+    // hinted region held to its hint by anchorHintColours, as paintDoodles does)
+    const raw = predictColour(g, held.line, held.count, R, 32, hints, { anchor: false, quantise: false });
+    const out = quantise8(anchorHintColours(Float32Array.from(raw), held.line, held.count, R, hints));
+    const net = quantise8(raw);
     const hf = quantise8(hintFill(held.line, held.count, R, hints, fill));
+    const hfPerPair = perImageL1(hf, held.colour, held.count);
     const model = scoreOutputs(ctx, out);
     const netScore = n === 0 ? model : scoreOutputs(ctx, net);
-    const netVsHint = compare(net, perImageL1(hf, held.colour, held.count), 0x3c6ef372 + n);
+    const netVsHint = compare(net, hfPerPair, 0x3c6ef372 + n);
     const hfScore = scoreOutputs(ctx, hf);
-    const vsHint = compare(out, perImageL1(hf, held.colour, held.count), 0x3c6ef372 + n);
+    const vsHint = compare(out, hfPerPair, 0x3c6ef372 + n);
     const vsPlain = compare(out, plainPerPair, 0x6a09e667 + n);
     Object.assign(metrics, {
       [`hints${n}Count`]: hints.reduce((a, h) => a + h.length, 0),

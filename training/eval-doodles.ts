@@ -183,9 +183,18 @@ export function scoreOutputs(ctx: DoodleEvalContext, outputs: Float32Array): Rec
 /**
  * The generator's paintings (paintDoodles, as the studio shows them) of `line` ([count, S, S, 1])
  * with `hints[k]` for pair k, in batches, quantised to 8 bits; `anchor: false` leaves hinted
- * regions as the network painted them (paintDoodles).
+ * regions as the network painted them (paintDoodles), `quantise: false` keeps the floats (to
+ * anchor them afterwards exactly as paintDoodles would).
  */
-export function predictColour(g: tf.LayersModel, line: Float32Array, count: number, size: number, batch = 32, hints: ReadonlyArray<readonly DoodleHint[]> = [], anchor = true): Float32Array {
+export function predictColour(
+  g: tf.LayersModel,
+  line: Float32Array,
+  count: number,
+  size: number,
+  batch = 32,
+  hints: ReadonlyArray<readonly DoodleHint[]> = [],
+  { anchor = true, quantise = true }: { anchor?: boolean; quantise?: boolean } = {},
+): Float32Array {
   const per = size * size;
   const out = new Float32Array(count * per * 3);
   for (let i = 0; i < count; i += batch) {
@@ -195,7 +204,7 @@ export function predictColour(g: tf.LayersModel, line: Float32Array, count: numb
     y.dispose();
     out.set(v, i * per * 3);
   }
-  return quantise8(out);
+  return quantise ? quantise8(out) : out;
 }
 
 /** Evaluates one generator on the context's pairs. */

@@ -212,7 +212,7 @@ export function hintHex(c: { r: number; g: number; b: number }): string {
  * noise: anchorHintColours flattens smaller deviations to the hint's colour and shortens larger
  * ones by this much. Chosen on 300 training pairs, never on the held-out set (`npm run eval:hints
  * -- --tune-tolerance`: the L1 against their truths with 1 hint per region, lowest at 0.05:
- * 0.0201, against 0.0207 at 0, 0.0203 at 0.02 and 0.0205 at 0.1).
+ * 0.0201, against 0.0207 at 0, 0.0202 at 0.02 and 0.0205 at 0.1).
  */
 export const HINT_FLAT_TOLERANCE = 0.05;
 
