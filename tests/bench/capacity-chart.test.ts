@@ -18,7 +18,7 @@ describe('capacity chart', () => {
 
   it('puts more clients further right and a slower p99 higher, and leaves out a point that did not run', () => {
     const ours = /<path d="([^"]+)" fill="none" stroke="#2563eb" stroke-width="2"/.exec(svg)?.[1] ?? ''
-    const xy = [...ours.matchAll(/[ML]([\d.]+),([\d.]+)/g)].map((m) => [Number(m[1]), Number(m[2])])
+    const xy = [...ours.matchAll(/[ML]([\d.]+),([\d.]+)/g)].map((m): [number, number] => [Number(m[1]), Number(m[2])])
     expect(xy).toHaveLength(2) // the 800-client run has no figures
     expect(xy[1]![0]).toBeGreaterThan(xy[0]![0])
     expect(xy[1]![1]).toBeLessThan(xy[0]![1]) // SVG y grows downwards
