@@ -22,6 +22,7 @@ import { loopSettings, runTrainingLoop, truncateLog } from './run-loop';
 import { RUN_OPTION_SPECS, SHIPPED_RUN_ID, SHIPPED_RUN_STEPS, positiveIntOption, runOptions, runPaths, type RunOptions, type RunResult } from './run-options';
 import { DEFAULT_MODEL_ID } from '../lib/gan/manifest';
 import { DEFAULT_HYPER, GanTrainer, type StepStats, type TrainHyper } from '../lib/gan/trainer';
+import { ParallelGanTrainer, defaultThreads } from '../lib/gan/offline/parallel-trainer';
 import { runIfMain } from './cli';
 
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -30,6 +31,8 @@ export interface TrainOptions extends RunOptions {
   config: GanConfig;
   hyper: TrainHyper;
   dataDir: string;
+  /** replicas on worker threads, each a share of the batch (null: one per core, up to two) */
+  threads: number | null;
 }
 
 function parseOptions(argv: string[]): TrainOptions {
@@ -46,6 +49,7 @@ function parseOptions(argv: string[]): TrainOptions {
       'lr-decay-floor': { type: 'string' },
       'r1-gamma': { type: 'string' },
       'r1-every': { type: 'string' },
+      threads: { type: 'string' },
     },
     strict: true,
   });
@@ -75,7 +79,8 @@ function parseOptions(argv: string[]): TrainOptions {
     if (!(gamma > 0) || !Number.isFinite(gamma)) throw new Error(`--r1-gamma must be a positive number, got ${values['r1-gamma']}`);
     hyper.r1 = { gamma, every: num(values['r1-every'], 16, 'r1-every') };
   }
-  return { ...run, config, hyper, dataDir: path.join(REPO, 'training', 'data') };
+  const threads = values.threads === undefined ? null : num(values.threads, 1, 'threads');
+  return { ...run, config, hyper, dataDir: path.join(REPO, 'training', 'data'), threads };
 }
 
 export async function train(opt: TrainOptions): Promise<RunResult> {
@@ -88,7 +93,8 @@ export async function train(opt: TrainOptions): Promise<RunResult> {
     ? { ...prev.hyper, ...(opt.hyper.lrDecay ? { lrDecay: opt.hyper.lrDecay } : {}), ...(opt.hyper.r1 ? { r1: opt.hyper.r1 } : {}) }
     : opt.hyper;
   const seed = prev?.seed ?? opt.seed;
-  const trainer = new GanTrainer(config, hyper, seed);
+  const threads = backend === 'wasm' ? (opt.threads ?? defaultThreads(hyper.batch)) : 1;
+  const trainer = threads > 1 ? ParallelGanTrainer.create(config, hyper, seed, threads) : new GanTrainer(config, hyper, seed);
 
   let set = await loadImageSet(opt.dataDir, 'train');
   if (set.size !== config.resolution) set = downsample(set, config.resolution);
@@ -102,10 +108,13 @@ export async function train(opt: TrainOptions): Promise<RunResult> {
     trainSeconds = st.trainSeconds;
     truncateLog(logFile, st.step);
   }
+  // the workers start from rank 0's weights, optimiser state and step (a resumed checkpoint's)
+  if (trainer instanceof ParallelGanTrainer) await trainer.start();
   console.log(
     JSON.stringify({
       runId: opt.runId,
       backend,
+      threads,
       resumedFrom: prev ? prev.step : null,
       steps: opt.steps,
       gChannels: generatorChannels(config),

@@ -117,10 +117,6 @@ export type AugmentOptions = z.infer<typeof augmentOptionsSchema>;
 
 export const DEFAULT_AUGMENT: AugmentOptions = { color: true, translation: 0.125, cutout: 0.5 };
 
-function perImage(n: number, f: () => number): tf.Tensor4D {
-  return tf.tensor4d(Float32Array.from({ length: n }, f), [n, 1, 1, 1]);
-}
-
 /** Cutout mask: 1 everywhere except one square per image (DiffAugment's rand_cutout). */
 export function cutoutMask(n: number, H: number, W: number, ratio: number, rng: Rng): Float32Array {
   const sh = Math.floor(H * ratio + 0.5);
@@ -138,27 +134,43 @@ export function cutoutMask(n: number, H: number, W: number, ratio: number, rng: 
   return m;
 }
 
-/** Applies DiffAugment to a batch; call inside tf.tidy (returns a new tensor). */
-export function diffAugment(x: tf.Tensor4D, rng: Rng, opt: AugmentOptions = DEFAULT_AUGMENT): tf.Tensor4D {
+/**
+ * Applies DiffAugment to a batch; call inside tf.tidy (returns a new tensor). `part`: `x` holds
+ * rows [offset, offset + n) of a batch of `total` split across replicas (lib/gan/replica.ts); the
+ * random parameters are drawn for the whole batch, in the order one thread draws them, and this
+ * part's rows are used, so every replica augments as the whole batch would be.
+ */
+export function diffAugment(
+  x: tf.Tensor4D,
+  rng: Rng,
+  opt: AugmentOptions = DEFAULT_AUGMENT,
+  part?: { offset: number; total: number },
+): tf.Tensor4D {
   const [n, H, W] = x.shape;
+  const offset = part?.offset ?? 0;
+  const total = part?.total ?? n;
+  if (offset + n > total) throw new Error(`diffAugment: rows ${offset}..${offset + n} of a batch of ${total}`);
+  const mine = <T extends { subarray(a: number, b: number): T }>(all: T, per = 1): T => all.subarray(offset * per, (offset + n) * per);
+  const draw = (f: () => number): Float32Array => mine(Float32Array.from({ length: total }, f));
+  const perImage = (f: () => number): tf.Tensor4D => tf.tensor4d(draw(f), [n, 1, 1, 1]);
   let y: tf.Tensor4D = x;
   if (opt.color) {
-    y = tf.add(y, perImage(n, () => rng.uniform() - 0.5)); // brightness
+    y = tf.add(y, perImage(() => rng.uniform() - 0.5)); // brightness
     let m = tf.mean(y, 3, true);
-    y = tf.add(tf.mul(tf.sub(y, m), perImage(n, () => rng.uniform() * 2)), m); // saturation
+    y = tf.add(tf.mul(tf.sub(y, m), perImage(() => rng.uniform() * 2)), m); // saturation
     m = tf.mean(y, [1, 2, 3], true);
-    y = tf.add(tf.mul(tf.sub(y, m), perImage(n, () => rng.uniform() + 0.5)), m); // contrast
+    y = tf.add(tf.mul(tf.sub(y, m), perImage(() => rng.uniform() + 0.5)), m); // contrast
   }
   if (opt.translation > 0) {
     const p = Math.floor(H * opt.translation + 0.5);
     const q = Math.floor(W * opt.translation + 0.5);
-    const sy = Array.from({ length: n }, () => rng.int(2 * p + 1) - p);
-    const sx = Array.from({ length: n }, () => rng.int(2 * q + 1) - q);
+    const sy = Array.from(draw(() => rng.int(2 * p + 1) - p));
+    const sx = Array.from(draw(() => rng.int(2 * q + 1) - q));
     y = translate(y, sy, sx, 1);
   }
   if (opt.cutout > 0) {
     // as in DiffAugment: the square becomes 0 (mid-grey in [-1, 1])
-    y = tf.mul(y, tf.tensor4d(cutoutMask(n, H, W, opt.cutout, rng), [n, H, W, 1]));
+    y = tf.mul(y, tf.tensor4d(mine(cutoutMask(total, H, W, opt.cutout, rng), H * W), [n, H, W, 1]));
   }
   return y;
 }

@@ -4,6 +4,12 @@
  */
 export type RngState = [number, number, number, number];
 
+/** The whole stream position: the state and the cached second normal of a Box-Muller pair. */
+export interface RngSnapshot {
+  state: RngState;
+  spare: number | null;
+}
+
 export class Rng {
   private a: number;
   private b: number;
@@ -35,6 +41,17 @@ export class Rng {
   /** State to persist; `new Rng(state)` continues the same stream (the normal-pair cache is dropped). */
   state(): RngState {
     return [this.a >>> 0, this.b >>> 0, this.c >>> 0, this.d >>> 0];
+  }
+
+  /** Everything needed to continue exactly here (`Rng.restore`), the normal-pair cache included. */
+  snapshot(): RngSnapshot {
+    return { state: this.state(), spare: this.spare };
+  }
+
+  static restore(s: RngSnapshot): Rng {
+    const r = new Rng(s.state);
+    r.spare = s.spare;
+    return r;
   }
 
   nextU32(): number {

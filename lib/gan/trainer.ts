@@ -12,6 +12,8 @@ import { buildDiscriminator, buildGenerator, toExportGenerator, type GanConfig }
 import { augmentOptionsSchema, DEFAULT_AUGMENT, diffAugment } from './augment';
 import { Ema } from './ema';
 import { Rng, withSeededMathRandom } from './rng';
+import { batchPart, concatArrays, splitArray, type BatchPart, type Replica } from './replica';
+import { syncBatchNorms } from './sync-batchnorm';
 
 /** Training hyper-parameters; the schema validates them as read from a file (live.json). */
 export const trainHyperSchema = z.object({
@@ -87,12 +89,19 @@ export class GanTrainer {
   private readonly gVars: tf.Variable[];
   private readonly dVars: tf.Variable[];
 
+  /**
+   * `replica`: this trainer is one of several that split each batch (lib/gan/replica.ts); each
+   * is given the whole batch and the same random stream, computes its rows, and applies the
+   * summed gradients. Without it the trainer runs the whole batch (the browser, one thread).
+   */
   constructor(
     readonly config: GanConfig,
     readonly hyper: TrainHyper,
     seed: number,
     init?: TrainerWeights,
+    readonly replica?: Replica,
   ) {
+    batchPart(hyper.batch, replica); // throws early when the batch does not split
     this.rng = new Rng(seed);
     // weight initialisation is drawn from tf's global RNG; seed it for reproducible starts
     const G = withSeededMathRandom(seed, () => buildGenerator(config));
@@ -120,20 +129,57 @@ export class GanTrainer {
     this.G = G;
     this.D = D;
     this.ema = ema;
+    if (replica && replica.world > 1) {
+      syncBatchNorms(G, replica);
+      syncBatchNorms(D, replica);
+    }
     this.gOpt = new ScheduledAdam(hyper.lrG, hyper.beta1, hyper.beta2);
     this.dOpt = new ScheduledAdam(hyper.lrD, hyper.beta1, hyper.beta2);
     this.gVars = this.G.trainableWeights.map((w) => w.read() as tf.Variable);
     this.dVars = this.D.trainableWeights.map((w) => w.read() as tf.Variable);
   }
 
-  private latents(n: number): tf.Tensor2D {
-    return tf.tensor2d(this.rng.normals(n * this.config.zDim), [n, this.config.zDim]);
+  /** Latents for this trainer's rows: the whole batch is drawn, so every replica's stream stays in step. */
+  private latents(part: BatchPart): tf.Tensor2D {
+    const z = this.config.zDim;
+    const all = this.rng.normals(part.total * z);
+    return tf.tensor2d(all.subarray(part.offset * z, (part.offset + part.count) * z), [part.count, z]);
+  }
+
+  private get replicated(): boolean {
+    return this.replica !== undefined && this.replica.world > 1;
+  }
+
+  /**
+   * Gradients of `loss` for `vars` (summed over the replicas when replicated), applied with `opt`:
+   * what Optimizer.minimize does, with the sum in between. Returns the loss.
+   */
+  private descend(opt: ScheduledAdam, vars: tf.Variable[], loss: () => tf.Scalar): tf.Scalar {
+    const { value, grads } = tf.variableGrads(loss, vars);
+    if (!this.replicated || !this.replica) {
+      opt.applyGradients(vars.map((v) => ({ name: v.name, tensor: grads[v.name] as tf.Tensor })));
+      return value;
+    }
+    // which variables have no gradient depends only on the graph, the same on every replica
+    const present = vars.map((v) => grads[v.name] !== undefined);
+    const summed = this.replica.allReduceSum(
+      concatArrays(vars.map((v) => (grads[v.name]?.dataSync() as Float32Array | undefined) ?? new Float32Array(v.size))),
+    );
+    applySummed(opt, vars, present, splitArray(summed, vars.map((v) => v.size)));
+    return value;
   }
 
   /** One D update and one G update on a real batch (float32 NHWC in [-1, 1]). */
   trainStep(realBatch: Float32Array): StepStats {
     const B = this.hyper.batch;
     const R = this.config.resolution;
+    const part = batchPart(B, this.replica);
+    // each replica's loss is its rows' mean weighted by its share, so the sum is the batch mean
+    const share = part.count / B;
+    const weigh = (t: tf.Scalar): tf.Scalar => (this.replicated ? (tf.mul(t, share) as tf.Scalar) : t);
+    const pixels = R * R * 3;
+    const rows = (): tf.Tensor4D =>
+      tf.tensor4d(realBatch.subarray(part.offset * pixels, (part.offset + part.count) * pixels), [part.count, R, R, 3]);
     const factor = lrFactor(this.hyper.lrDecay, this.step);
     this.gOpt.setFactor(factor);
     this.dOpt.setFactor(factor);
@@ -142,55 +188,85 @@ export class GanTrainer {
     let dReal: tf.Scalar | undefined;
     let dFake: tf.Scalar | undefined;
     const lossD = tf.tidy(() => {
-      const real = tf.tensor4d(realBatch, [B, R, R, 3]);
-      const fake = this.G.apply(this.latents(B), { training: true }) as tf.Tensor4D;
-      const ra = diffAugment(real, this.rng, this.hyper.augment);
-      const fa = diffAugment(fake, this.rng, this.hyper.augment);
-      return this.dOpt.minimize(
-        () => {
-          const lr = this.D.apply(ra, { training: true }) as tf.Tensor;
-          const lf = this.D.apply(fa, { training: true }) as tf.Tensor;
-          dReal = tf.keep(tf.mean(tf.sigmoid(lr)) as tf.Scalar);
-          dFake = tf.keep(tf.mean(tf.sigmoid(lf)) as tf.Scalar);
-          return tf.add(bce(lr, 1), bce(lf, 0)) as tf.Scalar;
-        },
-        true,
-        this.dVars,
-      ) as tf.Scalar;
+      const real = rows();
+      const fake = this.G.apply(this.latents(part), { training: true }) as tf.Tensor4D;
+      const ra = diffAugment(real, this.rng, this.hyper.augment, part);
+      const fa = diffAugment(fake, this.rng, this.hyper.augment, part);
+      return this.descend(this.dOpt, this.dVars, () => {
+        const lr = this.D.apply(ra, { training: true }) as tf.Tensor;
+        const lf = this.D.apply(fa, { training: true }) as tf.Tensor;
+        dReal = tf.keep(weigh(tf.mean(tf.sigmoid(lr)) as tf.Scalar));
+        dFake = tf.keep(weigh(tf.mean(tf.sigmoid(lf)) as tf.Scalar));
+        return weigh(tf.add(bce(lr, 1), bce(lf, 0)) as tf.Scalar);
+      });
     });
     // lazy R1: a separate small D update on the real batch, every `every` steps
     let r1: number | undefined;
     const reg = this.hyper.r1;
-    if (reg && this.step % reg.every === 0) {
-      const value = tf.tidy(() => {
-        const real = tf.tensor4d(realBatch, [B, R, R, 3]);
-        return this.dOpt.minimize(() => r1Penalty(this.D, real).mul((reg.gamma / 2) * reg.every) as tf.Scalar, true, this.dVars) as tf.Scalar;
-      });
-      r1 = value.dataSync()[0];
-      value.dispose();
-    }
+    if (reg && this.step % reg.every === 0) r1 = this.r1Step(realBatch, reg);
     const lossG = tf.tidy(() => {
-      const z = this.latents(B);
-      return this.gOpt.minimize(
-        () => {
-          const fake = this.G.apply(z, { training: true }) as tf.Tensor4D;
-          return bce(this.D.apply(diffAugment(fake, this.rng, this.hyper.augment), { training: true }) as tf.Tensor, 1);
-        },
-        true,
-        this.gVars,
-      ) as tf.Scalar;
+      const z = this.latents(part);
+      return this.descend(this.gOpt, this.gVars, () => {
+        const fake = this.G.apply(z, { training: true }) as tf.Tensor4D;
+        return weigh(bce(this.D.apply(diffAugment(fake, this.rng, this.hyper.augment, part), { training: true }) as tf.Tensor, 1));
+      });
     });
-    const stats: StepStats = {
-      lossD: lossD.dataSync()[0] ?? NaN,
-      lossG: lossG.dataSync()[0] ?? NaN,
-      dReal: dReal?.dataSync()[0] ?? NaN,
-      dFake: dFake?.dataSync()[0] ?? NaN,
-      ...(r1 !== undefined ? { r1 } : {}),
-    };
+    let values = [lossD, lossG, dReal, dFake].map((t) => t?.dataSync()[0] ?? NaN);
+    if (this.replicated && this.replica) values = Array.from(this.replica.allReduceSum(Float32Array.from(values)));
+    const [lD = NaN, lG = NaN, dR = NaN, dF = NaN] = values;
+    const stats: StepStats = { lossD: lD, lossG: lG, dReal: dR, dFake: dF, ...(r1 !== undefined ? { r1 } : {}) };
     tf.dispose([lossD, lossG, dReal, dFake].filter((t): t is tf.Scalar => t !== undefined));
     this.step++;
-    this.ema.update(this.step);
+    // only rank 0's EMA is ever read (samples, exports, checkpoints)
+    if (!this.replica || this.replica.rank === 0) this.ema.update(this.step);
     return stats;
+  }
+
+  /**
+   * The R1 update. Its gradient is second-order through D, which the split BatchNorm cannot give,
+   * so replicas do not split it: rank 0 computes it on the whole batch alone and sends the others
+   * the gradients, the penalty and D's BatchNorm statistics (which D's pass updated), and every
+   * replica applies the same update.
+   */
+  private r1Step(realBatch: Float32Array, reg: { gamma: number; every: number }): number {
+    const B = this.hyper.batch;
+    const R = this.config.resolution;
+    const penalty = (): tf.Scalar => r1Penalty(this.D, tf.tensor4d(realBatch, [B, R, R, 3])).mul((reg.gamma / 2) * reg.every) as tf.Scalar;
+    const replica = this.replica;
+    if (!this.replicated || !replica) {
+      const value = tf.tidy(() => this.dOpt.minimize(penalty, true, this.dVars) as tf.Scalar);
+      const r1 = value.dataSync()[0] ?? NaN;
+      value.dispose();
+      return r1;
+    }
+    const vars = this.dVars;
+    const stats = this.D.nonTrainableWeights;
+    const statShape = (i: number): number[] => (stats[i]?.shape ?? []).map((d) => d ?? 1);
+    // [which variables have a gradient, the gradients, D's BatchNorm statistics, the penalty]
+    const lengths = [vars.length, ...vars.map((v) => v.size), ...stats.map((_, i) => statShape(i).reduce((a, b) => a * b, 1)), 1];
+    let packed: Float32Array = new Float32Array(lengths.reduce((a, b) => a + b, 0));
+    if (replica.rank === 0) {
+      replica.solo = true;
+      try {
+        packed = tf.tidy(() => {
+          const { value, grads } = tf.variableGrads(penalty, vars);
+          return concatArrays([
+            Float32Array.from(vars, (v) => (grads[v.name] ? 1 : 0)),
+            ...vars.map((v) => (grads[v.name]?.dataSync() as Float32Array | undefined) ?? new Float32Array(v.size)),
+            ...stats.map((w) => w.read().dataSync() as Float32Array),
+            value.dataSync() as Float32Array,
+          ]);
+        });
+      } finally {
+        replica.solo = false;
+      }
+    }
+    const [mask = new Float32Array(0), ...parts] = splitArray(replica.broadcast(packed), lengths);
+    tf.tidy(() => {
+      applySummed(this.dOpt, vars, Array.from(mask, (m) => m === 1), parts.slice(0, vars.length));
+      if (replica.rank !== 0) stats.forEach((w, i) => w.write(tf.tensor(parts[vars.length + i] as Float32Array, statShape(i))));
+    });
+    return parts[parts.length - 1]?.[0] ?? NaN;
   }
 
   /** The shippable generator (built-in layers) with the EMA weights (caller disposes). */
@@ -205,6 +281,17 @@ export class GanTrainer {
     this.gOpt.dispose();
     this.dOpt.dispose();
   }
+}
+
+/** Applies gradients given as arrays; a variable without one is skipped, as Optimizer.minimize skips it. */
+function applySummed(opt: ScheduledAdam, vars: tf.Variable[], present: boolean[], values: Float32Array[]): void {
+  opt.applyGradients(
+    vars.map((v, i) => ({
+      name: v.name,
+      // Adam skips a null gradient (its moments stay); the typings do not admit one
+      tensor: (present[i] ? tf.tensor(values[i] as Float32Array, v.shape) : null) as tf.Tensor,
+    })),
+  );
 }
 
 function setAll(m: tf.LayersModel, weights: readonly tf.Tensor[], what: string): void {
