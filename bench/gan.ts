@@ -31,7 +31,8 @@ import { DEFAULT_MODEL_ID } from '../lib/gan/manifest';
 import { Rng } from '../lib/gan/rng';
 import { installWasmKernels } from '../lib/gan/wasm-kernels';
 import { DEFAULT_UPSCALER, buildUpscaler } from '../lib/gan/upscaler';
-import { DEFAULT_HYPER, GanTrainer } from '../lib/gan/trainer';
+import { DEFAULT_HYPER, GanTrainer, type StepStats } from '../lib/gan/trainer';
+import { ParallelGanTrainer } from '../lib/gan/offline/parallel-trainer';
 
 const TRAIN_CONFIG: GanConfig = { resolution: 32, zDim: 100, gWidth: 32, dWidth: 32, minChannels: 8, upsample: 'nearest' };
 const TRAIN_BATCH = 16;
@@ -158,6 +159,95 @@ async function timeTrainingInterleaved(configs: GanConfig[], warmup = 1, timed =
   }
 }
 
+/** A training variant of the both-cores table: the kernels it runs with and its trainer. */
+interface CoreVariant {
+  name: string;
+  kernels: 'BackpropFilter only' | 'all';
+  trainer: GanTrainer;
+  runs: number[];
+  stats: StepStats[];
+}
+
+/**
+ * The 64-px training step of a shipped generator (batch 32) on one thread with stock wasm plus
+ * only the missing BackpropFilter kernel, on one thread with all project kernels (the trainer as
+ * it ran before issue 19), and split across two threads (ParallelGanTrainer, all kernels).
+ * Interleaved: each round runs `steps` steps of every variant in turn, so that a noisy machine
+ * slows them alike. The one- and two-thread trainers start from the same seed and see the same
+ * batches, so their weights after the rounds show whether the split step computes the same.
+ */
+async function timeBothCores(config: GanConfig, rounds = 3, steps = 2, warmup = 2): Promise<{ variants: CoreVariant[]; gDiff: number; dDiff: number; scale: number }> {
+  const hyper = { ...DEFAULT_HYPER, batch: SHIPPED_BATCH };
+  const two = ParallelGanTrainer.create(config, hyper, 21, 2);
+  await two.start();
+  const variants: CoreVariant[] = [
+    { name: 'stock wasm + BackpropFilter, 1 thread', kernels: 'BackpropFilter only', trainer: new GanTrainer(config, hyper, 20), runs: [], stats: [] },
+    { name: 'project kernels, 1 thread', kernels: 'all', trainer: new GanTrainer(config, hyper, 21), runs: [], stats: [] },
+    { name: 'project kernels, 2 threads', kernels: 'all', trainer: two, runs: [], stats: [] },
+  ];
+  const rng = new Rng(6);
+  const R = config.resolution;
+  const batches = Array.from({ length: 3 }, () => Float32Array.from({ length: SHIPPED_BATCH * R * R * 3 }, () => rng.uniform() * 2 - 1));
+  try {
+    for (let round = -1; round < rounds; round++) {
+      const n = round < 0 ? warmup : steps;
+      for (const v of variants) {
+        installWasmKernels(v.kernels === 'all' ? undefined : ['Conv2DBackpropFilter']);
+        for (let i = 0; i < n; i++) {
+          const t0 = performance.now();
+          const s = v.trainer.trainStep(batches[v.trainer.step % batches.length] as Float32Array);
+          if (round >= 0) v.runs.push(performance.now() - t0);
+          v.stats.push(s);
+        }
+      }
+    }
+    installWasmKernels();
+    const flat = (ts: tf.Tensor[]): Float32Array => Float32Array.from(ts.flatMap((t) => Array.from(t.dataSync())));
+    const one = variants[1]?.trainer as GanTrainer;
+    const worst = (a: Float32Array, b: Float32Array): number => a.reduce((m, x, i) => Math.max(m, Math.abs(x - (b[i] ?? NaN))), 0);
+    const g1 = flat(one.G.trainableWeights.map((w) => w.read()));
+    const gDiff = worst(g1, flat(two.G.trainableWeights.map((w) => w.read())));
+    const dDiff = worst(flat(one.D.trainableWeights.map((w) => w.read())), flat(two.D.trainableWeights.map((w) => w.read())));
+    return { variants, gDiff, dDiff, scale: g1.reduce((m, x) => Math.max(m, Math.abs(x)), 0) };
+  } finally {
+    installWasmKernels();
+    variants.forEach((v) => v.trainer.dispose());
+  }
+}
+
+type CoresResult = { name: string; config: GanConfig; result: Awaited<ReturnType<typeof timeBothCores>> };
+
+/** The both-cores table (issue 19): ms per step of stock, one and two threads, and the 1-vs-2 agreement. */
+function printBothCores(cores: CoresResult[]): void {
+  // training on both cores (issue 19): ms per step of one and two threads and stock, interleaved
+  console.log(
+    `\ntraining on both cores, 64x64, batch ${SHIPPED_BATCH}: 3 rounds of 2 steps per variant after 2 warm-up steps, variants in turn each round; ` +
+      'medians; "vs 1 thread": ms as a multiple of the project kernels on one thread (the trainer before issue 19)',
+  );
+  const head3 = ['generator', 'variant', 'ms/step', 'vs 1 thread', 'runs'];
+  const table3: string[][] = [];
+  for (const c of cores) {
+    const base = c.result.variants[1];
+    for (const v of c.result.variants) {
+      const ms = median(v.runs);
+      table3.push([c.name, v.name, ms.toFixed(0), base ? `${(ms / median(base.runs)).toFixed(2)}x` : '-', v.runs.map((r) => r.toFixed(0)).join(' ')]);
+    }
+  }
+  const widths3 = head3.map((h, i) => Math.max(h.length, ...table3.map((row) => (row[i] ?? '').length)));
+  const line3 = (cells: string[]): string => cells.map((c, i) => (i < 2 ? c.padEnd(widths3[i] ?? 0) : c.padStart(widths3[i] ?? 0))).join('  ');
+  console.log(line3(head3));
+  console.log(widths3.map((w) => '-'.repeat(w)).join('  '));
+  for (const row of table3) console.log(line3(row));
+  for (const c of cores) {
+    const [, one, two] = c.result.variants;
+    const lossGap = one && two ? Math.max(...one.stats.map((s, i) => Math.max(Math.abs(s.lossD - (two.stats[i]?.lossD ?? NaN)), Math.abs(s.lossG - (two.stats[i]?.lossG ?? NaN))))) : NaN;
+    console.log(
+      `  ${c.name}: same seed and batches, after ${one?.stats.length ?? 0} steps: largest weight difference 1 vs 2 threads G ${c.result.gDiff.toExponential(1)}, ` +
+        `D ${c.result.dDiff.toExponential(1)} (largest weight ${c.result.scale.toFixed(2)}); largest loss difference ${lossGap.toExponential(1)}`,
+    );
+  }
+}
+
 interface Row {
   name: string;
   train: Timing | null;
@@ -167,7 +257,26 @@ interface Row {
 
 const ok = (t: Timing | null): t is { ms: number; runs: number[] } => t !== null && 'ms' in t;
 
+/** The shipped generators (new default, the one before), by their manifests. */
+function shippedGenerators(): { name: string; config: GanConfig }[] {
+  return [
+    { name: `new: ${DEFAULT_MODEL_ID}`, config: shippedConfig(DEFAULT_MODEL_ID) },
+    { name: `old: ${PREVIOUS_MODEL_ID}`, config: shippedConfig(PREVIOUS_MODEL_ID) },
+  ].filter((x): x is { name: string; config: GanConfig } => x.config !== null);
+}
+
+/** `--cores-only`: just the both-cores table (a few minutes instead of the whole benchmark). */
+async function coresOnly(): Promise<void> {
+  await switchBackend('wasm');
+  installWasmKernels();
+  console.log(`GAN benchmark, both cores: tfjs ${tf.version.tfjs}, Node ${process.version}, ${os.cpus()[0]?.model ?? 'cpu'} x${os.cpus().length}, load ${os.loadavg()[0]?.toFixed(1)}`);
+  const cores: CoresResult[] = [];
+  for (const x of shippedGenerators()) cores.push({ ...x, result: await timeBothCores(x.config) });
+  printBothCores(cores);
+}
+
 async function main(): Promise<void> {
+  if (process.argv.includes('--cores-only')) return coresOnly();
   const t0 = performance.now();
   const rows: Row[] = [];
   const progress = (msg: string): void => {
@@ -181,10 +290,7 @@ async function main(): Promise<void> {
   await switchBackend('wasm');
   rows.push({ name: 'wasm, stock', train: await timeTraining(), infer: await timeInference(), upscale: await timeGenerateUpscale() });
   // the generators the app shipped: the new default and the one before it (issue 17)
-  const shipped = [
-    { name: `new: ${DEFAULT_MODEL_ID}`, config: shippedConfig(DEFAULT_MODEL_ID) },
-    { name: `old: ${PREVIOUS_MODEL_ID}`, config: shippedConfig(PREVIOUS_MODEL_ID) },
-  ].filter((x): x is { name: string; config: GanConfig } => x.config !== null);
+  const shipped = shippedGenerators();
   const stockUpscale: Timing[] = [];
   for (const x of shipped) stockUpscale.push(await timeGenerateUpscale(x.config));
   progress('stock wasm done');
@@ -200,6 +306,11 @@ async function main(): Promise<void> {
   const shippedUpscale: Timing[] = [];
   for (const x of shipped) shippedUpscale.push(await timeGenerateUpscale(x.config));
   progress('shipped generators done');
+  const cores: CoresResult[] = [];
+  for (const x of shipped) {
+    cores.push({ ...x, result: await timeBothCores(x.config) });
+    progress(`both cores: ${x.name} done`);
+  }
 
   const cpu = rows[0] as Row;
   const stock = rows[1] as Row;
@@ -267,6 +378,8 @@ async function main(): Promise<void> {
   console.log(widths2.map((w) => '-'.repeat(w)).join('  '));
   for (const row of table2) console.log(line2(row));
   console.log('  "vs old": this generator\'s time as a multiple of the old one\'s (1.00x time for the old itself); "vs stock": speed-up of the project kernels over stock wasm.');
+
+  printBothCores(cores);
   console.log(`total ${((performance.now() - t0) / 1000).toFixed(1)} s`);
 }
 

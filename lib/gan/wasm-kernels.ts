@@ -205,41 +205,38 @@ export function makeWasmKernels(orig: Orig): WasmKernels {
 export type KernelName = 'Conv2DBackpropFilter' | 'Conv2DBackpropInput' | 'BatchMatMul' | 'Tile';
 export const ALL_KERNELS: readonly KernelName[] = ['Conv2DBackpropFilter', 'Conv2DBackpropInput', 'BatchMatMul', 'Tile'];
 
-const installed = new Set<string>();
+/** The backend's own kernels as they were before the first install (undefined: none registered). */
+let stock: Map<KernelName, tf.KernelConfig | undefined> | null = null;
+/** Ours, made once: fresh closures would start cold in V8 at every switch (interpreted loops). */
+let ours: Record<KernelName, tf.KernelFunc> | null = null;
+let current = '';
 
 /**
- * Registers the project's kernels for the 'wasm' backend (idempotent). Call after importing
- * @tensorflow/tfjs-backend-wasm and before training or inference.
+ * Registers the project's kernels for the 'wasm' backend: ours for `which`, the backend's own
+ * (or none, for Conv2DBackpropFilter) for the rest, so that a benchmark can switch between sets.
+ * Idempotent. Call after importing @tensorflow/tfjs-backend-wasm and before training or inference.
  */
 export function installWasmKernels(which: readonly KernelName[] = ALL_KERNELS): void {
   const backendName = 'wasm';
-  const get = (name: string): tf.KernelConfig => {
-    const k = tf.getKernel(name, backendName);
+  const key = [...which].sort().join(',');
+  if (key === current) return;
+  if (!stock) stock = new Map(ALL_KERNELS.map((name) => [name, tf.getKernel(name, backendName)]));
+  const get = (name: string): tf.KernelFunc => {
+    const k = stock?.get(name as KernelName) ?? tf.getKernel(name, backendName);
     if (!k) throw new Error(`wasm-kernels: no ${name} kernel on ${backendName}`);
-    return k;
+    return k.kernelFunc;
   };
-  const key = which.join(',');
-  if (installed.has(key)) return;
-  // capture the original kernels once (before any of ours replaces BatchMatMul)
-  const orig: Orig = {
-    BatchMatMul: originalBatchMatMul ?? get('BatchMatMul').kernelFunc,
-    Transpose: get('Transpose').kernelFunc,
-    Reshape: get('Reshape').kernelFunc,
-  };
-  originalBatchMatMul = orig.BatchMatMul;
-  const f = makeWasmKernels(orig);
-  const fns: Record<KernelName, tf.KernelFunc> = {
-    Conv2DBackpropFilter: f.conv2DBackpropFilter,
-    Conv2DBackpropInput: f.conv2DBackpropInput,
-    BatchMatMul: f.batchMatMul,
-    Tile: f.tile,
-  };
-  for (const name of which) {
-    const prev = tf.getKernel(name, backendName);
-    if (prev) tf.unregisterKernel(name, backendName);
-    tf.registerKernel({ kernelName: name, backendName, kernelFunc: fns[name], setupFunc: prev?.setupFunc });
+  if (!ours) {
+    // composed of the backend's own kernels (never of ours)
+    const f = makeWasmKernels({ BatchMatMul: get('BatchMatMul'), Transpose: get('Transpose'), Reshape: get('Reshape') });
+    ours = { Conv2DBackpropFilter: f.conv2DBackpropFilter, Conv2DBackpropInput: f.conv2DBackpropInput, BatchMatMul: f.batchMatMul, Tile: f.tile };
   }
-  installed.add(key);
+  const fns = ours;
+  for (const name of ALL_KERNELS) {
+    const original = stock.get(name);
+    if (tf.getKernel(name, backendName)) tf.unregisterKernel(name, backendName);
+    if (which.includes(name)) tf.registerKernel({ kernelName: name, backendName, kernelFunc: fns[name], setupFunc: original?.setupFunc });
+    else if (original) tf.registerKernel(original);
+  }
+  current = key;
 }
-
-let originalBatchMatMul: tf.KernelFunc | undefined;
