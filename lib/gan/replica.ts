@@ -16,6 +16,8 @@ export interface Replica {
   readonly world: number;
   /** Element-wise sum over the replicas, added in rank order (the same result on every replica). */
   allReduceSum(values: Float32Array): Float32Array;
+  /** Every replica's `values` (all of the same length), in rank order. */
+  allGather(values: Float32Array): Float32Array[];
   /** Rank 0's `values` on every replica (the others pass their length's worth of anything). */
   broadcast(values: Float32Array): Float32Array;
   /**

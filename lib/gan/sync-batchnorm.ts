@@ -11,7 +11,7 @@
  * moments over every axis but the last, tf.batchNorm, moving averages with the layer's momentum.
  */
 import * as tf from '@tensorflow/tfjs';
-import type { Replica } from './replica';
+import { concatArrays, type Replica } from './replica';
 
 type Kwargs = Record<string, unknown>;
 
@@ -32,26 +32,40 @@ interface BatchNormInternals {
 }
 
 /**
- * Mean and (biased) variance over every axis but the last, across all replicas' rows: two
- * exchanges forward (the sums, then the squared deviations from the global mean: the two-pass
- * form tf.moments uses), one backward (the gradients reaching the mean and the variance from each
- * replica's rows, summed). Returns [2, C]: row 0 the mean, row 1 the variance.
+ * Mean and (biased) variance over every axis but the last, across all replicas' rows. Forward,
+ * one exchange: each replica's own mean and variance (tf.moments on its rows), combined exactly
+ * (Chan et al.: the pooled variance is the mean of the parts' variances plus the variance of their
+ * means); backward, one: the gradients reaching the mean and the variance from each replica's
+ * rows, summed. Returns [2, C]: row 0 the mean, row 1 the variance.
  */
 export function syncMoments(x: tf.Tensor, replica: Replica): tf.Tensor2D {
   const axes = x.shape.slice(0, -1).map((_, i) => i);
   const C = x.shape[x.rank - 1] ?? 0;
+  // every replica holds the same number of rows
   const n = (x.size / C) * replica.world;
   const f = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
     const [input, save] = args as [tf.Tensor, tf.GradSaveFunc];
-    const sums = replica.allReduceSum(tf.tidy(() => tf.sum(input, axes)).dataSync() as Float32Array);
-    const mean = tf.tensor1d(sums.map((s) => s / n));
-    const m2 = replica.allReduceSum(tf.tidy(() => tf.sum(tf.square(tf.sub(input, mean)), axes)).dataSync() as Float32Array);
-    const variance = tf.tensor1d(m2.map((s) => s / n));
-    const value = tf.stack([mean, variance]) as tf.Tensor2D;
-    variance.dispose();
-    save([input, mean]);
+    const local = tf.tidy(() => {
+      const m = tf.moments(input, axes);
+      return tf.concat([m.mean, m.variance]);
+    });
+    const parts = replica.allGather(local.dataSync() as Float32Array);
+    local.dispose();
+    const mean = new Float32Array(C);
+    const variance = new Float32Array(C);
+    for (let c = 0; c < C; c++) {
+      let mu = 0;
+      for (const p of parts) mu += p[c] as number;
+      mu /= parts.length;
+      let v = 0;
+      for (const p of parts) v += (p[C + c] as number) + ((p[c] as number) - mu) ** 2;
+      mean[c] = mu;
+      variance[c] = v / parts.length;
+    }
+    const muT = tf.tensor1d(mean);
+    save([input, muT]);
     return {
-      value,
+      value: tf.tensor2d(concatArrays([mean, variance]), [2, C]),
       gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
         const [xs, mu] = saved as [tf.Tensor, tf.Tensor1D];
         const d = replica.allReduceSum(dy.dataSync() as Float32Array);

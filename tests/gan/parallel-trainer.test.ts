@@ -11,7 +11,7 @@ import { DEFAULT_HYPER, GanTrainer, type StepStats, type TrainHyper } from '../.
 // Data-parallel GAN training (lib/gan/replica.ts, sync-batchnorm.ts, offline/parallel-trainer.ts):
 // two replicas on two threads must train as one thread does on the whole batch.
 
-const alone: Replica = { rank: 0, world: 1, solo: false, allReduceSum: (v) => v.slice(), broadcast: (v) => v.slice() };
+const alone: Replica = { rank: 0, world: 1, solo: false, allReduceSum: (v) => v.slice(), allGather: (v) => [v.slice()], broadcast: (v) => v.slice() };
 
 beforeAll(async () => {
   await setupBackend('wasm');

@@ -4,6 +4,11 @@
  * of floats per rank for the values exchanged, and a failure flag so that a replica that throws
  * releases the others instead of leaving them waiting. Blocking (Atomics.wait): Node's main thread
  * and workers only, never a page.
+ *
+ * One barrier per operation: the slots are double-buffered (operation k uses set k mod 2). A
+ * replica that has read operation k's values may write operation k+1's into the other set; it
+ * cannot reach k+2 (the first set again) before every replica has arrived at k+1's barrier,
+ * that is, has finished reading k.
  */
 import type { Replica } from '../replica';
 
@@ -29,7 +34,7 @@ export function createCollectiveMemory(world: number, slotSize: number): Collect
   if (!Number.isInteger(world) || world < 1) throw new Error(`collective: world ${world}`);
   return {
     control: new SharedArrayBuffer(CONTROL_INTS * 4),
-    slots: new SharedArrayBuffer(world * slotSize * 4),
+    slots: new SharedArrayBuffer(2 * world * slotSize * 4),
     world,
     slotSize,
   };
@@ -43,6 +48,8 @@ export class SharedCollective implements Replica {
   private readonly control: Int32Array;
   private readonly slots: Float32Array;
   private readonly slotSize: number;
+  /** operations so far (the same count on every replica: they make the same calls) */
+  private operations = 0;
 
   constructor(
     memory: CollectiveMemory,
@@ -97,28 +104,35 @@ export class SharedCollective implements Replica {
     if (n > this.slotSize) throw new Error(`collective: ${n} values for slots of ${this.slotSize}`);
   }
 
+  /** Writes this rank's values into the current set, waits for everyone; returns the set's offset. */
+  private exchange(values: Float32Array | null, n: number): number {
+    this.checkSize(n);
+    const set = (this.operations++ % 2) * this.world * this.slotSize;
+    if (values) this.slots.set(values, set + this.rank * this.slotSize);
+    this.barrier();
+    return set;
+  }
+
   allReduceSum(values: Float32Array): Float32Array {
     const n = values.length;
-    this.checkSize(n);
-    this.slots.set(values, this.rank * this.slotSize);
-    this.barrier();
-    const out = this.slots.slice(0, n);
+    const set = this.exchange(values, n);
+    const out = this.slots.slice(set, set + n);
     for (let r = 1; r < this.world; r++) {
-      const base = r * this.slotSize;
+      const base = set + r * this.slotSize;
       for (let i = 0; i < n; i++) (out[i] as number) += this.slots[base + i] as number;
     }
-    // nobody writes its slot again before everyone has read
-    this.barrier();
     return out;
+  }
+
+  allGather(values: Float32Array): Float32Array[] {
+    const n = values.length;
+    const set = this.exchange(values, n);
+    return Array.from({ length: this.world }, (_, r) => this.slots.slice(set + r * this.slotSize, set + r * this.slotSize + n));
   }
 
   broadcast(values: Float32Array): Float32Array {
     const n = values.length;
-    this.checkSize(n);
-    if (this.rank === 0) this.slots.set(values, 0);
-    this.barrier();
-    const out = this.slots.slice(0, n);
-    this.barrier();
-    return out;
+    const set = this.exchange(this.rank === 0 ? values : null, n);
+    return this.slots.slice(set, set + n);
   }
 }
