@@ -137,7 +137,7 @@ const ONLY = (flags.only ?? SCENARIO_KEYS.join(',')).split(',') as ScenarioKey[]
 if (ONLY.some((k) => !SCENARIO_KEYS.includes(k))) throw new Error(`--only takes a comma-separated list of ${SCENARIO_KEYS.join(', ')}`)
 if (!CURVE && CLIENTS < ROOMS * 2) throw new Error('need at least 2 clients per room (someone must receive the ops)')
 if (CURVE && (ROOM_SIZE < 2 || CURVE.some((c) => c % ROOM_SIZE !== 0))) throw new Error('--curve takes client counts that are multiples of --room-size (2 or more)')
-if (CURVE && (flags.only || flags.baseline)) throw new Error('--curve runs one node on ours (and the relay): no --only or --baseline')
+if (CURVE && flags.only) throw new Error('--curve runs one node on ours (and the baseline and the relay): no --only')
 if (flags.chart && !CURVE) throw new Error('--chart draws the --curve')
 // the curve measures the server's own CPU, so its nodes run in their own processes
 const SEPARATE = flags.separate === true || CURVE !== null
@@ -467,6 +467,12 @@ interface Client {
   seqs: number[]
   maxSeqSeen: number
   outOfOrder: number
+  /**
+   * While the server asks this client to wait (rate_limited), it sends nothing, as the studio's
+   * connection (lib/collab/client.ts) does: refused ops and new ones queue here, in the order they
+   * were made; when the wait ends the first goes (the probe), the rest once it is answered.
+   */
+  hold: { timer: NodeJS.Timeout | null; queue: { order: number; emit: () => void }[]; made: number; probe: number | null }
 }
 
 interface Room {
@@ -686,7 +692,7 @@ async function runScenario(name: string, nodeCount: 1 | 2, routeOps: boolean, gu
       const member = Math.floor(i / roomCount)
       clients.push({
         index: i, room, member, node: nodeCount === 2 ? member % 2 : 0, guest: guests[i] as Guest, socket: null,
-        objects: [], nextObject: 0, seqs: [], maxSeqSeen: 0, outOfOrder: 0,
+        objects: [], nextObject: 0, seqs: [], maxSeqSeen: 0, outOfOrder: 0, hold: { timer: null, queue: [], made: 0, probe: null },
       })
     }
     await inBatches(Array.from({ length: roomCount }, (_, r) => r), SETUP_CONCURRENCY, async (r) => {
@@ -763,15 +769,18 @@ async function runScenario(name: string, nodeCount: 1 | 2, routeOps: boolean, gu
       rec.sentAt = performance.now()
       rec.measured = rec.sentAt >= measureStart && rec.sentAt < measureEnd
       if (rec.measured) sentInWindow++
+      const order = c.hold.made++
       const emit = () => socket.timeout(ACK_TIMEOUT_MS).emit('op', { artworkId: room.artworkId, opId, op }, (err: Error | null, ack: OpAck) => {
         const now = performance.now()
-        // a busy node (or a connection past its budget) stored nothing: sent again after the
-        // wait, as the studio's connection does; its latency counts from the first send
+        // a busy node (or a connection past its budget) stored nothing: this client holds it and
+        // everything after it until the wait is over, as the studio's connection does; its
+        // latency counts from the first send
         if (!err && !ack.ok && ack.error.code === 'rate_limited' && running) {
           refusals++
-          timers.add(setTimeout(emit, ack.error.retryAfterMs ?? 1_000))
+          holdOrSend(c, order, emit, ack.error.retryAfterMs ?? 1_000)
           return
         }
+        answered(c, order)
         const own = c.objects.find((o) => o.id === rec.objectId)
         if (own && rec.kind !== 'remove') own.inFlight--
         if (err || !ack.ok) {
@@ -790,7 +799,36 @@ async function runScenario(name: string, nodeCount: 1 | 2, routeOps: boolean, gu
         if (rec.measured) ackSamples.push(now - rec.sentAt)
         if (now >= measureStart && now < measureEnd) ackedInWindow++
       })
-      emit()
+      holdOrSend(c, order, emit)
+    }
+    /** Sends now, or queues while the client waits or probes; `waitMs` (a refusal) starts a wait. */
+    const holdOrSend = (c: Client, order: number, emit: () => void, waitMs?: number) => {
+      const h = c.hold
+      if (waitMs === undefined && !h.timer && h.probe === null) return emit()
+      h.queue.push({ order, emit })
+      if (waitMs === undefined) return
+      if (h.probe === order) h.probe = null
+      if (h.timer) return
+      const t = setTimeout(() => {
+        timers.delete(t)
+        h.timer = null
+        h.queue.sort((a, b) => a.order - b.order)
+        const first = h.queue.shift()
+        if (!first || !running) return
+        h.probe = first.order
+        first.emit()
+      }, waitMs)
+      h.timer = t
+      timers.add(t)
+    }
+    /** An op was answered (not refused): if it was the probe, everything queued goes, in order. */
+    const answered = (c: Client, order: number) => {
+      const h = c.hold
+      if (h.probe !== order) return
+      h.probe = null
+      const queued = h.queue.sort((a, b) => a.order - b.order)
+      h.queue = []
+      if (running) for (const q of queued) q.emit()
     }
 
     const t0 = performance.now() + 50
@@ -1059,12 +1097,19 @@ interface CurvePoint {
   rooms: number
   ours: ScenarioResult | null
   relay: ScenarioResult | null
+  /** with --baseline: the same load on the baseline tree's node */
+  baseline: ScenarioResult | null
 }
 
 function printCurve(points: CurvePoint[]) {
   const f3 = (v: number | undefined) => (v !== undefined && Number.isFinite(v) ? v.toFixed(3) : '-')
   const rows: string[][] = [
-    ['clients', 'rooms', 'offered ops/s', 'acked ops/s', 'p50 ms', 'p99 ms', 'server CPU ms/op', 'server CPU %', 'clients CPU %', ...(RELAY ? ['relay p99 ms', 'relay CPU ms/op', 'p99 ours/relay', 'CPU ours/relay'] : []), 'refused', 'lost', 'dup', 'met'],
+    [
+      'clients', 'rooms', 'offered ops/s', 'acked ops/s', 'p50 ms', 'p99 ms', 'server CPU ms/op', 'server CPU %', 'clients CPU %',
+      ...(BASELINE_DIR ? ['baseline acked ops/s', 'baseline p50 ms', 'baseline p99 ms', 'baseline CPU ms/op', 'p99 ours/baseline'] : []),
+      ...(RELAY ? ['relay p99 ms', 'relay CPU ms/op', 'p99 ours/relay', 'CPU ours/relay'] : []),
+      'refused', 'lost', 'dup', 'met',
+    ],
   ]
   for (const p of points) {
     const o = p.ours
@@ -1079,6 +1124,15 @@ function printCurve(points: CurvePoint[]) {
       f3(o?.nodeCpuMsPerOp),
       o ? o.nodeCpuPercent.toFixed(0) : '-',
       o ? o.cpuPercent.toFixed(0) : '-',
+      ...(BASELINE_DIR
+        ? [
+            p.baseline ? p.baseline.ackedRate.toFixed(0) : '-',
+            p.baseline ? fmtMs(p.baseline.delivery[0]) : '-',
+            p.baseline ? fmtMs(p.baseline.delivery[2]) : '-',
+            f3(p.baseline?.nodeCpuMsPerOp),
+            o && p.baseline ? (o.delivery[2] / p.baseline.delivery[2]).toFixed(2) : '-',
+          ]
+        : []),
       ...(RELAY
         ? [r ? fmtMs(r.delivery[2]) : '-', f3(r?.nodeCpuMsPerOp), o && r ? (o.delivery[2] / r.delivery[2]).toFixed(1) : '-', o && r ? (o.nodeCpuMsPerOp / r.nodeCpuMsPerOp).toFixed(2) : '-']
         : []),
@@ -1098,8 +1152,10 @@ async function runCurve(counts: number[]) {
     const points: CurvePoint[] = []
     for (const [k, clients] of counts.entries()) {
       const load = { clients, rooms: clients / ROOM_SIZE }
-      const point: CurvePoint = { ...load, ours: null, relay: null }
-      const variants = RELAY ? (k % 2 === 0 ? [OURS, RELAY_VARIANT] : [RELAY_VARIANT, OURS]) : [OURS]
+      const point: CurvePoint = { ...load, ours: null, relay: null, baseline: null }
+      // every variant at this size, the order turned around at each size
+      const all = [OURS, ...(BASELINE_DIR ? [baselineVariant(BASELINE_DIR)] : []), ...(RELAY ? [RELAY_VARIANT] : [])]
+      const variants = k % 2 === 0 ? all : [...all].reverse()
       for (const v of variants) {
         const name = `${clients} clients [${v.label}]`
         console.log(`running ${name}...`)
@@ -1107,7 +1163,8 @@ async function runCurve(counts: number[]) {
           const r = await runScenario(name, 1, true, guests, db, undefined, v, load)
           console.log(`  delivery p50 ${fmtMs(r.delivery[0])} p99 ${fmtMs(r.delivery[2])} ms, ${r.ackedRate.toFixed(0)} ops/s acked, server CPU ${r.nodeCpuMsPerOp.toFixed(3)} ms/op (${r.nodeCpuPercent.toFixed(0)}%), clients ${r.cpuPercent.toFixed(0)}%`)
           if (v === OURS) point.ours = r
-          else point.relay = r
+          else if (v === RELAY_VARIANT) point.relay = r
+          else point.baseline = r
         } catch (e) {
           console.error(`  ${name} could not run:`, e)
         }

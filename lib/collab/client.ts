@@ -94,6 +94,7 @@ export class ArtworkConnection {
   }
 
   private readonly join = () => {
+    this.probe = null // the join resends the whole outbox
     this.events.onConnection('live')
     const sinceSeq = this.engine ? { sinceSeq: this.engine.seq } : {}
     const request = { artworkId: this.artworkId, protocol: PROTOCOL_VERSION, ...(this.token ? { token: this.token } : {}), ...sinceSeq }
@@ -115,31 +116,57 @@ export class ArtworkConnection {
 
   /** set while the server asks this connection to wait (rate_limited): ops queue in the outbox */
   private holdTimer: ReturnType<typeof setTimeout> | null = null
+  /**
+   * After a wait, the one op sent to see whether the server takes ops again (its opId); the rest
+   * of the outbox goes when it is answered, so that a busy server is not answered with a burst.
+   */
+  private probe: string | null = null
 
   private readonly send = (p: PendingOp) => {
     if (!this.socket.connected) return // resent by resync after the next join
     if (this.holdTimer) return // resent, in order, when the hold ends
+    if (this.probe !== null && this.probe !== p.opId) return // sent when the probe is answered
     this.socket.timeout(ACK_TIMEOUT_MS).emit(EVENTS.op, { artworkId: this.artworkId, opId: p.opId, op: p.op }, (err: Error | null, ack: OpAck) => {
       const engine = this.engine
-      if (err || !engine) return // no answer: it stays in the outbox and goes again on reconnect
+      const probing = this.probe === p.opId
+      if (!engine) return
+      // no answer: it stays in the outbox and goes again on reconnect (a probe: again in a while)
+      if (err) return probing ? this.hold(1_000) : undefined
       if (ack.ok) engine.acknowledge(p.opId, ack.seq)
-      else if (ack.error.code === 'rate_limited') this.hold(ack.error.retryAfterMs ?? 1_000)
-      else if (ack.error.code !== 'unavailable') engine.reject(p.opId, ack.error.message)
+      else if (ack.error.code === 'rate_limited') return this.hold(ack.error.retryAfterMs ?? 1_000)
+      else if (ack.error.code === 'unavailable') {
+        // the server could not store it: try again in a while (not at once, and not in a loop)
+        if (probing) return this.hold(1_000)
+      } else engine.reject(p.opId, ack.error.message)
+      if (probing) {
+        this.probe = null
+        this.sendAll()
+      }
     })
   }
 
+  /** Everything in the outbox not yet acknowledged, in order (the server ignores a repeat by opId). */
+  private sendAll() {
+    const engine = this.engine
+    if (!engine || !this.socket.connected) return // the next join resends them
+    for (const p of engine.pending) if (p.seq === undefined) this.send(p)
+  }
+
   /**
-   * Too many ops too fast: the server stored none past its limit. Send nothing until it said to
-   * wait, then everything not yet acknowledged, in order (the server ignores a repeat by opId).
+   * Too many ops too fast (this connection's budget, or a busy server): the server stored none
+   * past its limit. Send nothing until it said to wait, then the first op not yet acknowledged,
+   * then the rest once that one is answered.
    */
   private hold(ms: number) {
+    this.probe = null
     if (this.holdTimer) return
     this.events.onThrottled?.(ms)
     this.holdTimer = setTimeout(() => {
       this.holdTimer = null
-      const engine = this.engine
-      if (!engine || !this.socket.connected) return // the next join resends them
-      for (const p of engine.pending) if (p.seq === undefined) this.send(p)
+      const first = this.engine?.pending.find((p) => p.seq === undefined)
+      if (!first || !this.socket.connected) return // nothing waiting, or the next join resends it
+      this.probe = first.opId
+      this.send(first)
     }, ms)
   }
 }

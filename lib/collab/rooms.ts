@@ -14,6 +14,7 @@ import type { RoutedResult } from './op-router'
 import { artworkSeq, latestSnapshot, opsAfter } from '../db/op-rows'
 import { colorFor } from './presence-colors'
 import { createSocketLimiter, type SocketLimits } from './socket-limits'
+import { createAdmission, type AdmissionLimits } from './admission'
 
 /** Per-socket state; plain JSON so that other nodes can read it through the Redis adapter. */
 export interface SocketData {
@@ -33,6 +34,8 @@ export interface RoomDeps {
   submit?: (input: SubmitInput, socketId: string) => Promise<RoutedResult>
   /** per-connection budgets for ops and relayed messages (default DEFAULT_SOCKET_LIMITS) */
   limits?: SocketLimits
+  /** this node's bound on ops accepted and not yet answered (default DEFAULT_ADMISSION) */
+  admission?: AdmissionLimits
 }
 
 /** At most this many ops are sent on join; a client further behind gets the snapshot instead. */
@@ -98,6 +101,7 @@ export function registerRooms(io: Server, deps: RoomDeps): Rooms {
     return result
   }
   const limiter = createSocketLimiter(deps.limits)
+  const admission = createAdmission(deps.admission)
   io.use(async (socket, next) => {
     try {
       const headers = new Headers()
@@ -155,8 +159,8 @@ export function registerRooms(io: Server, deps: RoomDeps): Rooms {
       }
     })
 
-    socket.on(EVENTS.op, async (payload: unknown, maybeAck: unknown) => {
-      const ack = typeof maybeAck === 'function' ? (maybeAck as (a: OpAck) => void) : undefined
+    // one op: validated, checked, stored and acknowledged (admitted by the handler below)
+    const handleOp = async (payload: unknown, ack: ((a: OpAck) => void) | undefined) => {
       const parsed = opRequestSchema.safeParse(payload)
       if (!parsed.success) return reject(EVENTS.op, { code: 'invalid', message: z.prettifyError(parsed.error) }, ack)
       const { artworkId, opId } = parsed.data
@@ -183,6 +187,19 @@ export function registerRooms(io: Server, deps: RoomDeps): Rooms {
       } catch (e) {
         console.error('[collab] op failed', e)
         reject(EVENTS.op, { code: 'unavailable', message: 'Could not store the op; it will be resent.' }, ack)
+      }
+    }
+
+    socket.on(EVENTS.op, async (payload: unknown, maybeAck: unknown) => {
+      const ack = typeof maybeAck === 'function' ? (maybeAck as (a: OpAck) => void) : undefined
+      // this node already holds as many unanswered ops as it may: refused before anything is
+      // parsed (a refusal must cost less than an op); nothing is stored, the client sends it again
+      const admitted = admission.enter()
+      if (!admitted.ok) return reject(EVENTS.op, { code: 'rate_limited', message: admitted.message, retryAfterMs: admitted.retryAfterMs }, ack)
+      try {
+        await handleOp(payload, ack)
+      } finally {
+        admission.leave()
       }
     })
 

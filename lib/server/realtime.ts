@@ -5,6 +5,7 @@ import { Server } from 'socket.io'
 import { createAdapter } from '@socket.io/redis-adapter'
 import { Redis } from 'ioredis'
 import type { SocketLimits } from '../collab/socket-limits'
+import type { AdmissionLimits } from '../collab/admission'
 import { MAX_MESSAGE_BYTES, relinkSchema, type Relink } from '../collab/protocol'
 import { evictShareToken, registerRooms } from '../collab/rooms'
 import { submitOp } from '../collab/op-writer'
@@ -33,6 +34,8 @@ export interface RealtimeOptions {
   routeOps?: boolean
   /** per-connection budgets (default DEFAULT_SOCKET_LIMITS); tests use small ones */
   limits?: SocketLimits
+  /** this node's bound on unanswered ops (default DEFAULT_ADMISSION in lib/collab/admission.ts) */
+  admission?: AdmissionLimits
 }
 
 export function attachRealtime(httpServer: HttpServer, opts: RealtimeOptions = {}): Realtime {
@@ -75,6 +78,7 @@ export function attachRealtime(httpServer: HttpServer, opts: RealtimeOptions = {
     prisma,
     identify: (headers) => sessionUser(headers),
     ...(opts.limits ? { limits: opts.limits } : {}),
+    ...(opts.admission ? { admission: opts.admission } : {}),
     ...(router ? { submit: (input, socketId) => (router as OpRouter).submit(input, socketId) } : {}),
   })
 
