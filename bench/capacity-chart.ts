@@ -1,22 +1,30 @@
 // The capacity curve's chart (bench:collab --curve): an SVG with no dependencies, so that the
 // README shows it as it is.
 
-/** One client count's figures (ms; ms of server CPU per op); the relay's where it ran. */
+/** One client count's figures (ms; ms of server CPU per op; ops/s); the relay's and the baseline's where they ran. */
 export interface ChartPoint {
   clients: number
   p99: number
   cpuMsPerOp: number
   relayP99?: number
   relayCpuMsPerOp?: number
+  /** ops/s offered by the clients, and stored (acknowledged) by ours and by the baseline tree */
+  offered?: number
+  acked?: number
+  baselineAcked?: number
 }
 
 /**
  * The curve as an SVG: delivery p99 (log scale, left) and server CPU per op (right) against
- * clients (log scale), ours solid, the relay dashed; the 100 ms line of issue 5's target.
+ * clients (log scale), ours solid, the relay dashed; the 100 ms line of issue 5's target. Where
+ * the points carry throughput, a second panel below: ops/s offered, stored by ours and by the
+ * baseline tree (where the curve bends into a collapse or holds at capacity).
  */
 export function curveSvg(points: readonly ChartPoint[], title: string, load: { roomSize: number; rate: number }): string {
   const W = 640
   const H = 300
+  const throughput = points.some((p) => Number.isFinite(p.acked ?? NaN))
+  const H2 = throughput ? 190 : 0
   const m = { l: 68, r: 60, t: 48, b: 44 }
   const xs = points.map((p) => p.clients)
   const lx = (v: number) => Math.log10(v)
@@ -39,8 +47,8 @@ export function curveSvg(points: readonly ChartPoint[], title: string, load: { r
       .map((p) => `<circle cx="${X(p.clients).toFixed(1)}" cy="${scale(get(p) as number).toFixed(1)}" r="3" fill="${colour}"/>`)
       .join('')
   const out: string[] = [
-    `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" font-family="system-ui, sans-serif" font-size="11">`,
-    `<rect width="${W}" height="${H}" fill="#fff"/>`,
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H + H2}" viewBox="0 0 ${W} ${H + H2}" font-family="system-ui, sans-serif" font-size="11">`,
+    `<rect width="${W}" height="${H + H2}" fill="#fff"/>`,
     `<text x="${m.l}" y="18" font-size="13" font-weight="600" fill="#111">${title}</text>`,
   ]
   for (let e = y0; e <= y1; e++) {
@@ -62,7 +70,28 @@ export function curveSvg(points: readonly ChartPoint[], title: string, load: { r
     `<text x="${m.l}" y="36" fill="#2563eb">delivery p99 (left, log)</text>`,
     `<text x="${m.l + 150}" y="36" fill="#d97706">server CPU ms per op (right)</text>`,
     `<text x="${m.l + 320}" y="36" fill="#6b7280">solid: GANvas, dashed: bare relay</text>`,
-    '</svg>',
   )
+  if (throughput) {
+    // second panel: ops/s (linear) against the same clients axis
+    const top = H + 16
+    const bottom = H + H2 - 36
+    const rates = points.flatMap((p) => [p.offered ?? NaN, p.acked ?? NaN, p.baselineAcked ?? NaN]).filter(Number.isFinite)
+    const rMax = Math.max(1, ...rates) * 1.1
+    const R = (v: number) => bottom - (v / rMax) * (bottom - top)
+    for (let k = 0; k <= 4; k++) {
+      const v = (rMax / 4) * k
+      out.push(`<line x1="${m.l}" x2="${W - m.r}" y1="${R(v)}" y2="${R(v)}" stroke="#f3f4f6"/><text x="${m.l - 6}" y="${R(v) + 4}" text-anchor="end" fill="#374151">${Math.round(v)}</text>`)
+    }
+    for (const c of xs) out.push(`<text x="${X(c)}" y="${bottom + 16}" text-anchor="middle" fill="#374151">${c}</text>`)
+    out.push(
+      `<text x="${m.l}" y="${top - 2}" fill="#111" font-weight="600">ops/s stored against offered</text>`,
+      `<path d="${series((p) => p.offered, R)}" fill="none" stroke="#9ca3af" stroke-width="1.5" stroke-dasharray="2 3"/>`,
+      `<path d="${series((p) => p.acked, R)}" fill="none" stroke="#059669" stroke-width="2"/>${dots((p) => p.acked, R, '#059669')}`,
+      `<path d="${series((p) => p.baselineAcked, R)}" fill="none" stroke="#059669" stroke-width="1.5" stroke-dasharray="5 4"/>`,
+      `<text x="${m.l + 200}" y="${top - 2}" fill="#059669">solid: GANvas, dashed: before admission control</text>`,
+      `<text x="${m.l + 470}" y="${top - 2}" fill="#6b7280">dotted: offered</text>`,
+    )
+  }
+  out.push('</svg>')
   return out.join('\n')
 }

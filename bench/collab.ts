@@ -1176,7 +1176,16 @@ async function runCurve(counts: number[]) {
     printCurve(points)
     if (flags.chart) {
       const svg = curveSvg(
-        points.map((p) => ({ clients: p.clients, p99: p.ours?.delivery[2] ?? NaN, cpuMsPerOp: p.ours?.nodeCpuMsPerOp ?? NaN, relayP99: p.relay?.delivery[2], relayCpuMsPerOp: p.relay?.nodeCpuMsPerOp })),
+        points.map((p) => ({
+          clients: p.clients,
+          p99: p.ours?.delivery[2] ?? NaN,
+          cpuMsPerOp: p.ours?.nodeCpuMsPerOp ?? NaN,
+          relayP99: p.relay?.delivery[2],
+          relayCpuMsPerOp: p.relay?.nodeCpuMsPerOp,
+          offered: p.clients * RATE,
+          acked: p.ours?.ackedRate,
+          baselineAcked: p.baseline?.ackedRate,
+        })),
         `One node: delivery p99 and server CPU per op against clients (${new Date().toISOString().slice(0, 10)})`,
         { roomSize: ROOM_SIZE, rate: RATE },
       )

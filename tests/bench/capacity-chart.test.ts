@@ -24,3 +24,27 @@ describe('capacity chart', () => {
     expect(xy[1]![1]).toBeLessThan(xy[0]![1]) // SVG y grows downwards
   })
 })
+
+describe('capacity chart with throughput', () => {
+  it('adds a panel of ops/s stored (ours, the baseline) against offered, higher for more', () => {
+    const svg = curveSvg(
+      [
+        { clients: 400, p99: 1000, cpuMsPerOp: 0.3, offered: 2000, acked: 2000, baselineAcked: 2000 },
+        { clients: 800, p99: 20000, cpuMsPerOp: 0.4, offered: 4000, acked: 1900, baselineAcked: 800 },
+      ],
+      'T',
+      { roomSize: 10, rate: 5 },
+    )
+    expect(svg).toContain('ops/s stored against offered')
+    const line = (stroke: string, width: string) => {
+      const d = new RegExp(`<path d="([^"]+)" fill="none" stroke="${stroke}" stroke-width="${width}"`).exec(svg)?.[1] ?? ''
+      return [...d.matchAll(/[ML]([\d.]+),([\d.]+)/g)].map((m) => Number(m[2]))
+    }
+    const [oursAt400, oursAt800] = line('#059669', '2')
+    const [baseAt400, baseAt800] = line('#059669', '1.5')
+    expect(oursAt400).toBeCloseTo(baseAt400 as number, 5)
+    // fewer ops/s stored sits lower (SVG y grows downwards): the baseline's collapse below ours
+    expect(baseAt800).toBeGreaterThan(oursAt800 as number)
+    expect(svg).toMatch(/height="490"/)
+  })
+})

@@ -102,6 +102,21 @@ describe('a node past its bound of unanswered ops', () => {
     const { cookie, artwork, prisma } = await artworkWithEditor()
     const socket = connect(node.url, { transports: ['websocket'], extraHeaders: { cookie }, forceNew: true })
     sockets.push(socket)
+    // what the connection sends and hears, in order: after a wait it must send one op (the probe)
+    // and nothing else until that one is answered, not the whole outbox at once
+    const log: ({ sent: string } | { answered: string; code: string })[] = []
+    // (socket.timeout(ms) returns the socket itself: its emit is wrapped once)
+    const emit = socket.emit.bind(socket) as (...a: unknown[]) => Socket
+    const spy = (event: string, ...args: unknown[]): Socket => {
+      const [payload, cb] = args as [{ opId: string }, (err: Error | null, ack: OpAck) => void]
+      if (event !== EVENTS.op) return emit(event, ...args)
+      log.push({ sent: payload.opId })
+      return emit(event, payload, (err: Error | null, ack: OpAck) => {
+        log.push({ answered: payload.opId, code: err ? 'timeout' : ack.ok ? 'ok' : ack.error.code })
+        cb(err, ack)
+      })
+    }
+    socket.emit = spy as typeof socket.emit
     const throttled: number[] = []
     let ready: (e: SyncEngine) => void
     const engineReady = new Promise<SyncEngine>((r) => (ready = r))
@@ -121,6 +136,22 @@ describe('a node past its bound of unanswered ops', () => {
     await eventually(() => engine.pending.length, (n) => n === 0, 20_000)
     connection.close()
     expect(throttled.length).toBeGreaterThan(0)
+    let mode: 'free' | 'held' | 'probing' = 'free'
+    let probe = ''
+    let probes = 0
+    for (const e of log) {
+      if ('answered' in e) {
+        if (e.code === 'rate_limited') mode = 'held'
+        else if (mode === 'probing' && e.answered === probe) mode = 'free'
+      } else if (mode === 'held') {
+        mode = 'probing'
+        probe = e.sent
+        probes++
+      } else {
+        expect(mode, `op ${e.sent} sent while the probe ${probe} was unanswered`).toBe('free')
+      }
+    }
+    expect(probes).toBeGreaterThan(0)
     const stored = await prisma.op.findMany({ where: { artworkId: artwork.id }, orderBy: { seq: 'asc' }, select: { objectId: true } })
     expect(stored.map((o) => o.objectId)).toEqual(ids)
     expect(engine.document.order).toEqual(ids)
