@@ -25,7 +25,7 @@ export function curveSvg(points: readonly ChartPoint[], title: string, load: { r
   const H = 300
   const throughput = points.some((p) => Number.isFinite(p.acked ?? NaN))
   const H2 = throughput ? 190 : 0
-  const m = { l: 68, r: 60, t: 48, b: 44 }
+  const m = { l: 78, r: 60, t: 48, b: 44 }
   const xs = points.map((p) => p.clients)
   const lx = (v: number) => Math.log10(v)
   const x0 = lx(Math.min(...xs))
