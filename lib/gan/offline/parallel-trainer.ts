@@ -39,11 +39,14 @@ export type FromReplica = { type: 'ready' } | { type: 'synced' } | { type: 'erro
 
 const wire = (name: string, t: tf.Tensor): WireTensor => ({ name, shape: t.shape.slice(), data: Float32Array.from(t.dataSync()) });
 
-/** Floats one exchange may carry: every weight of G or of D (gradients, R1's broadcast), whichever is larger. */
+/**
+ * Floats one exchange may carry: every weight of G or of D, whichever is larger, and one more per
+ * weight (the gradients; R1's broadcast of D's gradients, statistics, which-have-a-gradient flags).
+ */
 function slotSizeFor(config: GanConfig): number {
   const g = buildGenerator(config);
   const d = buildDiscriminator(config);
-  const n = Math.max(g.countParams(), d.countParams()) + 16;
+  const n = Math.max(g.countParams() + g.weights.length, d.countParams() + d.weights.length) + 16;
   g.dispose();
   d.dispose();
   return n;
