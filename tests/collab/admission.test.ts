@@ -3,17 +3,11 @@
 // refused again and again waits longer each time, and the browser's connection waits and resends
 // so that every op lands, in order. Real sockets, a small bound.
 import { io as connect, type Socket } from 'socket.io-client'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { sessionUser } from '../../lib/auth/auth'
+import { describe, expect, it } from 'vitest'
 import { createAdmission, type AdmissionLimits } from '../../lib/collab/admission'
-import { ArtworkConnection } from '../../lib/collab/client'
 import { EVENTS, type OpAck } from '../../lib/collab/protocol'
-import type { SyncEngine } from '../../lib/collab/sync'
-import { createArtwork } from '../../lib/db/artworks'
-import { closeDatabase, getDatabase } from '../../lib/db/process-database'
-import { guestCookie } from '../helpers/auth'
 import { addRect } from '../helpers/ops'
-import { connectClient, eventually, join, startNode, type TestNode } from '../helpers/realtime'
+import { browserConnection, connectClient, eventually, join, newArtworkEditor, oneNode } from '../helpers/realtime'
 
 const ADMISSION: AdmissionLimits = { maxOpsInFlight: 3, minRetryAfterMs: 100, maxRetryAfterMs: 400 }
 
@@ -54,30 +48,14 @@ describe('admission bookkeeping', () => {
   })
 })
 
-let node: TestNode
-const sockets: Socket[] = []
-beforeAll(async () => {
-  node = await startNode({ admission: ADMISSION })
-})
-afterAll(async () => {
-  for (const s of sockets) s.close()
-  await node.close()
-  await closeDatabase()
-})
-
-async function artworkWithEditor() {
-  const cookie = await guestCookie('Crowd')
-  const user = (await sessionUser(new Headers({ cookie })))!
-  const { prisma } = await getDatabase()
-  const artwork = await createArtwork(prisma, user.id, 'Admission')
-  return { cookie, user, artwork, prisma }
-}
+const env = oneNode({ admission: ADMISSION })
+const artworkWithEditor = () => newArtworkEditor('Crowd', 'Admission')
 
 describe('a node past its bound of unanswered ops', () => {
   it('refuses the rest with rate_limited and a wait, and stores exactly the admitted ones', async () => {
     const { cookie, user, artwork, prisma } = await artworkWithEditor()
-    const socket = await connectClient(node.url, cookie)
-    sockets.push(socket)
+    const socket = await connectClient(env.node.url, cookie)
+    env.sockets.push(socket)
     expect(await join(socket, { artworkId: artwork.id })).toMatchObject({ ok: true })
     const acks = (await Promise.all(
       Array.from({ length: 30 }, (_, i) => socket.timeout(10_000).emitWithAck(EVENTS.op, { artworkId: artwork.id, opId: crypto.randomUUID(), op: addRect(`a${i}`) })),
@@ -100,8 +78,8 @@ describe('a node past its bound of unanswered ops', () => {
 
   it('the browser connection waits when told and resends: every op lands, in order', async () => {
     const { cookie, artwork, prisma } = await artworkWithEditor()
-    const socket = connect(node.url, { transports: ['websocket'], extraHeaders: { cookie }, forceNew: true })
-    sockets.push(socket)
+    const socket = connect(env.node.url, { transports: ['websocket'], extraHeaders: { cookie }, forceNew: true })
+    env.sockets.push(socket)
     // what the connection sends and hears, in order: after a wait it must send one op (the probe)
     // and nothing else until that one is answered, not the whole outbox at once
     const log: ({ sent: string } | { answered: string; code: string })[] = []
@@ -118,19 +96,7 @@ describe('a node past its bound of unanswered ops', () => {
     }
     socket.emit = spy as typeof socket.emit
     const throttled: number[] = []
-    let ready: (e: SyncEngine) => void
-    const engineReady = new Promise<SyncEngine>((r) => (ready = r))
-    const connection = new ArtworkConnection(socket, artwork.id, null, {
-      onReady: (e) => ready(e),
-      onDocument: () => {},
-      onMembers: () => {},
-      onConnection: () => {},
-      onError: (m) => {
-        throw new Error(m)
-      },
-      onThrottled: (ms) => throttled.push(ms),
-    })
-    const engine = await engineReady
+    const { connection, engine } = await browserConnection(socket, artwork.id, null, { onThrottled: (ms) => throttled.push(ms) })
     const ids = Array.from({ length: 40 }, (_, i) => `b${i}`)
     for (const id of ids) expect(engine.commit([addRect(id)])).toBe(true)
     await eventually(() => engine.pending.length, (n) => n === 0, 20_000)

@@ -14,7 +14,7 @@ import type { SyncEngine } from '../../lib/collab/sync'
 import { createArtwork } from '../../lib/db/artworks'
 import { closeDatabase, getDatabase } from '../../lib/db/process-database'
 import { guestCookie } from '../helpers/auth'
-import { eventually, startNode, type TestNode } from '../helpers/realtime'
+import { browserConnection, eventually, startNode, type TestNode } from '../helpers/realtime'
 import { forgetProcessCaches } from '../helpers/ops'
 
 let node: TestNode
@@ -33,19 +33,9 @@ afterAll(async () => {
 async function editor(artworkId: string, cookie: string, token: string | null): Promise<{ socket: Socket; engine: SyncEngine; connection: ArtworkConnection }> {
   const socket = connect(node.url, { transports: ['websocket'], extraHeaders: { cookie }, reconnectionDelay: 50, reconnectionDelayMax: 200, forceNew: true })
   sockets.push(socket)
-  let ready: (e: SyncEngine) => void
-  const engine = new Promise<SyncEngine>((r) => (ready = r))
-  const connection = new ArtworkConnection(socket, artworkId, token, {
-    onReady: (e) => ready(e),
-    onDocument: () => {},
-    onMembers: () => {},
-    onConnection: () => {},
-    onError: (m) => {
-      throw new Error(m)
-    },
-  }, 50)
+  const { connection, engine } = await browserConnection(socket, artworkId, token, {}, 50)
   connections.push(connection)
-  return { socket, engine: await engine, connection }
+  return { socket, engine, connection }
 }
 
 function randomOp(rand: () => number, ids: string[]): CanvasOp {

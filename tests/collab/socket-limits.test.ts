@@ -2,18 +2,12 @@
 // budget with how long to wait and nothing stored; other people in the room are not held back;
 // the browser's connection code waits and resends, so nothing a user drew is lost; cursor and
 // stroke floods are dropped. Real sockets, small budgets.
-import { io as connect, type Socket } from 'socket.io-client'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { sessionUser } from '../../lib/auth/auth'
-import { ArtworkConnection } from '../../lib/collab/client'
+import { io as connect } from 'socket.io-client'
+import { describe, expect, it } from 'vitest'
 import { EVENTS, type OpAck } from '../../lib/collab/protocol'
 import type { SocketLimits } from '../../lib/collab/socket-limits'
-import type { SyncEngine } from '../../lib/collab/sync'
-import { createArtwork } from '../../lib/db/artworks'
-import { closeDatabase, getDatabase } from '../../lib/db/process-database'
-import { guestCookie } from '../helpers/auth'
 import { addRect } from '../helpers/ops'
-import { connectClient, eventually, join, startNode, type TestNode } from '../helpers/realtime'
+import { browserConnection, connectClient, eventually, join, newArtworkEditor, oneNode } from '../helpers/realtime'
 
 const LIMITS: SocketLimits = {
   ops: { points: 20, seconds: 2, blockSeconds: 1 },
@@ -21,31 +15,15 @@ const LIMITS: SocketLimits = {
   relay: { points: 5, seconds: 1 },
 }
 
-let node: TestNode
-const sockets: Socket[] = []
-beforeAll(async () => {
-  node = await startNode({ limits: LIMITS })
-})
-afterAll(async () => {
-  for (const s of sockets) s.close()
-  await node.close()
-  await closeDatabase()
-})
-
-async function artworkWithEditor() {
-  const cookie = await guestCookie('Flooder')
-  const user = (await sessionUser(new Headers({ cookie })))!
-  const { prisma } = await getDatabase()
-  const artwork = await createArtwork(prisma, user.id, 'Limits')
-  return { cookie, user, artwork, prisma }
-}
+const env = oneNode({ limits: LIMITS })
+const artworkWithEditor = () => newArtworkEditor('Flooder', 'Limits')
 
 describe('per-connection budgets', () => {
   it('refuses ops past the budget with a wait, stores none of them, and does not hold back others', async () => {
     const { cookie, user, artwork, prisma } = await artworkWithEditor()
-    const flood = await connectClient(node.url, cookie)
-    const calm = await connectClient(node.url, cookie) // the same person in another tab: its own budget
-    sockets.push(flood, calm)
+    const flood = await connectClient(env.node.url, cookie)
+    const calm = await connectClient(env.node.url, cookie) // the same person in another tab: its own budget
+    env.sockets.push(flood, calm)
     expect(await join(flood, { artworkId: artwork.id })).toMatchObject({ ok: true })
     expect(await join(calm, { artworkId: artwork.id })).toMatchObject({ ok: true })
 
@@ -65,22 +43,10 @@ describe('per-connection budgets', () => {
 
   it('the browser connection waits when told and resends: every op lands, in order', async () => {
     const { cookie, artwork, prisma } = await artworkWithEditor()
-    const socket = connect(node.url, { transports: ['websocket'], extraHeaders: { cookie }, forceNew: true })
-    sockets.push(socket)
+    const socket = connect(env.node.url, { transports: ['websocket'], extraHeaders: { cookie }, forceNew: true })
+    env.sockets.push(socket)
     const throttled: number[] = []
-    let ready: (e: SyncEngine) => void
-    const engineReady = new Promise<SyncEngine>((r) => (ready = r))
-    const connection = new ArtworkConnection(socket, artwork.id, null, {
-      onReady: (e) => ready(e),
-      onDocument: () => {},
-      onMembers: () => {},
-      onConnection: () => {},
-      onError: (m) => {
-        throw new Error(m)
-      },
-      onThrottled: (ms) => throttled.push(ms),
-    })
-    const engine = await engineReady
+    const { connection, engine } = await browserConnection(socket, artwork.id, null, { onThrottled: (ms) => throttled.push(ms) })
     const ids = Array.from({ length: 45 }, (_, i) => `s${i}`)
     for (const id of ids) expect(engine.commit([addRect(id)])).toBe(true)
     await eventually(() => engine.pending.length, (n) => n === 0, 20_000)
@@ -93,9 +59,9 @@ describe('per-connection budgets', () => {
 
   it('drops cursor messages past the budget', async () => {
     const { cookie, artwork } = await artworkWithEditor()
-    const sender = await connectClient(node.url, cookie)
-    const watcher = await connectClient(node.url, cookie)
-    sockets.push(sender, watcher)
+    const sender = await connectClient(env.node.url, cookie)
+    const watcher = await connectClient(env.node.url, cookie)
+    env.sockets.push(sender, watcher)
     await join(sender, { artworkId: artwork.id })
     await join(watcher, { artworkId: artwork.id })
     let seen = 0

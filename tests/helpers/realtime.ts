@@ -5,6 +5,12 @@ import { afterAll, beforeAll } from 'vitest'
 import { closeDatabase } from '../../lib/db/process-database'
 import { attachRealtime, type Realtime, type RealtimeOptions } from '../../lib/server/realtime'
 import { PROTOCOL_VERSION, type JoinAck, type JoinRequest } from '../../lib/collab/protocol'
+import { ArtworkConnection, type ConnectionEvents } from '../../lib/collab/client'
+import type { SyncEngine } from '../../lib/collab/sync'
+import { sessionUser } from '../../lib/auth/auth'
+import { createArtwork } from '../../lib/db/artworks'
+import { getDatabase } from '../../lib/db/process-database'
+import { guestCookie } from './auth'
 
 export interface TestNode {
   url: string
@@ -107,4 +113,65 @@ export function twoRedisNodes() {
     await closeDatabase()
   })
   return nodes
+}
+
+/**
+ * For a test file: one node with these options, started before its tests; it, the sockets put in
+ * `sockets`, and the process's database are closed after them.
+ */
+export function oneNode(opts: RealtimeOptions = {}) {
+  const state = { node: undefined as unknown as TestNode, sockets: [] as Socket[] }
+  beforeAll(async () => {
+    state.node = await startNode(opts)
+  })
+  afterAll(async () => {
+    for (const s of state.sockets) s.close()
+    await state.node?.close()
+    await closeDatabase()
+  })
+  return state
+}
+
+/** A new guest (named `guest`) and an artwork of theirs (titled `title`): its cookie, user, artwork and the database. */
+export async function newArtworkEditor(guest: string, title: string) {
+  const cookie = await guestCookie(guest)
+  const user = (await sessionUser(new Headers({ cookie })))!
+  const { prisma } = await getDatabase()
+  const artwork = await createArtwork(prisma, user.id, title)
+  return { cookie, user, artwork, prisma }
+}
+
+/**
+ * The browser's connection code (ArtworkConnection) on `socket`, once its engine is ready; the
+ * events not given do nothing, except errors, which throw.
+ */
+export async function browserConnection(
+  socket: Socket,
+  artworkId: string,
+  token: string | null,
+  events: Partial<ConnectionEvents> = {},
+  serverDisconnectRetryMs?: number,
+): Promise<{ connection: ArtworkConnection; engine: SyncEngine }> {
+  let ready: (e: SyncEngine) => void = () => {}
+  const engine = new Promise<SyncEngine>((r) => (ready = r))
+  const connection = new ArtworkConnection(
+    socket,
+    artworkId,
+    token,
+    {
+      onDocument: () => {},
+      onMembers: () => {},
+      onConnection: () => {},
+      onError: (m) => {
+        throw new Error(m)
+      },
+      ...events,
+      onReady: (e) => {
+        events.onReady?.(e)
+        ready(e)
+      },
+    },
+    serverDisconnectRetryMs,
+  )
+  return { connection, engine: await engine }
 }
