@@ -20,6 +20,7 @@
  * wasm, then the BackpropFilter kernel alone, then all four kernels. Single-threaded wasm (the
  * tfjs default in Node). Takes about a minute.
  */
+import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -29,7 +30,7 @@ import '@tensorflow/tfjs-backend-wasm';
 import { DEFAULT_CONFIG, buildGenerator, ganConfigSchema, type GanConfig } from '../lib/gan/architecture';
 import { DEFAULT_MODEL_ID } from '../lib/gan/manifest';
 import { Rng } from '../lib/gan/rng';
-import { installWasmKernels } from '../lib/gan/wasm-kernels';
+import { ALL_KERNELS, installWasmKernels, type KernelName } from '../lib/gan/wasm-kernels';
 import { DEFAULT_UPSCALER, buildUpscaler } from '../lib/gan/upscaler';
 import { DEFAULT_HYPER, GanTrainer, type StepStats } from '../lib/gan/trainer';
 import { ParallelGanTrainer } from '../lib/gan/offline/parallel-trainer';
@@ -159,75 +160,145 @@ async function timeTrainingInterleaved(configs: GanConfig[], warmup = 1, timed =
   }
 }
 
-/** A training variant of the both-cores table: the kernels it runs with and its trainer. */
+/** A training variant of the both-cores table: what it runs, its timed steps. */
 interface CoreVariant {
   name: string;
-  kernels: 'BackpropFilter only' | 'all';
-  trainer: GanTrainer;
+  /** runs `n` steps; their ms */
+  run: (n: number) => Promise<number[]>;
   runs: number[];
-  stats: StepStats[];
+}
+
+/** The training step of another checkout (bench/gan-baseline-step.ts in a child process). */
+interface BaselineStepper {
+  run: (n: number) => Promise<number[]>;
+  close: () => Promise<void>;
+}
+
+async function startBaseline(dir: string, config: GanConfig): Promise<BaselineStepper> {
+  const child = spawn(process.execPath, [...process.execArgv, path.join(REPO, 'bench', 'gan-baseline-step.ts'), dir, JSON.stringify(config), String(SHIPPED_BATCH)], {
+    stdio: ['pipe', 'pipe', 'inherit'],
+    cwd: dir,
+  });
+  const lines: string[] = [];
+  let waiting: ((line: string) => void) | null = null;
+  let failed: Error | null = null;
+  let buffered = '';
+  child.stdout.on('data', (chunk: Buffer) => {
+    buffered += chunk.toString();
+    for (let i = buffered.indexOf('\n'); i >= 0; i = buffered.indexOf('\n')) {
+      const line = buffered.slice(0, i);
+      buffered = buffered.slice(i + 1);
+      if (waiting) {
+        const w = waiting;
+        waiting = null;
+        w(line);
+      } else lines.push(line);
+    }
+  });
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  child.once('exit', (code) => {
+    failed = new Error(`baseline step process exited (${code})`);
+  });
+  const next = (): Promise<string> =>
+    new Promise((resolve, reject) => {
+      const line = lines.shift();
+      if (line !== undefined) return resolve(line);
+      if (failed) return reject(failed);
+      waiting = resolve;
+      void exited.then(() => reject(failed ?? new Error('baseline step process exited')));
+    });
+  if ((await next()) !== 'READY') throw new Error('baseline step process: no READY');
+  return {
+    async run(n) {
+      child.stdin.write(`${n}\n`);
+      return (await next()).split(' ').map(Number);
+    },
+    async close() {
+      child.stdin.end();
+      await exited;
+    },
+  };
 }
 
 /**
- * The 64-px training step of a shipped generator (batch 32) on one thread with stock wasm plus
- * only the missing BackpropFilter kernel, on one thread with all project kernels (the trainer as
- * it ran before issue 19), and split across two threads (ParallelGanTrainer, all kernels).
- * Interleaved: each round runs `steps` steps of every variant in turn, so that a noisy machine
- * slows them alike. The one- and two-thread trainers start from the same seed and see the same
- * batches, so their weights after the rounds show whether the split step computes the same.
+ * The 64-px training step of a shipped generator (batch 32): on one thread with stock wasm plus
+ * only the missing BackpropFilter kernel, on one thread with all project kernels, and split
+ * across two threads (ParallelGanTrainer, all kernels); with `baselineDir`, also the trainer of
+ * that checkout on one thread (the tree before issue 19: "today's step" of the issue), in its own
+ * process. Interleaved: each round runs `steps` steps of every variant in turn, so that a noisy
+ * machine slows them alike. The one- and two-thread trainers start from the same seed and see the
+ * same batches, so their weights after the rounds show whether the split step computes the same.
  */
-async function timeBothCores(config: GanConfig, rounds = 3, steps = 2, warmup = 2): Promise<{ variants: CoreVariant[]; gDiff: number; dDiff: number; scale: number }> {
+async function timeBothCores(config: GanConfig, baselineDir: string | null, rounds = 3, steps = 2, warmup = 2): Promise<{ variants: CoreVariant[]; gDiff: number; dDiff: number; scale: number; lossGap: number }> {
   const hyper = { ...DEFAULT_HYPER, batch: SHIPPED_BATCH };
   const two = ParallelGanTrainer.create(config, hyper, 21, 2);
   await two.start();
-  const variants: CoreVariant[] = [
-    { name: 'stock wasm + BackpropFilter, 1 thread', kernels: 'BackpropFilter only', trainer: new GanTrainer(config, hyper, 20), runs: [], stats: [] },
-    { name: 'project kernels, 1 thread', kernels: 'all', trainer: new GanTrainer(config, hyper, 21), runs: [], stats: [] },
-    { name: 'project kernels, 2 threads', kernels: 'all', trainer: two, runs: [], stats: [] },
-  ];
+  const stock = new GanTrainer(config, hyper, 20);
+  const one = new GanTrainer(config, hyper, 21);
+  const baseline = baselineDir ? await startBaseline(baselineDir, config) : null;
   const rng = new Rng(6);
   const R = config.resolution;
   const batches = Array.from({ length: 3 }, () => Float32Array.from({ length: SHIPPED_BATCH * R * R * 3 }, () => rng.uniform() * 2 - 1));
+  const stats = new Map<GanTrainer, StepStats[]>([
+    [one, []],
+    [two, []],
+  ]);
+  const local =
+    (trainer: GanTrainer, kernels: readonly KernelName[]) =>
+    async (n: number): Promise<number[]> => {
+      installWasmKernels(kernels);
+      const ms: number[] = [];
+      for (let i = 0; i < n; i++) {
+        const t0 = performance.now();
+        const s = trainer.trainStep(batches[trainer.step % batches.length] as Float32Array);
+        ms.push(performance.now() - t0);
+        stats.get(trainer)?.push(s);
+      }
+      return ms;
+    };
+  const variants: CoreVariant[] = [
+    ...(baseline ? [{ name: `before issue 19 (${path.basename(baselineDir ?? '')}), 1 thread`, run: baseline.run, runs: [] }] : []),
+    { name: 'stock wasm + BackpropFilter, 1 thread', run: local(stock, ['Conv2DBackpropFilter']), runs: [] },
+    { name: 'project kernels, 1 thread', run: local(one, ALL_KERNELS), runs: [] },
+    { name: 'project kernels, 2 threads', run: local(two, ALL_KERNELS), runs: [] },
+  ];
   try {
     for (let round = -1; round < rounds; round++) {
-      const n = round < 0 ? warmup : steps;
       for (const v of variants) {
-        installWasmKernels(v.kernels === 'all' ? undefined : ['Conv2DBackpropFilter']);
-        for (let i = 0; i < n; i++) {
-          const t0 = performance.now();
-          const s = v.trainer.trainStep(batches[v.trainer.step % batches.length] as Float32Array);
-          if (round >= 0) v.runs.push(performance.now() - t0);
-          v.stats.push(s);
-        }
+        const ms = await v.run(round < 0 ? warmup : steps);
+        if (round >= 0) v.runs.push(...ms);
       }
     }
     installWasmKernels();
     const flat = (ts: tf.Tensor[]): Float32Array => Float32Array.from(ts.flatMap((t) => Array.from(t.dataSync())));
-    const one = variants[1]?.trainer as GanTrainer;
     const worst = (a: Float32Array, b: Float32Array): number => a.reduce((m, x, i) => Math.max(m, Math.abs(x - (b[i] ?? NaN))), 0);
     const g1 = flat(one.G.trainableWeights.map((w) => w.read()));
     const gDiff = worst(g1, flat(two.G.trainableWeights.map((w) => w.read())));
     const dDiff = worst(flat(one.D.trainableWeights.map((w) => w.read())), flat(two.D.trainableWeights.map((w) => w.read())));
-    return { variants, gDiff, dDiff, scale: g1.reduce((m, x) => Math.max(m, Math.abs(x)), 0) };
+    const s1 = stats.get(one) ?? [];
+    const s2 = stats.get(two) ?? [];
+    const lossGap = Math.max(...s1.map((s, i) => Math.max(Math.abs(s.lossD - (s2[i]?.lossD ?? NaN)), Math.abs(s.lossG - (s2[i]?.lossG ?? NaN)))));
+    return { variants, gDiff, dDiff, scale: g1.reduce((m, x) => Math.max(m, Math.abs(x)), 0), lossGap };
   } finally {
     installWasmKernels();
-    variants.forEach((v) => v.trainer.dispose());
+    for (const t of [stock, one, two]) t.dispose();
+    await baseline?.close();
   }
 }
 
 type CoresResult = { name: string; config: GanConfig; result: Awaited<ReturnType<typeof timeBothCores>> };
 
-/** The both-cores table (issue 19): ms per step of stock, one and two threads, and the 1-vs-2 agreement. */
+/** The both-cores table (issue 19): ms per step of each variant, as a multiple of the first (the baseline). */
 function printBothCores(cores: CoresResult[]): void {
-  // training on both cores (issue 19): ms per step of one and two threads and stock, interleaved
+  const first = cores[0]?.result.variants[0]?.name ?? '';
   console.log(
     `\ntraining on both cores, 64x64, batch ${SHIPPED_BATCH}: 3 rounds of 2 steps per variant after 2 warm-up steps, variants in turn each round; ` +
-      'medians; "vs 1 thread": ms as a multiple of the project kernels on one thread (the trainer before issue 19)',
+      `medians; "vs first": ms as a multiple of the first variant (${first})`,
   );
-  const head3 = ['generator', 'variant', 'ms/step', 'vs 1 thread', 'runs'];
+  const head3 = ['generator', 'variant', 'ms/step', 'vs first', 'runs'];
   const table3: string[][] = [];
   for (const c of cores) {
-    const base = c.result.variants[1];
+    const base = c.result.variants[0];
     for (const v of c.result.variants) {
       const ms = median(v.runs);
       table3.push([c.name, v.name, ms.toFixed(0), base ? `${(ms / median(base.runs)).toFixed(2)}x` : '-', v.runs.map((r) => r.toFixed(0)).join(' ')]);
@@ -239,11 +310,10 @@ function printBothCores(cores: CoresResult[]): void {
   console.log(widths3.map((w) => '-'.repeat(w)).join('  '));
   for (const row of table3) console.log(line3(row));
   for (const c of cores) {
-    const [, one, two] = c.result.variants;
-    const lossGap = one && two ? Math.max(...one.stats.map((s, i) => Math.max(Math.abs(s.lossD - (two.stats[i]?.lossD ?? NaN)), Math.abs(s.lossG - (two.stats[i]?.lossG ?? NaN))))) : NaN;
+    const n = c.result.variants.at(-1)?.runs.length ?? 0;
     console.log(
-      `  ${c.name}: same seed and batches, after ${one?.stats.length ?? 0} steps: largest weight difference 1 vs 2 threads G ${c.result.gDiff.toExponential(1)}, ` +
-        `D ${c.result.dDiff.toExponential(1)} (largest weight ${c.result.scale.toFixed(2)}); largest loss difference ${lossGap.toExponential(1)}`,
+      `  ${c.name}: project kernels on 1 vs 2 threads, same seed and batches, after ${n + 2} steps: largest weight difference G ${c.result.gDiff.toExponential(1)}, ` +
+        `D ${c.result.dDiff.toExponential(1)} (largest weight ${c.result.scale.toFixed(2)}); largest loss difference ${c.result.lossGap.toExponential(1)}`,
     );
   }
 }
@@ -265,13 +335,26 @@ function shippedGenerators(): { name: string; config: GanConfig }[] {
   ].filter((x): x is { name: string; config: GanConfig } => x.config !== null);
 }
 
-/** `--cores-only`: just the both-cores table (a few minutes instead of the whole benchmark). */
+/** `--baseline DIR`: a checkout whose one-thread training step the both-cores table starts with. */
+function baselineDirArg(): string | null {
+  const at = process.argv.indexOf('--baseline');
+  if (at < 0) return null;
+  const dir = path.resolve(process.argv[at + 1] ?? '');
+  if (!existsSync(path.join(dir, 'lib', 'gan', 'trainer.ts'))) throw new Error(`--baseline ${dir}: no lib/gan/trainer.ts there`);
+  return dir;
+}
+
+/**
+ * `--cores-only [--baseline DIR]`: just the both-cores table (a few minutes instead of the whole
+ * benchmark); DIR: another checkout whose one-thread step joins the table, first.
+ */
 async function coresOnly(): Promise<void> {
+  const baselineDir = baselineDirArg();
   await switchBackend('wasm');
   installWasmKernels();
   console.log(`GAN benchmark, both cores: tfjs ${tf.version.tfjs}, Node ${process.version}, ${os.cpus()[0]?.model ?? 'cpu'} x${os.cpus().length}, load ${os.loadavg()[0]?.toFixed(1)}`);
   const cores: CoresResult[] = [];
-  for (const x of shippedGenerators()) cores.push({ ...x, result: await timeBothCores(x.config) });
+  for (const x of shippedGenerators()) cores.push({ ...x, result: await timeBothCores(x.config, baselineDir) });
   printBothCores(cores);
 }
 
@@ -308,7 +391,7 @@ async function main(): Promise<void> {
   progress('shipped generators done');
   const cores: CoresResult[] = [];
   for (const x of shipped) {
-    cores.push({ ...x, result: await timeBothCores(x.config) });
+    cores.push({ ...x, result: await timeBothCores(x.config, baselineDirArg()) });
     progress(`both cores: ${x.name} done`);
   }
 

@@ -79,10 +79,14 @@ beforeAll(async () => {
 });
 
 describe('wasm kernels vs cpu', () => {
-  it('Conv2DBackpropFilter', async () => {
+  // few input channels take the im2col GEMM, 8 or more (where the padding allows) the dilated conv
+  it.each([
+    ['im2col GEMM (< 8 input channels)', convCase],
+    ['dilated convolution (8+ input channels)', convCase.map((k) => ({ ...k, c: k.c + 7 }))],
+  ])('Conv2DBackpropFilter: %s', async (_, cases) => {
     await fc.assert(
       fc.asyncProperty(
-        convCase,
+        cases,
         async ({ n, h, w, c, co, k, stride, pad, seed }) => {
           const dyShape = dyShapeOf({ n, h, w, c, co, k, stride, pad });
           const { err, ref, got } = await compare(
@@ -160,6 +164,43 @@ describe('wasm kernels vs cpu', () => {
       ),
       runs,
     );
+  });
+
+  it('Sum and Mean over any axes (the leading ones by average pooling), with and without keepDims', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(fc.integer({ min: 1, max: 6 }), { minLength: 1, maxLength: 4 }).chain((shape) =>
+          fc.record({
+            shape: fc.constant(shape),
+            // a leading prefix half of the time (the fast path), any subset otherwise
+            axes: fc.oneof(
+              fc.integer({ min: 1, max: shape.length }).map((k) => Array.from({ length: k }, (_, i) => i)),
+              fc.subarray(Array.from({ length: shape.length }, (_, i) => i), { minLength: 1 }),
+            ),
+            keepDims: fc.boolean(),
+            kernel: fc.constantFrom('Sum', 'Mean'),
+            seed: fc.integer({ min: 1, max: 1e6 }),
+          }),
+        ),
+        async ({ shape, axes, keepDims, kernel, seed }) => {
+          const { err, ref, got } = await compare(kernel, { x: { shape, values: randomValues(shape, seed) } }, { axis: axes, keepDims });
+          expectSameAsCpu({ err, ref, got });
+        },
+      ),
+      runs,
+    );
+  });
+
+  it('Identity shares the data (no copy) and it outlives the input', async () => {
+    await tf.setBackend('wasm');
+    const x = tf.tensor2d([1, 2, 3, 4], [2, 2]);
+    const ids = tf.backend().numDataIds();
+    const y = tf.engine().runKernel('Identity', { x }) as tf.Tensor;
+    expect(tf.backend().numDataIds()).toBe(ids); // shared, not a new buffer
+    x.dispose();
+    expect(Array.from(y.dataSync())).toEqual([1, 2, 3, 4]);
+    y.dispose();
+    expect(tf.backend().numDataIds()).toBe(ids - 1);
   });
 
   it('a conv2d gradient through the registered kernels matches cpu', async () => {
