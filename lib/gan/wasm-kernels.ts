@@ -9,6 +9,7 @@
  *    explicit Transpose, then the NN GEMM.
  *  - Tile: slow generic path -> block copies within the output.
  *  - Identity: a copy of the whole tensor -> the input's data shared (as Reshape does).
+ *  - LeakyRelu and Tanh: scalar loops -> XNNPACK's PReLU, and 2 sigmoid(2x) - 1 on its sigmoid.
  *  - Sum and Mean over the leading axes (BatchNorm's moments and backward, bias gradients: every
  *    axis but the channels): wasm transposes the whole tensor first -> one XNNPACK average
  *    pooling over the rows, ~5x faster on [32,32,32,32]. (A GEMM by a row of ones is not: XNNPACK
@@ -20,7 +21,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 
 type KernelArgs = Parameters<tf.KernelFunc>[0];
-type Orig = Record<'BatchMatMul' | 'Transpose' | 'Reshape' | 'Sum' | 'Mean' | 'AvgPool' | 'Conv2D', tf.KernelFunc>;
+type Orig = Record<'BatchMatMul' | 'Transpose' | 'Reshape' | 'Sum' | 'Mean' | 'AvgPool' | 'Conv2D' | 'Prelu' | 'Sigmoid' | 'Multiply' | 'Sub' | 'LeakyRelu' | 'Tanh', tf.KernelFunc>;
 
 /** The kernel functions we need return a single TensorInfo (never an array). */
 function one(r: tf.TensorInfo | tf.TensorInfo[]): tf.TensorInfo {
@@ -44,6 +45,8 @@ export interface WasmKernels {
   conv2DBackpropInput: tf.KernelFunc;
   tile: tf.KernelFunc;
   identity: tf.KernelFunc;
+  leakyRelu: tf.KernelFunc;
+  tanh: tf.KernelFunc;
   sum: tf.KernelFunc;
   mean: tf.KernelFunc;
 }
@@ -272,6 +275,43 @@ export function makeWasmKernels(orig: Orig): WasmKernels {
     return { dataId: x.dataId, shape: x.shape.slice(), dtype: x.dtype };
   };
 
+  // a float32 tensor filled with `value` (the caller disposes it; a few floats: made per call, as
+  // a cache of them would hold backend data no tensor accounts for)
+  const constant = (w: BackendWasm, shape: number[], value: number): tf.TensorInfo => {
+    const t = w.makeOutput(shape, 'float32');
+    heapF32(w, t).fill(value);
+    return t;
+  };
+
+  // as XNNPACK's PReLU with every channel's slope alpha (the backend's own is a scalar loop, ~11x slower)
+  const leakyRelu: tf.KernelFunc = ({ inputs, backend, attrs }) => {
+    const { x } = inputs as { x: tf.TensorInfo };
+    const { alpha } = attrs as unknown as tf.LeakyReluAttrs;
+    const w = wasmOf(backend);
+    const channels = x.shape.length > 0 ? (x.shape[x.shape.length - 1] as number) : 1;
+    if (x.dtype !== 'float32' || channels === 0) return orig.LeakyRelu({ inputs, backend, attrs });
+    const slopes = constant(w, [channels], alpha);
+    const out = one(orig.Prelu({ inputs: { x, alpha: slopes }, backend }));
+    w.disposeData(slopes.dataId);
+    return out;
+  };
+
+  // tanh(x) = 2 sigmoid(2x) - 1 on XNNPACK's sigmoid (the backend's tanh is a scalar loop, ~9x
+  // slower); within 2e-7 of it on the generator's output range
+  const tanh: tf.KernelFunc = ({ inputs, backend, attrs }) => {
+    const { x } = inputs as { x: tf.TensorInfo };
+    if (x.dtype !== 'float32') return orig.Tanh({ inputs, backend, attrs });
+    const w = wasmOf(backend);
+    const two = constant(w, [], 2);
+    const twice = one(orig.Multiply({ inputs: { a: x, b: two }, backend }));
+    const s = one(orig.Sigmoid({ inputs: { x: twice }, backend }));
+    const s2 = one(orig.Multiply({ inputs: { a: s, b: two }, backend }));
+    const unit = constant(w, [], 1);
+    const out = one(orig.Sub({ inputs: { a: s2, b: unit }, backend }));
+    for (const t of [two, twice, s, s2, unit]) w.disposeData(t.dataId);
+    return out;
+  };
+
   /**
    * Sum or Mean of a float32 tensor over its leading axes (0..k-1, k < rank) as one average
    * pooling of the tensor seen as [1, M/L, L, C] with an [M/L, L] window (L the last reduced
@@ -303,11 +343,11 @@ export function makeWasmKernels(orig: Orig): WasmKernels {
       return out;
     };
 
-  return { batchMatMul, conv2DBackpropFilter, conv2DBackpropInput, tile, identity, sum: reduceLeading('Sum'), mean: reduceLeading('Mean') };
+  return { batchMatMul, conv2DBackpropFilter, conv2DBackpropInput, tile, identity, leakyRelu, tanh, sum: reduceLeading('Sum'), mean: reduceLeading('Mean') };
 }
 
-export type KernelName = 'Conv2DBackpropFilter' | 'Conv2DBackpropInput' | 'BatchMatMul' | 'Tile' | 'Identity' | 'Sum' | 'Mean';
-export const ALL_KERNELS: readonly KernelName[] = ['Conv2DBackpropFilter', 'Conv2DBackpropInput', 'BatchMatMul', 'Tile', 'Identity', 'Sum', 'Mean'];
+export type KernelName = 'Conv2DBackpropFilter' | 'Conv2DBackpropInput' | 'BatchMatMul' | 'Tile' | 'Identity' | 'LeakyRelu' | 'Tanh' | 'Sum' | 'Mean';
+export const ALL_KERNELS: readonly KernelName[] = ['Conv2DBackpropFilter', 'Conv2DBackpropInput', 'BatchMatMul', 'Tile', 'Identity', 'LeakyRelu', 'Tanh', 'Sum', 'Mean'];
 /** The set the trainer ran with before issue 19 (the baseline of bench:gan's both-cores table). */
 export const KERNELS_BEFORE_ISSUE_19: readonly KernelName[] = ['Conv2DBackpropFilter', 'Conv2DBackpropInput', 'BatchMatMul', 'Tile'];
 
@@ -334,8 +374,8 @@ export function installWasmKernels(which: readonly KernelName[] = ALL_KERNELS): 
   };
   if (!ours) {
     // composed of the backend's own kernels (never of ours)
-    const f = makeWasmKernels({ BatchMatMul: get('BatchMatMul'), Transpose: get('Transpose'), Reshape: get('Reshape'), Sum: get('Sum'), Mean: get('Mean'), AvgPool: get('AvgPool'), Conv2D: get('Conv2D') });
-    ours = { Conv2DBackpropFilter: f.conv2DBackpropFilter, Conv2DBackpropInput: f.conv2DBackpropInput, BatchMatMul: f.batchMatMul, Tile: f.tile, Identity: f.identity, Sum: f.sum, Mean: f.mean };
+    const f = makeWasmKernels({ BatchMatMul: get('BatchMatMul'), Transpose: get('Transpose'), Reshape: get('Reshape'), Sum: get('Sum'), Mean: get('Mean'), AvgPool: get('AvgPool'), Conv2D: get('Conv2D'), Prelu: get('Prelu'), Sigmoid: get('Sigmoid'), Multiply: get('Multiply'), Sub: get('Sub'), LeakyRelu: get('LeakyRelu'), Tanh: get('Tanh') });
+    ours = { Conv2DBackpropFilter: f.conv2DBackpropFilter, Conv2DBackpropInput: f.conv2DBackpropInput, BatchMatMul: f.batchMatMul, Tile: f.tile, Identity: f.identity, LeakyRelu: f.leakyRelu, Tanh: f.tanh, Sum: f.sum, Mean: f.mean };
   }
   const fns = ours;
   for (const name of ALL_KERNELS) {

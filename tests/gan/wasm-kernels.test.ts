@@ -191,6 +191,28 @@ describe('wasm kernels vs cpu', () => {
     );
   });
 
+  it('LeakyRelu (as PReLU) and Tanh (as 2 sigmoid(2x) - 1) on any shape', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.record({
+          shape: fc.array(fc.integer({ min: 1, max: 6 }), { minLength: 0, maxLength: 4 }),
+          alpha: fc.double({ min: 0, max: 1, noNaN: true }),
+          scale: fc.constantFrom(1, 8),
+          seed: fc.integer({ min: 1, max: 1e6 }),
+        }),
+        async ({ shape, alpha, scale, seed }) => {
+          const values = randomValues(shape, seed).map((v) => v * scale);
+          expectSameAsCpu(await compare('LeakyRelu', { x: { shape, values } }, { alpha }));
+          const { err, ref, got } = await compare('Tanh', { x: { shape, values } }, {});
+          expectSameAsCpu({ err, ref, got });
+          // saturates exactly where tanh does, and keeps its sign
+          got.values.forEach((v, i) => expect(Math.sign(v)).toBe(Math.sign(ref.values[i] as number)));
+        },
+      ),
+      runs,
+    );
+  });
+
   it('Identity shares the data (no copy) and it outlives the input', async () => {
     await tf.setBackend('wasm');
     const x = tf.tensor2d([1, 2, 3, 4], [2, 2]);
