@@ -229,7 +229,7 @@ async function startBaseline(dir: string, config: GanConfig): Promise<BaselineSt
  * machine slows them alike. The one- and two-thread trainers start from the same seed and see the
  * same batches, so their weights after the rounds show whether the split step computes the same.
  */
-async function timeBothCores(config: GanConfig, baselineDir: string | null, rounds = 3, steps = 2, warmup = 2): Promise<{ variants: CoreVariant[]; gDiff: number; dDiff: number; scale: number; lossGap: number }> {
+async function timeBothCores(config: GanConfig, baselineDir: string | null, rounds = 4, steps = 3, warmup = 2): Promise<{ variants: CoreVariant[]; gDiff: number; dDiff: number; scale: number; lossGap: number }> {
   const hyper = { ...DEFAULT_HYPER, batch: SHIPPED_BATCH };
   const two = ParallelGanTrainer.create(config, hyper, 21, 2);
   await two.start();
@@ -292,7 +292,7 @@ type CoresResult = { name: string; config: GanConfig; result: Awaited<ReturnType
 function printBothCores(cores: CoresResult[]): void {
   const first = cores[0]?.result.variants[0]?.name ?? '';
   console.log(
-    `\ntraining on both cores, 64x64, batch ${SHIPPED_BATCH}: 3 rounds of 2 steps per variant after 2 warm-up steps, variants in turn each round; ` +
+    `\ntraining on both cores, 64x64, batch ${SHIPPED_BATCH}: 4 rounds of 3 steps per variant after 2 warm-up steps, variants in turn each round; ` +
       `medians; "vs first": ms as a multiple of the first variant (${first})`,
   );
   const head3 = ['generator', 'variant', 'ms/step', 'vs first', 'runs'];
