@@ -229,7 +229,7 @@ async function startBaseline(dir: string, config: GanConfig): Promise<BaselineSt
  * machine slows them alike. The one- and two-thread trainers start from the same seed and see the
  * same batches, so their weights after the rounds show whether the split step computes the same.
  */
-async function timeBothCores(config: GanConfig, baselineDir: string | null, rounds = 4, steps = 3, warmup = 2): Promise<{ variants: CoreVariant[]; gDiff: number; dDiff: number; scale: number; lossGap: number }> {
+async function timeBothCores(config: GanConfig, baselineDir: string | null, rounds = 12, steps = 1, warmup = 2): Promise<{ variants: CoreVariant[]; rounds: number; gDiff: number; dDiff: number; scale: number; lossGap: number }> {
   const hyper = { ...DEFAULT_HYPER, batch: SHIPPED_BATCH };
   const two = ParallelGanTrainer.create(config, hyper, 21, 2);
   await two.start();
@@ -278,12 +278,22 @@ async function timeBothCores(config: GanConfig, baselineDir: string | null, roun
     const s1 = stats.get(one) ?? [];
     const s2 = stats.get(two) ?? [];
     const lossGap = Math.max(...s1.map((s, i) => Math.max(Math.abs(s.lossD - (s2[i]?.lossD ?? NaN)), Math.abs(s.lossG - (s2[i]?.lossG ?? NaN)))));
-    return { variants, gDiff, dDiff, scale: g1.reduce((m, x) => Math.max(m, Math.abs(x)), 0), lossGap };
+    return { variants, rounds, gDiff, dDiff, scale: g1.reduce((m, x) => Math.max(m, Math.abs(x)), 0), lossGap };
   } finally {
     installWasmKernels();
     for (const t of [stock, one, two]) t.dispose();
     await baseline?.close();
   }
+}
+
+/** Per round (`per` steps each): the sum of `runs` over the sum of `base`. */
+function roundRatios(runs: number[], base: number[], per: number): number[] {
+  const out: number[] = [];
+  for (let i = 0; i + per <= runs.length; i += per) {
+    const sum = (xs: number[]): number => xs.slice(i, i + per).reduce((a, b) => a + b, 0);
+    out.push(sum(runs) / sum(base));
+  }
+  return out;
 }
 
 type CoresResult = { name: string; config: GanConfig; result: Awaited<ReturnType<typeof timeBothCores>> };
@@ -292,16 +302,19 @@ type CoresResult = { name: string; config: GanConfig; result: Awaited<ReturnType
 function printBothCores(cores: CoresResult[]): void {
   const first = cores[0]?.result.variants[0]?.name ?? '';
   console.log(
-    `\ntraining on both cores, 64x64, batch ${SHIPPED_BATCH}: 4 rounds of 3 steps per variant after 2 warm-up steps, variants in turn each round; ` +
-      `medians; "vs first": ms as a multiple of the first variant (${first})`,
+    `\ntraining on both cores, 64x64, batch ${SHIPPED_BATCH}: 12 rounds of 1 step per variant after 2 warm-up steps, variants in turn each round (a slow spell of the machine hits neighbouring variants alike); ` +
+      `medians; "vs first": ms as a multiple of the first variant (${first}); "per round": the median and range of the same ratio taken within each round`,
   );
-  const head3 = ['generator', 'variant', 'ms/step', 'vs first', 'runs'];
+  const head3 = ['generator', 'variant', 'ms/step', 'vs first', 'per round', 'runs'];
   const table3: string[][] = [];
   for (const c of cores) {
     const base = c.result.variants[0];
     for (const v of c.result.variants) {
       const ms = median(v.runs);
-      table3.push([c.name, v.name, ms.toFixed(0), base ? `${(ms / median(base.runs)).toFixed(2)}x` : '-', v.runs.map((r) => r.toFixed(0)).join(' ')]);
+      // rounds hold the same number of steps for every variant: ratio of each round's sums
+      const perRound = base ? roundRatios(v.runs, base.runs, v.runs.length / c.result.rounds) : [];
+      const spread = perRound.length ? `${median(perRound).toFixed(2)}x (${Math.min(...perRound).toFixed(2)}-${Math.max(...perRound).toFixed(2)})` : '-';
+      table3.push([c.name, v.name, ms.toFixed(0), base ? `${(ms / median(base.runs)).toFixed(2)}x` : '-', spread, v.runs.map((r) => r.toFixed(0)).join(' ')]);
     }
   }
   const widths3 = head3.map((h, i) => Math.max(h.length, ...table3.map((row) => (row[i] ?? '').length)));
