@@ -17,8 +17,14 @@
  * training against stock wasm plus only that kernel.
  *
  * The variants run in this order in one process so that no kernel needs uninstalling: cpu, stock
- * wasm, then the BackpropFilter kernel alone, then all four kernels. Single-threaded wasm (the
+ * wasm, then the BackpropFilter kernel alone, then all the project's kernels. Single-threaded wasm (the
  * tfjs default in Node). Takes about a minute.
+ *
+ * Then the both-cores table (issue 19; `--cores-only` prints just that): the shipped generators'
+ * 64-px training step on one thread and on two (ParallelGanTrainer), interleaved step by step;
+ * `--baseline DIR` adds another checkout's one-thread step (e.g. a git worktree of the tree before
+ * issue 19, run by bench/gan-baseline-step.ts in a child process) as the first variant, the one
+ * the others are given as multiples of.
  */
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
