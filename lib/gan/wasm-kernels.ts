@@ -21,7 +21,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 
 type KernelArgs = Parameters<tf.KernelFunc>[0];
-type Orig = Record<'BatchMatMul' | 'Transpose' | 'Reshape' | 'Sum' | 'Mean' | 'AvgPool' | 'Conv2D' | 'Prelu' | 'Sigmoid' | 'Multiply' | 'Sub' | 'LeakyRelu' | 'Tanh', tf.KernelFunc>;
+type Orig = Record<'BatchMatMul' | 'Transpose' | 'Reshape' | 'Sum' | 'Mean' | 'AvgPool' | 'Conv2D' | 'Prelu' | 'Sigmoid' | 'Multiply' | 'Sub' | 'LeakyRelu' | 'Tanh' | 'Identity', tf.KernelFunc>;
 
 /** The kernel functions we need return a single TensorInfo (never an array). */
 function one(r: tf.TensorInfo | tf.TensorInfo[]): tf.TensorInfo {
@@ -269,8 +269,9 @@ export function makeWasmKernels(orig: Orig): WasmKernels {
   };
 
   // shares x's data (as Reshape does) instead of the backend's copy: tensors are immutable
-  const identity: tf.KernelFunc = ({ inputs, backend }) => {
+  const identity: tf.KernelFunc = ({ inputs, backend, attrs }) => {
     const { x } = inputs as { x: tf.TensorInfo };
+    if (x.dtype === 'string') return orig.Identity({ inputs, backend, attrs });
     wasmOf(backend).incRef(x.dataId);
     return { dataId: x.dataId, shape: x.shape.slice(), dtype: x.dtype };
   };
@@ -348,8 +349,6 @@ export function makeWasmKernels(orig: Orig): WasmKernels {
 
 export type KernelName = 'Conv2DBackpropFilter' | 'Conv2DBackpropInput' | 'BatchMatMul' | 'Tile' | 'Identity' | 'LeakyRelu' | 'Tanh' | 'Sum' | 'Mean';
 export const ALL_KERNELS: readonly KernelName[] = ['Conv2DBackpropFilter', 'Conv2DBackpropInput', 'BatchMatMul', 'Tile', 'Identity', 'LeakyRelu', 'Tanh', 'Sum', 'Mean'];
-/** The set the trainer ran with before issue 19 (the baseline of bench:gan's both-cores table). */
-export const KERNELS_BEFORE_ISSUE_19: readonly KernelName[] = ['Conv2DBackpropFilter', 'Conv2DBackpropInput', 'BatchMatMul', 'Tile'];
 
 /** The backend's own kernels as they were before the first install (undefined: none registered). */
 let stock: Map<KernelName, tf.KernelConfig | undefined> | null = null;
@@ -374,7 +373,7 @@ export function installWasmKernels(which: readonly KernelName[] = ALL_KERNELS): 
   };
   if (!ours) {
     // composed of the backend's own kernels (never of ours)
-    const f = makeWasmKernels({ BatchMatMul: get('BatchMatMul'), Transpose: get('Transpose'), Reshape: get('Reshape'), Sum: get('Sum'), Mean: get('Mean'), AvgPool: get('AvgPool'), Conv2D: get('Conv2D'), Prelu: get('Prelu'), Sigmoid: get('Sigmoid'), Multiply: get('Multiply'), Sub: get('Sub'), LeakyRelu: get('LeakyRelu'), Tanh: get('Tanh') });
+    const f = makeWasmKernels({ BatchMatMul: get('BatchMatMul'), Transpose: get('Transpose'), Reshape: get('Reshape'), Sum: get('Sum'), Mean: get('Mean'), AvgPool: get('AvgPool'), Conv2D: get('Conv2D'), Prelu: get('Prelu'), Sigmoid: get('Sigmoid'), Multiply: get('Multiply'), Sub: get('Sub'), LeakyRelu: get('LeakyRelu'), Tanh: get('Tanh'), Identity: get('Identity') });
     ours = { Conv2DBackpropFilter: f.conv2DBackpropFilter, Conv2DBackpropInput: f.conv2DBackpropInput, BatchMatMul: f.batchMatMul, Tile: f.tile, Identity: f.identity, LeakyRelu: f.leakyRelu, Tanh: f.tanh, Sum: f.sum, Mean: f.mean };
   }
   const fns = ours;
