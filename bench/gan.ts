@@ -30,6 +30,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
@@ -185,34 +186,13 @@ async function startBaseline(dir: string, config: GanConfig): Promise<BaselineSt
     stdio: ['pipe', 'pipe', 'inherit'],
     cwd: dir,
   });
-  const lines: string[] = [];
-  let waiting: ((line: string) => void) | null = null;
-  let failed: Error | null = null;
-  let buffered = '';
-  child.stdout.on('data', (chunk: Buffer) => {
-    buffered += chunk.toString();
-    for (let i = buffered.indexOf('\n'); i >= 0; i = buffered.indexOf('\n')) {
-      const line = buffered.slice(0, i);
-      buffered = buffered.slice(i + 1);
-      if (waiting) {
-        const w = waiting;
-        waiting = null;
-        w(line);
-      } else lines.push(line);
-    }
-  });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  child.once('exit', (code) => {
-    failed = new Error(`baseline step process exited (${code})`);
-  });
-  const next = (): Promise<string> =>
-    new Promise((resolve, reject) => {
-      const line = lines.shift();
-      if (line !== undefined) return resolve(line);
-      if (failed) return reject(failed);
-      waiting = resolve;
-      void exited.then(() => reject(failed ?? new Error('baseline step process exited')));
-    });
+  const lines = createInterface({ input: child.stdout })[Symbol.asyncIterator]();
+  const next = async (): Promise<string> => {
+    const line = await lines.next();
+    if (line.done) throw new Error(`baseline step process exited (${child.exitCode})`);
+    return line.value;
+  };
   if ((await next()) !== 'READY') throw new Error('baseline step process: no READY');
   return {
     async run(n) {
@@ -235,7 +215,7 @@ async function startBaseline(dir: string, config: GanConfig): Promise<BaselineSt
  * machine slows them alike. The one- and two-thread trainers start from the same seed and see the
  * same batches, so their weights after the rounds show whether the split step computes the same.
  */
-async function timeBothCores(config: GanConfig, baselineDir: string | null, rounds = 12, steps = 1, warmup = 2): Promise<{ variants: CoreVariant[]; rounds: number; gDiff: number; dDiff: number; scale: number; lossGap: number }> {
+async function timeBothCores(config: GanConfig, baselineDir: string | null, rounds = 12, steps = 1, warmup = 2): Promise<{ variants: CoreVariant[]; steps: number; gDiff: number; dDiff: number; scale: number; lossGap: number }> {
   const hyper = { ...DEFAULT_HYPER, batch: SHIPPED_BATCH };
   const two = ParallelGanTrainer.create(config, hyper, 21, 2);
   await two.start();
@@ -284,7 +264,7 @@ async function timeBothCores(config: GanConfig, baselineDir: string | null, roun
     const s1 = stats.get(one) ?? [];
     const s2 = stats.get(two) ?? [];
     const lossGap = Math.max(...s1.map((s, i) => Math.max(Math.abs(s.lossD - (s2[i]?.lossD ?? NaN)), Math.abs(s.lossG - (s2[i]?.lossG ?? NaN)))));
-    return { variants, rounds, gDiff, dDiff, scale: g1.reduce((m, x) => Math.max(m, Math.abs(x)), 0), lossGap };
+    return { variants, steps, gDiff, dDiff, scale: g1.reduce((m, x) => Math.max(m, Math.abs(x)), 0), lossGap };
   } finally {
     installWasmKernels();
     for (const t of [stock, one, two]) t.dispose();
@@ -317,8 +297,8 @@ function printBothCores(cores: CoresResult[]): void {
     const base = c.result.variants[0];
     for (const v of c.result.variants) {
       const ms = median(v.runs);
-      // rounds hold the same number of steps for every variant: ratio of each round's sums
-      const perRound = base ? roundRatios(v.runs, base.runs, v.runs.length / c.result.rounds) : [];
+      // every variant runs the same `steps` a round: ratio of each round's sums
+      const perRound = base ? roundRatios(v.runs, base.runs, c.result.steps) : [];
       const spread = perRound.length ? `${median(perRound).toFixed(2)}x (${Math.min(...perRound).toFixed(2)}-${Math.max(...perRound).toFixed(2)})` : '-';
       table3.push([c.name, v.name, ms.toFixed(0), base ? `${(ms / median(base.runs)).toFixed(2)}x` : '-', spread, v.runs.map((r) => r.toFixed(0)).join(' ')]);
     }
@@ -379,6 +359,7 @@ async function coresOnly(): Promise<void> {
 
 async function main(): Promise<void> {
   if (process.argv.includes('--cores-only')) return coresOnly();
+  const baselineDir = baselineDirArg(); // checked before the minutes of the other tables
   const t0 = performance.now();
   const rows: Row[] = [];
   const progress = (msg: string): void => {
@@ -410,7 +391,7 @@ async function main(): Promise<void> {
   progress('shipped generators done');
   const cores: CoresResult[] = [];
   for (const x of shipped) {
-    cores.push({ ...x, result: await timeBothCores(x.config, baselineDirArg()) });
+    cores.push({ ...x, result: await timeBothCores(x.config, baselineDir) });
     progress(`both cores: ${x.name} done`);
   }
 

@@ -118,8 +118,8 @@ export function makeWasmKernels(orig: Orig): WasmKernels {
    * step). Null where the forward padding leaves no room for it (the bottom or right padding it
    * needs would be negative) or the input has few channels.
    */
-  const filterGradByConv = (x: tf.TensorInfo, dy: tf.TensorInfo, a: tf.Conv2DBackpropFilterAttrs, backend: KernelArgs['backend']): tf.TensorInfo | null => {
-    const { sh, sw, KH, KW, OH, OW, H, W, C, top, left } = convGeometry(x.shape, a.filterShape, a);
+  const filterGradByConv = (x: tf.TensorInfo, dy: tf.TensorInfo, geometry: ReturnType<typeof convGeometry>, backend: KernelArgs['backend']): tf.TensorInfo | null => {
+    const { sh, sw, KH, KW, OH, OW, H, W, C, top, left } = geometry;
     const bottom = KH + sh * (OH - 1) - H - top;
     const right = KW + sw * (OW - 1) - W - left;
     // few input channels (an RGB image) make the convolution's batch tiny: the GEMM is faster there
@@ -143,10 +143,11 @@ export function makeWasmKernels(orig: Orig): WasmKernels {
   const conv2DBackpropFilter: tf.KernelFunc = ({ inputs, backend, attrs }) => {
     const { x, dy } = inputs as { x: tf.TensorInfo; dy: tf.TensorInfo };
     const a = attrs as unknown as tf.Conv2DBackpropFilterAttrs;
-    const byConv = filterGradByConv(x, dy, a, backend);
+    const geometry = convGeometry(x.shape, a.filterShape, a);
+    const byConv = filterGradByConv(x, dy, geometry, backend);
     if (byConv) return byConv;
     const w = wasmOf(backend);
-    const { sh, sw, KH, KW, OH, OW, H, W, C, CO, N, top, left, M, TC } = convGeometry(x.shape, a.filterShape, a);
+    const { sh, sw, KH, KW, OH, OW, H, W, C, CO, N, top, left, M, TC } = geometry;
     const colT = w.makeOutput([1, TC, M], 'float32');
     const xv = heapF32(w, x);
     const ov = heapF32(w, colT);
